@@ -1,0 +1,89 @@
+"""`hypered CONFIG`: run the studies of a config file from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+from collections.abc import Sequence
+from types import FrameType
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+
+from . import __version__
+from .config import load_config
+from .console import ConsoleReporter, space_table
+from .errors import ConfigError, HyperedError
+from .study import StudySpec, run_study
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="hypered",
+        description="Tune the hyperparameters of a program with Bayesian optimization. "
+                    "Runs every optimize(...) of CONFIG in order; rerunning resumes.",
+    )
+    parser.add_argument("config", metavar="CONFIG", help="config file with optimize(...) calls")
+    parser.add_argument("--dir", metavar="DIR",
+                        help="folder that holds the study folders (default: the config's "
+                             "directory= or ./experiments)")
+    parser.add_argument("--iterations", type=int, metavar="N",
+                        help="complete trials to reach (overrides the config)")
+    parser.add_argument("--seed", type=int, metavar="S", help="random seed (overrides the config)")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="check the config and print the search space; run nothing")
+    output = parser.add_mutually_exclusive_group()
+    output.add_argument("--verbose", "-v", action="store_true",
+                        help="show each trial's stdout and stderr on the terminal")
+    output.add_argument("--quiet", "-q", action="store_true",
+                        help="print only errors and where the best trial was written")
+    parser.add_argument("--version", action="version", version=f"hypered {__version__}")
+    return parser
+
+
+def _overrides(args: argparse.Namespace) -> dict[str, Any]:
+    pairs = {"directory": args.dir, "iterations": args.iterations, "seed": args.seed}
+    return {key: value for key, value in pairs.items() if value is not None}
+
+
+def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of `hypered`; returns the exit code (2 config error, 1 other error, 130 Ctrl-C)."""
+    args = _parser().parse_args(argv)
+    console = Console(stderr=False, highlight=False)
+    errors = Console(stderr=True, highlight=False)
+    signal.signal(signal.SIGTERM, _raise_interrupt)  # a scheduler's stop is a Ctrl-C
+    spec: StudySpec | None = None
+    try:
+        specs = load_config(args.config, _overrides(args))
+        if args.dry_run:
+            for spec in specs:
+                console.print(space_table(spec))
+                console.print(f"{spec.iterations} trials ({spec.random_starts} random starts) "
+                              f"into {escape(str(spec.study_dir))}")
+            console.print("config is valid; nothing was run (--dry-run)")
+            return 0
+        for spec in specs:
+            with ConsoleReporter(console, quiet=args.quiet) as reporter:
+                run_study(spec, reporter, echo=args.verbose)
+    except ConfigError as err:
+        errors.print(escape(str(err)), soft_wrap=True)
+        return 2
+    except HyperedError as err:
+        errors.print(f"hypered: error: {escape(str(err))}", soft_wrap=True)
+        return 1
+    except KeyboardInterrupt:
+        where = f" in {spec.study_dir}" if spec is not None else ""
+        errors.print(f"hypered: interrupted; completed trials are kept{escape(where)}. "
+                     "Run the same command again to resume.", soft_wrap=True)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

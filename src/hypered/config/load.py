@@ -1,0 +1,68 @@
+"""Config files -> validated studies: read, evaluate safely, check each optimize() call."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from ..errors import ConfigError, HyperedError
+from ..optimize import make_spec, optimize
+from ..study import StudySpec
+from .evaluate import MAX_CONFIG_BYTES, OptimizeCall, evaluate_config
+
+_OPTIMIZE_ARGUMENTS = frozenset(inspect.signature(optimize).parameters) | {"parallel"}
+
+
+def read_config(path: str | Path) -> list[OptimizeCall]:
+    """The optimize(...) calls of the config file at `path`; ConfigError if unreadable or unsafe."""
+    shown = str(path)
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise ConfigError("config file not found", shown) from None
+    except IsADirectoryError:
+        raise ConfigError("is a directory, not a config file", shown) from None
+    except OSError as err:
+        raise ConfigError(f"cannot read config file: {err.strerror}", shown) from None
+    if len(data) > MAX_CONFIG_BYTES:
+        raise ConfigError(f"config file is larger than {MAX_CONFIG_BYTES} bytes", shown)
+    try:
+        source = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise ConfigError(f"config file is not UTF-8 text ({err.reason})", shown) from None
+    return evaluate_config(source, shown)
+
+
+def load_config(path: str | Path, overrides: Mapping[str, Any] | None = None) -> list[StudySpec]:
+    """Validated studies of a config file, in order.
+
+    A relative `cwd` (and the default, when none is given) is the config file's
+    folder, so `binary="python3 train.py ..."` finds train.py beside the config.
+    `overrides` (from the command line) replace the config's arguments.
+    """
+    folder = Path(path).absolute().parent
+    specs = []
+    for call in read_config(path):
+        specs.append(_spec(call, folder, overrides or {}))
+    return specs
+
+
+def _spec(call: OptimizeCall, folder: Path, overrides: Mapping[str, Any]) -> StudySpec:
+    unknown = sorted(set(call.arguments) - _OPTIMIZE_ARGUMENTS)
+    if unknown:
+        raise call.error(f"optimize() has no argument {unknown[0]!r}; known: "
+                         f"{', '.join(sorted(_OPTIMIZE_ARGUMENTS - {'function'}))}")
+    if "function" in call.arguments:
+        raise call.error("function= cannot be used in a config file: use binary=")
+    arguments = {**call.arguments, **overrides}
+    for required in ("name", "objective", "params", "binary"):
+        if required not in arguments:
+            raise call.error(f"optimize() needs {required}=")
+    cwd = Path(arguments.get("cwd") or ".")
+    arguments["cwd"] = cwd if cwd.is_absolute() else folder / cwd
+    try:
+        return make_spec(**arguments)
+    except HyperedError as err:
+        raise call.error(str(err)) from None

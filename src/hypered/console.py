@@ -1,0 +1,146 @@
+"""The terminal view of a running study: a progress bar, failed trials, the best trial."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from types import TracebackType
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+
+from .study import BEST_FILE, StudySpec
+from .trial import Trial, TrialState
+
+
+def _leaves(tree: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
+    """(dotted name, value) of every leaf of nested dicts."""
+    if isinstance(tree, dict):
+        for key, value in tree.items():
+            yield from _leaves(value, f"{prefix}.{key}" if prefix else str(key))
+    else:
+        yield prefix, tree
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+class ConsoleReporter:
+    """Reports a study on the terminal; a context manager so the bar always closes."""
+
+    def __init__(self, console: Console, quiet: bool = False) -> None:
+        self.console = console
+        self.quiet = quiet
+        self.spec: StudySpec | None = None
+        self._progress: Progress | None = None
+        self._task: TaskID | None = None
+
+    def __enter__(self) -> ConsoleReporter:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, err: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self._stop()
+
+    def _stop(self) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+            self._progress = None
+
+    def _print(self, text: str) -> None:
+        if not self.quiet:
+            target = self._progress.console if self._progress else self.console
+            target.print(text, highlight=False)
+
+    def started(self, spec: StudySpec, trials: list[Trial]) -> None:
+        self.spec = spec
+        done = sum(t.state is TrialState.COMPLETE for t in trials)
+        resumed = f", resuming with {done} complete" if done else ""
+        self._print(f"[bold]{escape(spec.name)}[/]: {spec.iterations} trials{resumed}, "
+                    f"{spec.objective.describe()}, in {escape(str(spec.study_dir))}")
+        if self.quiet or not self.console.is_terminal:
+            return
+        self._progress = Progress(
+            TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+            TextColumn("best {task.fields[best]}"), TimeElapsedColumn(), TextColumn("eta"),
+            TimeRemainingColumn(), console=self.console, transient=False,
+        )
+        self._progress.start()
+        self._task = self._progress.add_task(spec.name, total=spec.iterations, completed=done,
+                                             best="-")
+
+    def trial_started(self, trial: Trial) -> None:
+        pass
+
+    def trial_finished(self, trial: Trial, best: Trial | None) -> None:
+        assert self.spec is not None
+        best_text = "-" if best is None or best.value is None else f"{best.value:.6g}"
+        folder = self.spec.study_dir / trial.key
+        if trial.state is TrialState.FAILED:
+            self._print(f"[yellow]trial {trial.number} failed[/]: {escape(trial.reason or '')} "
+                        f"[dim]({escape(str(folder))})[/]")
+        elif trial.state is TrialState.INTERRUPTED:
+            self._print(f"trial {trial.number} interrupted")
+        elif self._progress is None:
+            complete = self._count_line(trial, best_text)
+            self._print(complete)
+        if self._progress is not None and self._task is not None:
+            advance = 1 if trial.state is TrialState.COMPLETE else 0
+            self._progress.update(self._task, advance=advance, best=best_text)
+
+    def _count_line(self, trial: Trial, best_text: str) -> str:
+        return (f"trial {trial.number} complete: {trial.value:.6g} "
+                f"(best {best_text})")
+
+    def finished(self, best: Trial | None, message: str) -> None:
+        self._stop()
+        assert self.spec is not None
+        self._print(escape(message))
+        if best is None:
+            self.console.print("no trial completed, so there is no best trial", highlight=False)
+            return
+        if not self.quiet:
+            self.console.print(best_table(self.spec, best))
+        self.console.print(f"best trial written to {escape(str(self.spec.study_dir / BEST_FILE))}",
+                           highlight=False)
+
+
+def best_table(spec: StudySpec, best: Trial) -> Table:
+    """The best trial's sampled params and its numeric metrics."""
+    table = Table(title=f"best: trial {best.number}", title_justify="left")
+    table.add_column("name")
+    table.add_column("value", justify="right")
+    for name, value in best.values.items():
+        table.add_row(escape(name), escape(_show(value)))
+    table.add_section()
+    for name, value in _leaves(best.results):
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            mark = " *" if name == spec.objective.name else ""
+            table.add_row(escape(name + mark), escape(_show(value)))
+    return table
+
+
+def space_table(spec: StudySpec) -> Table:
+    """The search space and settings of a study, for --dry-run."""
+    table = Table(title=f"{spec.name}: {spec.objective.describe()}", title_justify="left")
+    table.add_column("parameter")
+    table.add_column("definition")
+    for name, var in spec.params.variables:
+        table.add_row(escape(name), escape(var.describe()))
+    for name, utility in spec.params.utilities:
+        table.add_row(escape(name), escape(utility.describe()))
+    return table

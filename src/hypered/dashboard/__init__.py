@@ -1,0 +1,1 @@
+"""How users look at studies: the hypered-dash web dashboard."""

@@ -1,0 +1,7 @@
+"""Where a trial's program runs: local processes or in-process function calls."""
+
+from .base import Job, Outcome, Runner
+from .inprocess import FunctionRunner
+from .local import LocalRunner, tail
+
+__all__ = ["FunctionRunner", "Job", "LocalRunner", "Outcome", "Runner", "tail"]

@@ -1,0 +1,59 @@
+"""The one protocol every runner speaks: submit jobs, collect what finished, cancel, close."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True)
+class Job:
+    """One trial to run: where its files go and what to execute."""
+
+    number: int
+    params: dict[str, Any]  # the full nested params (also in params.json)
+    experiment_dir: Path
+    params_path: Path
+    results_path: Path
+    command: tuple[str, ...] = ()  # argv for a program; empty for an in-process function
+    env: Mapping[str, str] = field(default_factory=dict)  # added to the inherited environment
+    timeout: float | None = None  # seconds
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How a job ended: `results` when it reported them, else `reason` says why not."""
+
+    number: int
+    results: Any = None
+    reason: str | None = None
+    interrupted: bool = False
+    started: float | None = None
+    finished: float | None = None
+    pid: int | None = None
+    host: str | None = None
+    worker: str | None = None
+    stderr_tail: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.reason is None and not self.interrupted
+
+
+class Runner(Protocol):
+    """Runs jobs somewhere. Use as a context manager; `close` stops what still runs."""
+
+    def submit(self, job: Job) -> None:
+        """Start `job` (may return before it finishes)."""
+
+    def wait(self, timeout: float | None = None) -> list[Outcome]:
+        """Block until at least one job finished or `timeout` passed; return the finished ones."""
+
+    def cancel(self) -> list[Outcome]:
+        """Stop every running job; return them as interrupted outcomes."""
+
+    def __enter__(self) -> Runner: ...
+
+    def __exit__(self, *exc: object) -> None: ...

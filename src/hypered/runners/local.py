@@ -1,0 +1,171 @@
+"""Runs each trial's program as a local process in its own process group."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from ..storage import ResultsError, read_results
+from .base import Job, Outcome
+
+_TAIL_BYTES = 4000
+_KILL_GRACE = 5.0  # seconds between SIGTERM and SIGKILL
+
+
+def tail(path: Path, limit: int = _TAIL_BYTES) -> str:
+    """The last `limit` bytes of a text file ('' if absent)."""
+    try:
+        with open(path, "rb") as f:
+            f.seek(0, os.SEEK_END)
+            f.seek(max(0, f.tell() - limit))
+            return f.read().decode(errors="replace")
+    except OSError:
+        return ""
+
+
+@dataclass
+class _Running:
+    job: Job
+    process: subprocess.Popen[bytes]
+    started: float
+    copiers: list[threading.Thread]
+    timed_out: bool = False
+
+
+def _copy(source: IO[bytes], log: IO[bytes], echo: IO[bytes]) -> None:
+    for chunk in iter(source.readline, b""):
+        log.write(chunk)
+        log.flush()
+        echo.write(chunk)
+        echo.flush()
+    source.close()
+    log.close()
+
+
+class LocalRunner:
+    """Runs programs as child processes; `cwd` is their working directory.
+
+    Each child gets its own session (process group) so that Ctrl-C reaches
+    hypered only, and stopping a trial stops everything the program spawned.
+    """
+
+    def __init__(self, cwd: Path, echo: bool = False) -> None:
+        self.cwd = Path(cwd)
+        self.echo = echo
+        self._running: dict[int, _Running] = {}
+        self._host = socket.gethostname()
+
+    def __enter__(self) -> LocalRunner:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.cancel()
+
+    def submit(self, job: Job) -> None:
+        out_path = job.experiment_dir / "stdout.log"
+        err_path = job.experiment_dir / "stderr.log"
+        env = {**os.environ, **job.env}
+        copiers: list[threading.Thread] = []
+        with open(out_path, "wb") as out, open(err_path, "wb") as err:
+            pipe = subprocess.PIPE if self.echo else None
+            process = subprocess.Popen(
+                list(job.command), cwd=self.cwd, env=env, stdin=subprocess.DEVNULL,
+                stdout=pipe or out, stderr=pipe or err, start_new_session=True,
+            )
+        if self.echo:
+            assert process.stdout is not None and process.stderr is not None
+            for source, path, echo in ((process.stdout, out_path, sys.stdout.buffer),
+                                       (process.stderr, err_path, sys.stderr.buffer)):
+                thread = threading.Thread(target=_copy, args=(source, open(path, "ab"), echo),
+                                          daemon=True)
+                thread.start()
+                copiers.append(thread)
+        self._running[job.number] = _Running(job, process, time.time(), copiers)
+
+    def wait(self, timeout: float | None = None) -> list[Outcome]:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        delay = 0.005
+        while True:
+            done = [self._finish(r) for r in list(self._running.values()) if self._ended(r)]
+            if done or not self._running:
+                return done
+            if deadline is not None and time.monotonic() >= deadline:
+                return []
+            time.sleep(delay)
+            delay = min(delay * 2, 0.05)
+
+    def _ended(self, run: _Running) -> bool:
+        if run.process.poll() is not None:
+            return True
+        limit = run.job.timeout
+        if limit is not None and time.time() - run.started > limit:
+            _stop_group(run.process)
+            run.timed_out = True
+            return True
+        return False
+
+    def _finish(self, run: _Running) -> Outcome:
+        del self._running[run.job.number]
+        for thread in run.copiers:
+            thread.join(timeout=5)
+        code = run.process.returncode
+        finished = time.time()
+        common = dict(number=run.job.number, started=run.started, finished=finished,
+                      pid=run.process.pid, host=self._host,
+                      stderr_tail=tail(run.job.experiment_dir / "stderr.log"))
+        if run.timed_out:
+            return Outcome(reason=f"timeout: still running after {run.job.timeout:g} s", **common)
+        if code != 0:
+            return Outcome(reason=_exit_reason(code, common["stderr_tail"]), **common)
+        try:
+            return Outcome(results=read_results(run.job.results_path), **common)
+        except ResultsError as err:
+            return Outcome(reason=str(err), **common)
+
+    def cancel(self) -> list[Outcome]:
+        outcomes = []
+        for run in list(self._running.values()):
+            _stop_group(run.process)
+            del self._running[run.job.number]
+            outcomes.append(Outcome(number=run.job.number, reason="interrupted", interrupted=True,
+                                    started=run.started, finished=time.time(),
+                                    pid=run.process.pid, host=self._host))
+        return outcomes
+
+
+def _exit_reason(code: int, stderr_tail: str) -> str:
+    if code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = f"signal {-code}"
+        reason = f"killed by {name}"
+    else:
+        reason = f"exited with code {code}"
+    last = [line for line in stderr_tail.splitlines() if line.strip()]
+    return f"{reason}: {last[-1].strip()[:300]}" if last else reason
+
+
+def _stop_group(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM the process group, then SIGKILL it if it lingers."""
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        pass
+    try:
+        process.wait(timeout=_KILL_GRACE)
+    except subprocess.TimeoutExpired:
+        pass
+    try:
+        os.killpg(process.pid, signal.SIGKILL)  # stragglers in the group, even if the leader exited
+    except ProcessLookupError:
+        pass
+    process.wait()

@@ -1,0 +1,119 @@
+"""study.db: every trial of a study in SQLite, written as each trial changes state.
+
+WAL mode lets the dashboard read while the study writes; every write is one
+autocommitted statement, so a killed process loses nothing it had written.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from ..errors import StudyError
+from ..trial import Trial, TrialState
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS trials (
+    number INTEGER PRIMARY KEY,
+    key TEXT NOT NULL,               -- trial folder name
+    state TEXT NOT NULL,             -- running | complete | failed | interrupted
+    sampled TEXT NOT NULL,           -- JSON: sampled variables by dotted name
+    params TEXT NOT NULL,            -- JSON: the full nested params of the trial
+    value REAL,                      -- objective value, in the user's direction
+    results TEXT,                    -- JSON: what the program reported
+    reason TEXT,                     -- why it failed or was interrupted
+    started REAL,                    -- unix time
+    finished REAL,
+    duration REAL,                   -- seconds
+    pid INTEGER,
+    host TEXT,
+    worker TEXT
+);
+CREATE INDEX IF NOT EXISTS trials_state ON trials(state);
+"""
+
+_COLUMNS = ("number, key, state, sampled, params, value, results, reason, "
+            "started, finished, duration, pid, host, worker")
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, sort_keys=False)
+
+
+class StudyDatabase:
+    """Reads and writes one study's study.db. Use as a context manager."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        try:
+            self._conn = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute("PRAGMA synchronous=FULL")
+            self._conn.executescript(_SCHEMA)
+        except sqlite3.DatabaseError as err:
+            raise StudyError(f"cannot open study database {self.path}: {err}") from None
+        if self.get_meta("schema_version") is None:
+            self.set_meta("schema_version", SCHEMA_VERSION)
+
+    def __enter__(self) -> StudyDatabase:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, err: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def get_meta(self, key: str) -> Any:
+        row = self._conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else json.loads(row[0])
+
+    def set_meta(self, key: str, value: Any) -> None:
+        self._conn.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, _dumps(value)),
+        )
+
+    def next_number(self) -> int:
+        row = self._conn.execute("SELECT COALESCE(MAX(number), -1) + 1 FROM trials").fetchone()
+        return int(row[0])
+
+    def save(self, trial: Trial) -> None:
+        """Insert the trial or replace its row (trials change state as they run)."""
+        self._conn.execute(
+            f"INSERT OR REPLACE INTO trials ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                trial.number, trial.key, trial.state.value, _dumps(trial.values),
+                _dumps(trial.params), trial.value,
+                None if trial.results is None else _dumps(trial.results),
+                trial.reason, trial.started, trial.finished, trial.duration,
+                trial.pid, trial.host, trial.worker,
+            ),
+        )
+
+    def trials(self) -> list[Trial]:
+        """Every trial, by number."""
+        rows = self._conn.execute(f"SELECT {_COLUMNS} FROM trials ORDER BY number").fetchall()
+        return [_trial_from_row(row) for row in rows]
+
+
+def _trial_from_row(row: tuple[Any, ...]) -> Trial:
+    (number, key, state, sampled, params, value, results, reason,
+     started, finished, _duration, pid, host, worker) = row
+    return Trial(
+        number=number, key=key, values=json.loads(sampled), params=json.loads(params),
+        state=TrialState(state), value=value,
+        results=None if results is None else json.loads(results),
+        reason=reason, started=started, finished=finished, pid=pid, host=host, worker=worker,
+    )

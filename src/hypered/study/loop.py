@@ -1,0 +1,283 @@
+"""When trials run: the loop that keeps slots busy until `iterations` trials are complete."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from ..errors import StudyError, TooManyFailuresError
+from ..objective import ObjectiveMissing
+from ..runners import FunctionRunner, Job, LocalRunner, Outcome, Runner
+from ..space import DeviceId, TrialContext
+from ..storage import (
+    ResultsError,
+    StudyDatabase,
+    StudyLock,
+    read_results,
+    trial_key,
+    write_json,
+)
+from ..suggest import Suggester
+from ..trial import Trial, TrialState
+from .devices import DevicePool
+from .report import Reporter
+from .spec import StudySpec
+
+PARAMS_FILE = "params.json"
+RESULTS_FILE = "results.json"
+BEST_FILE = "best.json"
+
+
+def run_study(spec: StudySpec, reporter: Reporter, echo: bool = False) -> Trial | None:
+    """Run (or resume) the study until `spec.iterations` trials are complete; the best trial."""
+    spec.study_dir.mkdir(parents=True, exist_ok=True)
+    with StudyLock(spec.study_dir / "study.lock"), \
+            StudyDatabase(spec.study_dir / "study.db") as db:
+        seed = _check_meta(db, spec)
+        session = _Session(spec, db, seed, reporter)
+        runner: Runner
+        if spec.function is not None:
+            runner = FunctionRunner(spec.function, spec.objective.name)
+        else:
+            runner = LocalRunner(spec.cwd, echo=echo)
+        with runner:
+            return session.run(runner)
+
+
+def _check_meta(db: StudyDatabase, spec: StudySpec) -> int:
+    """Record a new study's description, or check a resumed one matches; the seed to use."""
+    signature = spec.space_signature()
+    stored = db.get_meta("space")
+    if stored is None:
+        db.set_meta("name", spec.name)
+        db.set_meta("space", signature)
+        db.set_meta("objective", {"name": spec.objective.name,
+                                  "direction": spec.objective.direction.value})
+        db.set_meta("created", time.time())
+    elif stored != signature:
+        raise StudyError(
+            f"study {spec.name!r} in {spec.study_dir} was run with another search space "
+            f"({stored}); give this one a new name, or --dir, to start a new study"
+        )
+    elif db.get_meta("objective") != {"name": spec.objective.name,
+                                       "direction": spec.objective.direction.value}:
+        raise StudyError(
+            f"study {spec.name!r} in {spec.study_dir} was run with objective "
+            f"{db.get_meta('objective')}; give this one a new name to start a new study"
+        )
+    seed = spec.seed if spec.seed is not None else db.get_meta("seed")
+    if seed is None:
+        seed = secrets.randbits(32)
+    db.set_meta("seed", seed)
+    db.set_meta("iterations", spec.iterations)
+    return int(seed)
+
+
+class _Session:
+    """One run of a study's loop: the trials so far, the running ones, the device pool."""
+
+    def __init__(self, spec: StudySpec, db: StudyDatabase, seed: int, reporter: Reporter) -> None:
+        self.spec = spec
+        self.db = db
+        self.reporter = reporter
+        self.host = socket.gethostname()
+        self.trials: dict[int, Trial] = {t.number: t for t in db.trials()}
+        self.running: set[int] = set()
+        self.failures_in_a_row = 0
+        devices = [(n, u) for n, u in spec.params.utilities if isinstance(u, DeviceId)]
+        self.devices = DevicePool(devices, spec.parallel)
+        self.suggester = Suggester(
+            spec.encoding, spec.objective, random_starts=spec.random_starts, seed=seed,
+            kernel=spec.kernel, kernel_scale=spec.kernel_scale,
+            acquisition=spec.acquisition_fn, restarts=spec.optimizer_restarts,
+        )
+        self._recover()
+        self.requeue = self._interrupted_values()
+
+    # -- resume -----------------------------------------------------------------------------
+
+    def _recover(self) -> None:
+        """Trials left running by a driver that died: pick up their results or mark them."""
+        for trial in list(self.trials.values()):
+            if trial.state is not TrialState.RUNNING:
+                continue
+            path = self.spec.study_dir / trial.key / RESULTS_FILE
+            try:
+                outcome = Outcome(trial.number, results=read_results(path),
+                                  finished=path.stat().st_mtime)
+            except (ResultsError, OSError):
+                outcome = Outcome(trial.number, reason="the study stopped while it ran",
+                                  interrupted=True, finished=time.time())
+            self._record(trial, outcome)
+
+    def _interrupted_values(self) -> list[dict[str, Any]]:
+        """Values of interrupted trials that no later trial re-ran: they run first."""
+        latest: dict[str, Trial] = {}
+        for trial in sorted(self.trials.values(), key=lambda t: t.number):
+            latest[trial.key] = trial
+        return [t.values for t in latest.values() if t.state is TrialState.INTERRUPTED]
+
+    # -- the loop ---------------------------------------------------------------------------
+
+    def run(self, runner: Runner) -> Trial | None:
+        self.reporter.started(self.spec, self._sorted())
+        message = ""
+        try:
+            while True:
+                if not message:
+                    message = self._fill(runner)
+                if not self.running:
+                    break
+                for outcome in runner.wait(timeout=0.5):
+                    self._finish(outcome)
+        except BaseException:
+            for outcome in runner.cancel():
+                self._finish(outcome, check_failures=False)
+            for number in list(self.running):  # not known to the runner (never started)
+                self._finish(Outcome(number, reason="interrupted", interrupted=True),
+                             check_failures=False)
+            raise
+        best = self.best()
+        self.reporter.finished(best, message or self._done_message())
+        return best
+
+    def _fill(self, runner: Runner) -> str:
+        """Start trials while slots are free and more are needed; a message if none can be."""
+        while len(self.running) < self.spec.parallel and \
+                self.n_complete + len(self.running) < self.spec.iterations:
+            values = self.requeue.pop(0) if self.requeue else self.suggester.suggest(self._sorted())
+            if values is None:
+                size = self.spec.encoding.size
+                return (f"every one of the {size} configurations of the search space has been "
+                        f"tried; stopping with {self.n_complete} complete trials")
+            self._start(values, runner)
+        return ""
+
+    def _start(self, values: dict[str, Any], runner: Runner) -> None:
+        number = self.db.next_number() if not self.trials else max(self.trials) + 1
+        key = trial_key(values)
+        folder = (self.spec.study_dir / key).absolute()
+        folder.mkdir(parents=True, exist_ok=True)
+        devices = self.devices.acquire(number)
+        context = TrialContext(str(folder), str(folder / PARAMS_FILE), str(folder / RESULTS_FILE),
+                               number, devices)
+        params = self.spec.params.build(values, context)
+        write_json(folder / PARAMS_FILE, params)
+        trial = Trial(number, key, values, params, TrialState.RUNNING, started=time.time(),
+                      pid=os.getpid(), host=self.host)
+        self._save(trial)
+        self.running.add(number)
+        self.reporter.trial_started(trial)
+        if self.spec.function is None and (folder / RESULTS_FILE).exists():
+            try:  # the seed's cache: a folder that already holds results is not run again
+                self._finish(Outcome(number, results=read_results(folder / RESULTS_FILE),
+                                     started=trial.started, finished=time.time(),
+                                     worker="cache"))
+                return
+            except ResultsError:
+                (folder / RESULTS_FILE).unlink(missing_ok=True)
+        runner.submit(self._job(trial, folder, devices))
+
+    def _job(self, trial: Trial, folder: Path, devices: dict[str, int]) -> Job:
+        env = {"HYPERED_TRIAL_DIR": str(folder), "HYPERED_TRIAL_NUMBER": str(trial.number),
+               "HYPERED_STUDY": self.spec.name}
+        if devices:
+            env["HYPERED_DEVICE_ID"] = str(next(iter(devices.values())))
+        command: tuple[str, ...] = ()
+        if self.spec.command is not None:
+            fields = {"params_path": str(folder / PARAMS_FILE),
+                      "results_path": str(folder / RESULTS_FILE),
+                      "experiment_dir": str(folder), **trial.params}
+            command = self.spec.command.render(fields)
+        return Job(trial.number, trial.params, folder, folder / PARAMS_FILE,
+                   folder / RESULTS_FILE, command, env, self.spec.timeout)
+
+    def _finish(self, outcome: Outcome, check_failures: bool = True) -> None:
+        trial = self.trials[outcome.number]
+        self.running.discard(trial.number)
+        self.devices.release(trial.number)
+        trial = self._record(trial, outcome)
+        if self.spec.function is not None and outcome.results is not None:
+            write_json(self.spec.study_dir / trial.key / RESULTS_FILE, outcome.results)
+        self.reporter.trial_finished(trial, self.best())
+        if trial.state is TrialState.COMPLETE:
+            self.failures_in_a_row = 0
+        elif trial.state is TrialState.FAILED:
+            self.failures_in_a_row += 1
+            if check_failures and self.failures_in_a_row >= self.spec.max_failures:
+                raise TooManyFailuresError(self._failures_message(trial, outcome))
+
+    def _record(self, trial: Trial, outcome: Outcome) -> Trial:
+        """Store how `trial` ended; update best.json when it completed."""
+        state, value, reason = TrialState.FAILED, None, outcome.reason
+        if outcome.interrupted:
+            state = TrialState.INTERRUPTED
+        elif outcome.reason is None:
+            try:
+                value = self.spec.objective.value(outcome.results)
+                state = TrialState.COMPLETE
+            except ObjectiveMissing as err:
+                reason = str(err)
+        trial = replace(
+            trial, state=state, value=value, results=outcome.results, reason=reason,
+            finished=outcome.finished or time.time(),
+            started=outcome.started or trial.started,
+            pid=outcome.pid or trial.pid, host=outcome.host or trial.host,
+            worker=outcome.worker or trial.worker,
+        )
+        self._save(trial)
+        if state is TrialState.COMPLETE and self.best() is trial:
+            write_json(self.spec.study_dir / BEST_FILE, best_summary(self.spec, trial))
+        return trial
+
+    def _save(self, trial: Trial) -> None:
+        self.trials[trial.number] = trial
+        self.db.save(trial)
+
+    # -- summaries --------------------------------------------------------------------------
+
+    def _sorted(self) -> list[Trial]:
+        return [self.trials[n] for n in sorted(self.trials)]
+
+    @property
+    def n_complete(self) -> int:
+        return sum(t.state is TrialState.COMPLETE for t in self.trials.values())
+
+    def best(self) -> Trial | None:
+        best = None
+        for trial in self._sorted():
+            if trial.state is TrialState.COMPLETE and trial.value is not None and (
+                    best is None or self.spec.objective.better(trial.value, best.value)):
+                best = trial
+        return best
+
+    def _done_message(self) -> str:
+        return f"{self.n_complete} of {self.spec.iterations} trials complete"
+
+    def _failures_message(self, trial: Trial, outcome: Outcome) -> str:
+        folder = self.spec.study_dir / trial.key
+        lines = [f"{self.failures_in_a_row} trials failed in a row (max_failures="
+                 f"{self.spec.max_failures}); the last, trial {trial.number} in {folder}, "
+                 f"failed: {trial.reason}"]
+        stderr = outcome.stderr_tail.strip()
+        if stderr:
+            lines.append("its stderr ends with:")
+            lines += ["  " + line for line in stderr.splitlines()[-10:]]
+        return "\n".join(lines)
+
+
+def best_summary(spec: StudySpec, trial: Trial) -> dict[str, Any]:
+    """The best trial as best.json and `optimize` give it."""
+    return {
+        "params": trial.params,
+        "results": trial.results,
+        "value": trial.value,
+        "experiment_dir": str((spec.study_dir / trial.key).absolute()),
+        "trial": trial.number,
+        "objective": spec.objective.describe(),
+    }

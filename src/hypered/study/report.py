@@ -1,0 +1,45 @@
+"""What a running study tells its user; the CLI prints it, the library logs it."""
+
+from __future__ import annotations
+
+import logging
+from typing import Protocol
+
+from ..trial import Trial, TrialState
+from .spec import StudySpec
+
+log = logging.getLogger("hypered")
+
+
+class Reporter(Protocol):
+    """Receives a study's events, in order."""
+
+    def started(self, spec: StudySpec, trials: list[Trial]) -> None: ...
+
+    def trial_started(self, trial: Trial) -> None: ...
+
+    def trial_finished(self, trial: Trial, best: Trial | None) -> None: ...
+
+    def finished(self, best: Trial | None, message: str) -> None: ...
+
+
+class LogReporter:
+    """Reports through the `hypered` logger (what `optimize` does by default)."""
+
+    def started(self, spec: StudySpec, trials: list[Trial]) -> None:
+        done = sum(t.state is TrialState.COMPLETE for t in trials)
+        log.info("study %s: %d of %d trials complete, in %s", spec.name, done, spec.iterations,
+                 spec.study_dir)
+
+    def trial_started(self, trial: Trial) -> None:
+        log.debug("trial %d started: %s", trial.number, trial.values)
+
+    def trial_finished(self, trial: Trial, best: Trial | None) -> None:
+        if trial.state is TrialState.COMPLETE:
+            log.info("trial %d complete: value %g (best %g)", trial.number, trial.value,
+                     best.value if best and best.value is not None else float("nan"))
+        else:
+            log.warning("trial %d %s: %s", trial.number, trial.state.value, trial.reason)
+
+    def finished(self, best: Trial | None, message: str) -> None:
+        log.info("%s", message)

@@ -1,0 +1,47 @@
+"""Everything a study needs to run, validated once by `optimize` or the config loader."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..objective import Objective
+from ..runners.command import CommandTemplate
+from ..space import Encoding, ParamsTree
+
+
+@dataclass(frozen=True)
+class StudySpec:
+    """A validated study: what to tune, how to run a trial, how to choose the next one."""
+
+    name: str
+    objective: Objective
+    params: ParamsTree
+    command: CommandTemplate | None  # exactly one of command and function
+    function: Callable[[dict[str, Any]], Any] | None
+    random_starts: int
+    iterations: int
+    kernel: str
+    kernel_scale: float | None
+    acquisition_fn: str
+    optimizer_restarts: int
+    seed: int | None
+    cwd: Path
+    directory: Path
+    max_failures: int
+    timeout: float | None
+    parallel: int
+
+    @property
+    def study_dir(self) -> Path:
+        return self.directory / self.name
+
+    @property
+    def encoding(self) -> Encoding:
+        return Encoding(self.params.variables)
+
+    def space_signature(self) -> dict[str, str]:
+        """The search space as text, to tell a resumed study's space has not changed."""
+        return {name: var.describe() for name, var in self.params.variables}

@@ -1,0 +1,91 @@
+"""Which params to run next: trials -> unit-cube arrays -> bayesopt -> params."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from ..bayesopt import Domain, Proposer
+from ..objective import Objective
+from ..space import Encoding
+from ..storage import trial_key
+from ..trial import Trial, TrialState
+from .initial import sobol_points
+
+_RANDOM_TRIES = 1000  # fresh random points tried before a finite space counts as exhausted
+
+
+class Suggester:
+    """Chooses each trial's values: a Sobol design for `random_starts` trials, then the GP.
+
+    Each suggestion depends only on the trials passed in and the seed, so a
+    resumed study makes the same choices an uninterrupted one would have.
+    """
+
+    def __init__(self, encoding: Encoding, objective: Objective, *, random_starts: int,
+                 seed: int, kernel: str, kernel_scale: float | None, acquisition: str,
+                 restarts: int) -> None:
+        self.encoding = encoding
+        self.objective = objective
+        self.random_starts = random_starts
+        self.seed = seed
+        domain = Domain(
+            n_dims=encoding.n_dims,
+            discrete_columns=encoding.discrete_columns,
+            categorical_groups=encoding.categorical_groups,
+            project=encoding.project,
+        )
+        self._proposer = Proposer(domain, kernel=kernel, lengthscale=kernel_scale,
+                                  acquisition=acquisition, restarts=restarts)
+
+    def suggest(self, trials: Sequence[Trial]) -> dict[str, Any] | None:
+        """Values for the next trial, or None when a finite space has no untried point left.
+
+        Running trials are pending: the next point keeps away from them.
+        """
+        tried = {t.key for t in trials}
+        size = self.encoding.size
+        if size is not None and len(tried) >= size:
+            return None
+        complete = [t for t in trials if t.state is TrialState.COMPLETE and t.value is not None]
+        rng = np.random.default_rng([self.seed, len(tried)])
+        if len(tried) < self.random_starts or not complete:
+            return self._initial(len(tried), tried, rng)
+        X, y = self._observations(trials, complete)
+        running = [t.values for t in trials if t.state is TrialState.RUNNING]
+        X_pending = self.encoding.encode(running) if running else None
+        X_exclude = self.encoding.encode([t.values for t in trials])
+        x = self._proposer.propose(X, y, rng, X_pending=X_pending, X_exclude=X_exclude)
+        if x is None:
+            return self._random(tried, rng)
+        return self.encoding.decode(x[None, :])[0]
+
+    def _observations(self, trials: Sequence[Trial], complete: list[Trial]
+                      ) -> tuple[np.ndarray, np.ndarray]:  # -> X (n, d), y (n,)
+        """Complete trials as (X, losses); failed ones imputed with the worst loss seen."""
+        losses = [self.objective.loss(t.value) for t in complete if t.value is not None]
+        failed = [t for t in trials if t.state is TrialState.FAILED]
+        worst = max(losses)
+        X = self.encoding.encode([t.values for t in complete] + [t.values for t in failed])
+        y = np.array(losses + [worst] * len(failed), dtype=float)
+        return X, y
+
+    def _initial(self, index: int, tried: set[str], rng: np.random.Generator
+                 ) -> dict[str, Any] | None:
+        """The index-th point of the Sobol design (skipping ones already tried)."""
+        design = sobol_points(self.encoding.n_dims, index + 1, self.seed)
+        values = self.encoding.decode(self.encoding.project(design[index:index + 1]))[0]
+        if trial_key(values) not in tried:
+            return values
+        return self._random(tried, rng)
+
+    def _random(self, tried: set[str], rng: np.random.Generator) -> dict[str, Any] | None:
+        """A uniformly random untried point, or None if none turns up."""
+        for _ in range(_RANDOM_TRIES):
+            point = self.encoding.project(rng.random((1, self.encoding.n_dims)))
+            values = self.encoding.decode(point)[0]
+            if trial_key(values) not in tried:
+                return values
+        return None

@@ -1,0 +1,13 @@
+import hypered
+
+
+def test_all_is_exactly_the_documented_api() -> None:
+    documented = ["categorical", "device_id", "experiment_dir", "integer", "maximize",
+                  "minimize", "optimize", "params_path", "real", "results_path"]
+    assert hypered.__all__ == sorted(hypered.__all__) == documented
+
+
+def test_every_public_name_is_exported() -> None:
+    public = {name for name in dir(hypered)
+              if not name.startswith("_") and callable(getattr(hypered, name))}
+    assert public == set(hypered.__all__)
