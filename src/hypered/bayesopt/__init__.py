@@ -1,0 +1,38 @@
+"""How the next point is chosen, as math on arrays: kernels, GP, acquisitions, their maximization.
+
+Glossary (names used throughout this subpackage):
+
+    d          number of columns of the unit cube [0, 1]^d
+    X (n, d)   observed unit-cube inputs (feasible: domain.project(X) == X)
+    y (n,)     standardized objective (raw values warped by `warp.warp_outputs`), minimized
+    ell (d,)   lengthscales, one per column (ARD), in unit-cube units
+    r2         squared scaled distance sum_j ((a_j - b_j) / ell_j)^2
+    K (n, n)   signal_var * k(X, X) + noise_var * I
+    L (n, n)   lower Cholesky factor of K, K = L L^T
+    alpha (n,) K^-1 y = L^T \\ (L \\ y)
+    X_query (m, d)  points where the posterior is evaluated
+    mean, std (m,)  posterior mean and standard deviation of the latent f at X_query
+    best       min of y (including kriging-believer fantasies of pending points)
+    theta      log hyperparameters [log ell, log signal_var, log noise_var]
+
+Modules: domain (feasible set), kernels, gp (posterior), fit (hyperparameters), warp (y),
+acquisition, safe_math (log-EI tail, jitter), maximize (over the mixed domain), proposer.
+"""
+
+from .acquisition import ACQUISITIONS, Acquisition
+from .domain import Domain
+from .gp import GaussianProcess, GPParams
+from .kernels import KERNELS, Kernel
+from .proposer import DEFAULT_KERNEL, Proposer
+
+__all__ = [
+    "ACQUISITIONS",
+    "Acquisition",
+    "DEFAULT_KERNEL",
+    "Domain",
+    "GPParams",
+    "GaussianProcess",
+    "KERNELS",
+    "Kernel",
+    "Proposer",
+]

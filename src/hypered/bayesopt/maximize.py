@@ -1,0 +1,189 @@
+"""Maximizing an acquisition over a mixed domain; every point it scores is feasible.
+
+1. Global pass: scrambled Sobol candidates plus perturbations of the best observed points,
+   projected (or every feasible point when the space is small and finite); excluded points dropped.
+2. From the best `restarts` candidates: L-BFGS-B over the continuous columns, alternating with a
+   discrete local search (neighbouring levels of each integer column, every value of each
+   categorical group) until neither improves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.optimize
+from scipy.spatial import cKDTree
+from scipy.stats import qmc
+
+from .domain import Domain, discrete_levels, enumerate_finite
+
+Values = Callable[[np.ndarray], np.ndarray]  # X_query (m, d) -> (m,)
+ValueAndGrad = Callable[[np.ndarray], tuple[float, np.ndarray]]  # x (d,) -> value, (d,)
+
+EXCLUDE_TOL = 1e-9
+_FINITE_LIMIT = 4096  # enumerate finite spaces up to this many points
+_LEVEL_STEPS = (-2, -1, 1, 2)  # integer moves, in allowed positions
+_PERTURB_SCALES = (0.01, 0.05, 0.2)
+_LOCAL_ROUNDS = 4
+_LBFGS_ITERS = 30
+
+
+@dataclass(frozen=True)
+class SearchSettings:
+    """Budget of the global pass."""
+
+    log2_candidates: int = 11  # 2048 Sobol points
+    n_seeds: int = 5  # best observed points to perturb
+    perturbations_per_seed: int = 60
+
+
+class Excluded:
+    """Membership test against points that must not be proposed (max-abs distance <= tol)."""
+
+    def __init__(self, X_exclude: np.ndarray | None) -> None:  # (q, d)
+        has_points = X_exclude is not None and len(X_exclude) > 0
+        self._tree = cKDTree(X_exclude) if has_points else None
+
+    def __call__(self, X_query: np.ndarray) -> np.ndarray:  # (m, d) -> (m,) bool
+        if self._tree is None or len(X_query) == 0:
+            return np.zeros(len(X_query), dtype=bool)
+        dist, _ = self._tree.query(X_query, k=1, p=np.inf, distance_upper_bound=EXCLUDE_TOL)
+        return np.isfinite(dist)
+
+
+def global_candidates(
+    domain: Domain,
+    X_seeds: np.ndarray,  # (k, d) best observed points, best first
+    rng: np.random.Generator,
+    settings: SearchSettings,
+) -> np.ndarray:  # (m, d)
+    """Projected Sobol points and perturbations of the seeds, deduplicated."""
+    sobol = qmc.Sobol(domain.n_dims, scramble=True, seed=rng).random_base2(settings.log2_candidates)
+    seeds = X_seeds[: settings.n_seeds]
+    reps = settings.perturbations_per_seed
+    scales = np.resize(np.array(_PERTURB_SCALES), reps)[:, None]  # (reps, 1)
+    around = np.repeat(seeds, reps, axis=0)  # (k * reps, d)
+    around = around + rng.normal(size=around.shape) * np.tile(scales, (len(seeds), 1))
+    for group in domain.categorical_groups:  # re-draw a categorical with probability 1/4
+        redraw = rng.random(len(around)) < 0.25
+        chosen = rng.choice(list(group), size=int(redraw.sum()))
+        around[np.ix_(redraw, list(group))] = 0.0
+        around[np.flatnonzero(redraw), chosen] = 1.0
+    points = np.vstack([sobol, np.clip(around, 0.0, 1.0)])
+    return np.unique(domain.project(points), axis=0)
+
+
+def discrete_neighbours(
+    domain: Domain, x: np.ndarray, levels: tuple[np.ndarray, ...]  # x (d,)
+) -> np.ndarray:  # (k, d)
+    """Feasible points one move away: nearby levels of one integer column or one categorical."""
+    moves = []
+    for j, allowed in zip(domain.discrete_columns, levels):
+        here = int(np.argmin(np.abs(allowed - x[j])))
+        for step in _LEVEL_STEPS:
+            if 0 <= here + step < len(allowed):
+                moved = x.copy()
+                moved[j] = allowed[here + step]
+                moves.append(moved)
+    for group in domain.categorical_groups:
+        for column in group:
+            if x[column] != 1.0:
+                moved = x.copy()
+                moved[list(group)] = 0.0
+                moved[column] = 1.0
+                moves.append(moved)
+    if not moves:
+        return np.empty((0, domain.n_dims))
+    return domain.project(np.array(moves))
+
+
+def continuous_step(
+    value_and_grad: ValueAndGrad, x: np.ndarray, columns: np.ndarray  # x (d,)
+) -> np.ndarray:  # (d,)
+    """L-BFGS-B over the continuous columns of x, the others held fixed."""
+
+    def negated(x_cont: np.ndarray) -> tuple[float, np.ndarray]:
+        full = x.copy()
+        full[columns] = x_cont
+        value, grad = value_and_grad(full)
+        return -value, -grad[columns]
+
+    result = scipy.optimize.minimize(
+        negated,
+        x[columns],
+        jac=True,
+        method="L-BFGS-B",
+        bounds=[(0.0, 1.0)] * len(columns),
+        options={"maxiter": _LBFGS_ITERS},
+    )
+    moved = x.copy()
+    moved[columns] = np.clip(result.x, 0.0, 1.0)
+    return moved
+
+
+def local_search(
+    values: Values,
+    value_and_grad: ValueAndGrad,
+    domain: Domain,
+    x: np.ndarray,  # (d,) feasible, not excluded
+    score: float,
+    levels: tuple[np.ndarray, ...],
+    excluded: Excluded,
+) -> tuple[np.ndarray, float]:
+    """Alternate continuous L-BFGS-B and discrete moves while either improves the score."""
+    columns = domain.continuous_columns
+    for _ in range(_LOCAL_ROUNDS):
+        improved = False
+        if columns.size:
+            moved = domain.project(continuous_step(value_and_grad, x, columns)[None, :])
+            moved_score = float(values(moved)[0])
+            if moved_score > score and not excluded(moved)[0]:
+                x, score, improved = moved[0], moved_score, True
+        neighbours = discrete_neighbours(domain, x, levels)
+        neighbours = neighbours[~excluded(neighbours)]
+        if len(neighbours):
+            scores = values(neighbours)
+            best = int(np.argmax(scores))
+            if scores[best] > score:
+                x, score, improved = neighbours[best], float(scores[best]), True
+        if not improved:
+            break
+    return x, score
+
+
+def maximize_acquisition(
+    values: Values,
+    value_and_grad: ValueAndGrad,
+    domain: Domain,
+    X_seeds: np.ndarray,  # (k, d) best observed points, best first
+    rng: np.random.Generator,
+    *,
+    restarts: int,
+    X_exclude: np.ndarray | None = None,  # (q, d), already projected
+    settings: SearchSettings | None = None,
+) -> np.ndarray | None:  # (d,)
+    """The feasible, non-excluded point of highest acquisition found, or None if none exists."""
+    settings = settings or SearchSettings()
+    excluded = Excluded(X_exclude)
+    levels = discrete_levels(domain)
+    finite = enumerate_finite(domain, levels, _FINITE_LIMIT)
+    candidates = finite if finite is not None else global_candidates(domain, X_seeds, rng, settings)
+    candidates = candidates[~excluded(candidates)]
+    if len(candidates) == 0:
+        return None
+    scores = values(candidates)
+    order = np.argsort(-scores, kind="stable")
+    best_x, best_score = candidates[order[0]], float(scores[order[0]])
+    if finite is not None:
+        return best_x
+    for start in order[: max(restarts, 1)]:
+        x, score = local_search(
+            values, value_and_grad, domain, candidates[start], float(scores[start]), levels, excluded
+        )
+        if score > best_score:
+            best_x, best_score = x, score
+    return best_x
+
+
