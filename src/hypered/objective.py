@@ -31,7 +31,8 @@ class Objective:
         if not isinstance(self.name, str) or not self.name or any(
             not part for part in self.name.split(".")
         ):
-            raise SpaceError(f"{self.direction.value}({self.name!r}): give the metric's name, e.g. \"loss\" or \"val.loss\"")
+            raise SpaceError(f"{self.direction.value}({self.name!r}): give the metric's name, "
+                             "e.g. \"loss\" or \"val.loss\"")
 
     def value(self, results: Any) -> float:
         """The objective value in `results`; ObjectiveMissing saying why not."""

@@ -2,6 +2,6 @@
 
 from .base import Job, Outcome, Runner
 from .inprocess import FunctionRunner
-from .local import LocalRunner, tail
+from .local import LocalRunner, stop_orphan, tail
 
-__all__ = ["FunctionRunner", "Job", "LocalRunner", "Outcome", "Runner", "tail"]
+__all__ = ["FunctionRunner", "Job", "LocalRunner", "Outcome", "Runner", "stop_orphan", "tail"]

@@ -45,8 +45,8 @@ class Outcome:
 class Runner(Protocol):
     """Runs jobs somewhere. Use as a context manager; `close` stops what still runs."""
 
-    def submit(self, job: Job) -> None:
-        """Start `job` (may return before it finishes)."""
+    def submit(self, job: Job) -> int | None:
+        """Start `job` (may return before it finishes); the pid of its process, if local."""
 
     def wait(self, timeout: float | None = None) -> list[Outcome]:
         """Block until at least one job finished or `timeout` passed; return the finished ones."""

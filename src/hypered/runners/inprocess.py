@@ -7,6 +7,7 @@ import socket
 import time
 import traceback
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from .base import Job, Outcome
@@ -30,25 +31,25 @@ class FunctionRunner:
     def __exit__(self, *exc: object) -> None:
         self._queue.clear()
 
-    def submit(self, job: Job) -> None:
+    def submit(self, job: Job) -> int | None:
         self._queue.append(job)
+        return None
 
     def wait(self, timeout: float | None = None) -> list[Outcome]:
         if not self._queue:
             return []
         job = self._queue[0]
-        started = time.time()
-        common = dict(number=job.number, started=started, pid=os.getpid(),
-                      host=socket.gethostname())
+        base = Outcome(number=job.number, started=time.time(), pid=os.getpid(),
+                       host=socket.gethostname())
         try:
             results = self.function(job.params)
         except Exception as err:  # the user's function failed: record why, go on
             last = traceback.format_exception_only(type(err), err)[-1].strip()
-            return self._done(Outcome(reason=f"raised {last}", finished=time.time(),
-                                      stderr_tail=traceback.format_exc()[-4000:], **common))
+            return self._done(replace(base, reason=f"raised {last}", finished=time.time(),
+                                      stderr_tail=traceback.format_exc()[-4000:]))
         if isinstance(results, (int, float)) and not isinstance(results, bool):
             results = _nest(self.objective_name, results)
-        return self._done(Outcome(results=results, finished=time.time(), **common))
+        return self._done(replace(base, results=results, finished=time.time()))
 
     def _done(self, outcome: Outcome) -> list[Outcome]:
         self._queue.pop(0)

@@ -9,7 +9,7 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO
 
@@ -69,7 +69,7 @@ class LocalRunner:
     def __exit__(self, *exc: object) -> None:
         self.cancel()
 
-    def submit(self, job: Job) -> None:
+    def submit(self, job: Job) -> int | None:
         out_path = job.experiment_dir / "stdout.log"
         err_path = job.experiment_dir / "stderr.log"
         env = {**os.environ, **job.env}
@@ -89,6 +89,7 @@ class LocalRunner:
                 thread.start()
                 copiers.append(thread)
         self._running[job.number] = _Running(job, process, time.time(), copiers)
+        return process.pid
 
     def wait(self, timeout: float | None = None) -> list[Outcome]:
         deadline = None if timeout is None else time.monotonic() + timeout
@@ -118,17 +119,17 @@ class LocalRunner:
             thread.join(timeout=5)
         code = run.process.returncode
         finished = time.time()
-        common = dict(number=run.job.number, started=run.started, finished=finished,
-                      pid=run.process.pid, host=self._host,
-                      stderr_tail=tail(run.job.experiment_dir / "stderr.log"))
+        base = Outcome(number=run.job.number, started=run.started, finished=finished,
+                       pid=run.process.pid, host=self._host,
+                       stderr_tail=tail(run.job.experiment_dir / "stderr.log"))
         if run.timed_out:
-            return Outcome(reason=f"timeout: still running after {run.job.timeout:g} s", **common)
+            return replace(base, reason=f"timeout: still running after {run.job.timeout:g} s")
         if code != 0:
-            return Outcome(reason=_exit_reason(code, common["stderr_tail"]), **common)
+            return replace(base, reason=_exit_reason(code, base.stderr_tail))
         try:
-            return Outcome(results=read_results(run.job.results_path), **common)
+            return replace(base, results=read_results(run.job.results_path))
         except ResultsError as err:
-            return Outcome(reason=str(err), **common)
+            return replace(base, reason=str(err))
 
     def cancel(self) -> list[Outcome]:
         outcomes = []
@@ -139,6 +140,29 @@ class LocalRunner:
                                     started=run.started, finished=time.time(),
                                     pid=run.process.pid, host=self._host))
         return outcomes
+
+
+def stop_orphan(pid: int, started: float) -> bool:
+    """Kill the process group of a trial left running by a driver that died; whether it did.
+
+    Only a process that began within a few seconds of `started` is ours: a pid
+    may have been reused since. Needs Linux's /proc; elsewhere does nothing.
+    """
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        boot = next(float(line.split()[1]) for line in Path("/proc/stat").read_text().splitlines()
+                    if line.startswith("btime"))
+    except (OSError, StopIteration, ValueError):
+        return False
+    ticks = int(stat.rsplit(")", 1)[1].split()[19])  # field 22: start time since boot
+    began = boot + ticks / os.sysconf("SC_CLK_TCK")
+    try:
+        if abs(began - started) > 5.0 or os.getpgid(pid) != pid:
+            return False
+        os.killpg(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 def _exit_reason(code: int, stderr_tail: str) -> str:

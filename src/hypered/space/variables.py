@@ -56,7 +56,7 @@ class Integer:
 
     def __post_init__(self) -> None:
         for label, value in (("low", self.low), ("high", self.high)):
-            if isinstance(value, float) and value.is_integer():
+            if isinstance(value, float) and float(value).is_integer():
                 object.__setattr__(self, label, int(value))
             elif isinstance(value, bool) or not isinstance(value, int):
                 raise SpaceError(f"integer(): {label} must be a whole number, got {value!r}")

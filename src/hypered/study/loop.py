@@ -12,7 +12,7 @@ from typing import Any
 
 from ..errors import StudyError, TooManyFailuresError
 from ..objective import ObjectiveMissing
-from ..runners import FunctionRunner, Job, LocalRunner, Outcome, Runner
+from ..runners import FunctionRunner, Job, LocalRunner, Outcome, Runner, stop_orphan
 from ..space import DeviceId, TrialContext
 from ..storage import (
     ResultsError,
@@ -106,6 +106,8 @@ class _Session:
         for trial in list(self.trials.values()):
             if trial.state is not TrialState.RUNNING:
                 continue
+            if trial.host == self.host and trial.pid and trial.started and trial.pid != os.getpid():
+                stop_orphan(trial.pid, trial.started)  # its program outlived the driver
             path = self.spec.study_dir / trial.key / RESULTS_FILE
             try:
                 outcome = Outcome(trial.number, results=read_results(path),
@@ -181,7 +183,9 @@ class _Session:
                 return
             except ResultsError:
                 (folder / RESULTS_FILE).unlink(missing_ok=True)
-        runner.submit(self._job(trial, folder, devices))
+        pid = runner.submit(self._job(trial, folder, devices))
+        if pid is not None:
+            self._save(replace(trial, pid=pid))
 
     def _job(self, trial: Trial, folder: Path, devices: dict[str, int]) -> Job:
         env = {"HYPERED_TRIAL_DIR": str(folder), "HYPERED_TRIAL_NUMBER": str(trial.number),
@@ -251,8 +255,9 @@ class _Session:
     def best(self) -> Trial | None:
         best = None
         for trial in self._sorted():
-            if trial.state is TrialState.COMPLETE and trial.value is not None and (
-                    best is None or self.spec.objective.better(trial.value, best.value)):
+            if trial.state is not TrialState.COMPLETE or trial.value is None:
+                continue
+            if best is None or best.value is None or self.spec.objective.better(trial.value, best.value):
                 best = trial
         return best
 

@@ -1,0 +1,130 @@
+"""The library API: hp.optimize(..., function=f) and its arguments."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import sys
+from pathlib import Path
+
+import pytest
+
+import hypered as hp
+from hypered.errors import ArgumentError, SpaceError
+
+
+def _seed_example(params: dict) -> dict:
+    if params["option"] == "first":
+        return {"loss": (params["x"] - 5) ** 2}
+    return {"loss": abs(params["x"] - 3) - 2}
+
+
+def test_optimize_a_function_returns_the_best_trial(tmp_path: Path) -> None:
+    best = hp.optimize(
+        name="seed", objective=hp.minimize("loss"),
+        params={"option": hp.categorical(["first", "second"]), "x": hp.real(-10, 10)},
+        function=_seed_example, iterations=25, seed=0, directory=tmp_path,
+    )
+    assert best is not None
+    assert set(best) >= {"params", "results", "value", "experiment_dir"}
+    assert best["value"] == best["results"]["loss"] < -1.5
+    assert best["params"]["option"] == "second"
+    assert Path(best["experiment_dir"]).is_dir()
+    assert json.loads((tmp_path / "seed" / "best.json").read_text())["value"] == best["value"]
+
+
+def test_maximize_a_dotted_metric_and_a_function_returning_a_number(tmp_path: Path) -> None:
+    best = hp.optimize(name="max", objective=hp.maximize("val.acc"), params={"x": hp.real(0, 1)},
+                       function=lambda p: {"val": {"acc": 1 - (p["x"] - 0.3) ** 2}},
+                       iterations=12, random_starts=4, seed=1, directory=tmp_path)
+    assert best is not None and best["value"] > 0.95
+    best = hp.optimize(name="num", objective=hp.minimize("loss"), params={"x": hp.real(0, 1)},
+                       function=lambda p: (p["x"] - 0.3) ** 2, iterations=6, random_starts=3,
+                       seed=1, directory=tmp_path)
+    assert best is not None and best["results"] == {"loss": best["value"]}
+
+
+def test_fixed_values_and_utilities_reach_the_function(tmp_path: Path) -> None:
+    seen: list[dict] = []
+
+    def record(params: dict) -> dict:
+        seen.append(params)
+        return {"loss": params["model"]["lr"]}
+
+    hp.optimize(
+        name="utils", objective=hp.minimize("loss"),
+        params={"model": {"lr": hp.real(1e-4, 1, log=True), "depth": 3},
+                "dir": hp.experiment_dir(), "p": hp.params_path(), "r": hp.results_path(),
+                "gpu": hp.device_id(3)},
+        function=record, iterations=7, random_starts=3, seed=2, directory=tmp_path,
+    )
+    assert [p["gpu"] for p in seen] == [0, 1, 2, 0, 1, 2, 0]  # round robin
+    for params in seen:
+        assert params["model"]["depth"] == 3
+        folder = Path(params["dir"])
+        assert folder.parent == (tmp_path / "utils").absolute()
+        assert params["p"] == str(folder / "params.json") and params["r"] == str(folder / "results.json")
+        assert json.loads(Path(params["p"]).read_text()) == params
+
+
+def test_same_seed_gives_the_same_trials(tmp_path: Path) -> None:
+    def run(directory: Path) -> list:
+        hp.optimize(name="s", objective=hp.minimize("loss"),
+                    params={"x": hp.real(-1, 1), "n": hp.integer(1, 9), "c": hp.categorical(["a", "b"])},
+                    function=lambda p: {"loss": p["x"] ** 2 + p["n"] + (p["c"] == "a")},
+                    iterations=14, random_starts=5, seed=42, directory=directory)
+        with sqlite3.connect(directory / "s" / "study.db") as conn:
+            return conn.execute("SELECT sampled FROM trials ORDER BY number").fetchall()
+
+    assert run(tmp_path / "a") == run(tmp_path / "b")
+
+
+def test_a_finite_space_is_exhausted_and_the_study_stops(tmp_path: Path) -> None:
+    best = hp.optimize(name="tiny", objective=hp.minimize("loss"),
+                       params={"n": hp.integer(0, 1), "c": hp.categorical(["a", "b"])},
+                       function=lambda p: {"loss": p["n"] + (p["c"] == "b")},
+                       iterations=20, random_starts=2, seed=0, directory=tmp_path)
+    with sqlite3.connect(tmp_path / "tiny" / "study.db") as conn:
+        rows = conn.execute("SELECT sampled FROM trials").fetchall()
+    assert len(rows) == len(set(rows)) == 4
+    assert best is not None and best["value"] == 0
+
+
+@pytest.mark.parametrize("kwargs, error, message", [
+    ({"binary": None}, ArgumentError, "exactly one of binary"),
+    ({"binary": "python3 x.py", "function": print}, ArgumentError, "exactly one of binary"),
+    ({"iterations": 0}, ArgumentError, "iterations must be at least 1"),
+    ({"iterations": "10"}, ArgumentError, "iterations must be a whole number"),
+    ({"kernel": "Linear"}, ArgumentError, "kernel='Linear' is unknown"),
+    ({"acquisition_fn": "MES"}, ArgumentError, "acquisition_fn='MES' is unknown"),
+    ({"kernel_scale": -1.0}, ArgumentError, "kernel_scale must be a positive number"),
+    ({"name": "../escape"}, ArgumentError, "no slashes"),
+    ({"objective": "loss"}, ArgumentError, "objective must be minimize"),
+    ({"params": {"x": hp.real(0, 1), "y": object()}}, SpaceError, r"params\['y'\]: .* is neither"),
+])
+def test_invalid_arguments_are_value_errors_naming_the_argument(kwargs, error, message,
+                                                                tmp_path: Path) -> None:
+    arguments = {"name": "bad", "objective": hp.minimize("loss"), "params": {"x": hp.real(0, 1)},
+                 "function": lambda p: 0.0, "directory": tmp_path, **kwargs}
+    if arguments.get("binary") is None and "binary" in kwargs:
+        arguments.pop("function")
+    with pytest.raises(error, match=message):
+        hp.optimize(**arguments)
+    assert issubclass(error, ValueError)
+
+
+def test_binary_values_are_substituted_as_single_arguments(tmp_path: Path, programs: Path) -> None:
+    script = tmp_path / "echo_args.py"
+    script.write_text("import json, sys\njson.dump({'loss': 0.0, 'argv': sys.argv[1:]}, "
+                      "open(sys.argv[1], 'w'))\n")
+    best = hp.optimize(
+        name="argv", objective=hp.minimize("loss"),
+        params={"x": hp.categorical(["a b; rm -rf /", "$(touch pwned)"]), "n": 3},
+        binary=f"{sys.executable} {script} {{results_path}} --x {{x}} --n={{n}} lit{{n}}",
+        iterations=2, random_starts=2, seed=0, directory=tmp_path, cwd=tmp_path,
+    )
+    assert best is not None
+    argv = best["results"]["argv"]
+    assert argv[1] == "--x" and argv[2] in ("a b; rm -rf /", "$(touch pwned)")
+    assert argv[3:] == ["--n=3", "lit3"]
+    assert not (tmp_path / "pwned").exists()
