@@ -40,3 +40,9 @@ def test_categorical_takes_any_json_values_and_tells_true_from_1() -> None:
 def test_integer_accepts_whole_floats() -> None:
     var = hp.integer(1.0, 8.0)
     assert (var.low, var.high, var.size) == (1, 8, 8)
+
+
+def test_variables_round_trip_through_their_stored_form() -> None:
+    from hypered.space import variable_from_dict
+    for var in (hp.real(1e-4, 1, log=True), hp.integer(1, 9), hp.categorical(["a", None, 2])):
+        assert variable_from_dict(var.as_dict()) == var

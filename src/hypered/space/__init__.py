@@ -11,7 +11,16 @@ from .utilities import (
     params_path,
     results_path,
 )
-from .variables import Categorical, Integer, Real, Variable, categorical, integer, real
+from .variables import (
+    Categorical,
+    Integer,
+    Real,
+    Variable,
+    categorical,
+    integer,
+    real,
+    variable_from_dict,
+)
 
 __all__ = [
     "Categorical",
@@ -33,4 +42,5 @@ __all__ = [
     "parse_params",
     "real",
     "results_path",
+    "variable_from_dict",
 ]

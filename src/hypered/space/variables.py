@@ -42,6 +42,9 @@ class Real:
     def __post_init__(self) -> None:
         _check_bounds("real", self.low, self.high, self.log)
 
+    def as_dict(self) -> dict[str, Any]:
+        return {"type": "real", "low": self.low, "high": self.high, "log": self.log}
+
     def describe(self) -> str:
         return f"real({self.low!r}, {self.high!r}{', log=True' if self.log else ''})"
 
@@ -65,6 +68,9 @@ class Integer:
     @property
     def size(self) -> int:
         return self.high - self.low + 1
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"type": "integer", "low": self.low, "high": self.high, "log": self.log}
 
     def describe(self) -> str:
         return f"integer({self.low!r}, {self.high!r}{', log=True' if self.log else ''})"
@@ -109,11 +115,26 @@ class Categorical:
                 return i
         raise ValueError(f"{value!r} is not one of {list(self.choices)!r}")
 
+    def as_dict(self) -> dict[str, Any]:
+        return {"type": "categorical", "choices": list(self.choices)}
+
     def describe(self) -> str:
         return f"categorical({list(self.choices)!r})"
 
 
 Variable = Real | Integer | Categorical
+
+
+def variable_from_dict(data: dict[str, Any]) -> Variable:
+    """The variable that `as_dict` described (as stored in study.db)."""
+    kind = data.get("type")
+    if kind == "real":
+        return Real(data["low"], data["high"], bool(data.get("log", False)))
+    if kind == "integer":
+        return Integer(data["low"], data["high"], bool(data.get("log", False)))
+    if kind == "categorical":
+        return Categorical(tuple(data["choices"]))
+    raise SpaceError(f"unknown variable type {kind!r} in {data!r}")
 
 
 def real(low: float, high: float, log: bool = False) -> Real:

@@ -42,6 +42,6 @@ class StudySpec:
     def encoding(self) -> Encoding:
         return Encoding(self.params.variables)
 
-    def space_signature(self) -> dict[str, str]:
-        """The search space as text, to tell a resumed study's space has not changed."""
-        return {name: var.describe() for name, var in self.params.variables}
+    def space_signature(self) -> dict[str, dict[str, Any]]:
+        """The search space as JSON (kept in study.db), to tell a resumed study's space is unchanged."""
+        return {name: var.as_dict() for name, var in self.params.variables}
