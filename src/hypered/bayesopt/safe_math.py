@@ -85,6 +85,8 @@ def cholesky_with_jitter(K: np.ndarray) -> tuple[np.ndarray, float]:  # K (n, n)
     Jitter starts at 1e-10 of the mean diagonal and grows tenfold per retry: the factorization
     fails on duplicate or near-duplicate points with tiny noise.
     """
+    if not np.all(np.isfinite(K)):
+        raise ValueError("cholesky_with_jitter: the covariance matrix has NaN or inf entries")
     scale = float(np.mean(np.diag(K))) if K.size else 1.0
     jitter = 0.0
     for attempt in range(_MAX_JITTER_TRIES + 1):

@@ -1,0 +1,61 @@
+import numpy as np
+
+from hypered.bayesopt.domain import discrete_levels
+from hypered.bayesopt.maximize import Excluded, discrete_neighbours, maximize_acquisition
+
+TARGET = np.array([0.3, 0.8, 0.75, 0.0, 1.0, 0.0])  # continuous x2, integer (5 levels), cat (3)
+
+
+def quadratic(X):  # peak at TARGET; the maximizer must find every kind of column
+    return -np.sum((X - TARGET) ** 2, axis=1)
+
+
+def quadratic_and_grad(x):
+    return float(quadratic(x[None, :])[0]), -2.0 * (x - TARGET)
+
+
+def test_finds_the_maximum_over_a_mixed_domain(make_domain, rng):
+    domain = make_domain(2, integer_levels=(5,), category_sizes=(3,))
+    seeds = domain.project(rng.random((3, 6)))
+    x = maximize_acquisition(quadratic, quadratic_and_grad, domain, seeds, rng, restarts=3)
+    np.testing.assert_allclose(x, TARGET, atol=1e-4)
+    np.testing.assert_array_equal(domain.project(x[None, :])[0], x)
+
+
+def test_never_returns_an_excluded_point_and_none_when_exhausted(make_domain, rng):
+    domain = make_domain(0, integer_levels=(2,), category_sizes=(2,))
+    all_points = np.array([[a, 1.0 - b, b] for a in (0.0, 1.0) for b in (0.0, 1.0)])
+
+    def score(X):
+        return X[:, 0] + X[:, 1]
+
+    def score_grad(x):
+        return float(score(x[None, :])[0]), np.zeros_like(x)
+
+    seeds = all_points[:1]
+    best = maximize_acquisition(score, score_grad, domain, seeds, rng, restarts=2)
+    np.testing.assert_array_equal(best, [1.0, 1.0, 0.0])
+    for used in range(1, 4):
+        x = maximize_acquisition(
+            score, score_grad, domain, seeds, rng, restarts=2, X_exclude=all_points[:used]
+        )
+        assert x is not None
+        assert not Excluded(all_points[:used])(x[None, :])[0]
+    assert maximize_acquisition(score, score_grad, domain, seeds, rng, restarts=2, X_exclude=all_points) is None
+
+
+def test_excluded_uses_a_tolerance():
+    excluded = Excluded(np.array([[0.5, 0.5]]))
+    got = excluded(np.array([[0.5 + 1e-12, 0.5], [0.5 + 1e-6, 0.5]]))
+    np.testing.assert_array_equal(got, [True, False])
+    assert not Excluded(None)(np.zeros((2, 2))).any()
+
+
+def test_discrete_neighbours_move_one_column_and_stay_feasible(make_domain):
+    domain = make_domain(1, integer_levels=(5,), category_sizes=(3,))
+    x = np.array([0.4, 0.5, 0.0, 1.0, 0.0])
+    moves = discrete_neighbours(domain, x, discrete_levels(domain))
+    assert len(moves) == 4 + 2
+    np.testing.assert_array_equal(domain.project(moves), moves)
+    assert np.all(np.sum(moves != x, axis=1) <= 2)  # one integer, or one one-hot swap
+    assert np.all(moves[:, 0] == 0.4)

@@ -1,0 +1,173 @@
+import numpy as np
+import pytest
+
+from hypered.bayesopt import ACQUISITIONS, DEFAULT_KERNEL, KERNELS, Proposer
+
+
+def branin(X):  # Branin-Hoo on the unit cube; minimum 0.397887
+    x1, x2 = 15 * X[:, 0] - 5, 15 * X[:, 1]
+    b, c = 5.1 / (4 * np.pi**2), 5 / np.pi
+    return (x2 - b * x1**2 + c * x1 - 6) ** 2 + 10 * (1 - 1 / (8 * np.pi)) * np.cos(x1) + 10
+
+
+def assert_feasible(domain, x):
+    assert x is not None and x.shape == (domain.n_dims,)
+    np.testing.assert_array_equal(domain.project(x[None, :])[0], x)
+
+
+def test_unknown_names_list_the_valid_ones(make_domain):
+    domain = make_domain(2)
+    with pytest.raises(ValueError, match="Matern32.*RBF"):
+        Proposer(domain, kernel="Linear")
+    with pytest.raises(ValueError, match="EI.*PI.*UCB"):
+        Proposer(domain, acquisition="KG")
+    assert DEFAULT_KERNEL in KERNELS and "EI" in ACQUISITIONS
+
+
+@pytest.mark.parametrize("kernel", ["Matern52", "Matern", "Matern32", "RBF"])
+@pytest.mark.parametrize("acquisition", ["EI", "UCB", "PI"])
+def test_proposals_are_feasible_on_a_mixed_domain(make_domain, kernel, acquisition, rng):
+    domain = make_domain(2, integer_levels=(4,), category_sizes=(3,))
+    X = domain.project(rng.random((8, domain.n_dims)))
+    y = np.sum((X - 0.4) ** 2, axis=1)
+    proposer = Proposer(domain, kernel=kernel, acquisition=acquisition, restarts=2)
+    x = proposer.propose(X, y, rng, X_exclude=X)
+    assert_feasible(domain, x)
+    assert not np.any(np.all(np.abs(X - x) < 1e-9, axis=1))
+
+
+def test_small_finite_space_is_exhausted_then_none(make_domain, rng):
+    domain = make_domain(0, integer_levels=(2,), category_sizes=(2,))  # 4 points
+    proposer = Proposer(domain)
+    X = domain.project(np.array([[0.0, 1.0, 0.0]]))
+    y = np.array([1.0])
+    for _ in range(3):
+        x = proposer.propose(X, y, rng, X_exclude=X)
+        assert_feasible(domain, x)
+        assert not np.any(np.all(X == x, axis=1))
+        X, y = np.vstack([X, x]), np.append(y, x.sum())
+    assert len(np.unique(X, axis=0)) == 4
+    assert proposer.propose(X, y, rng, X_exclude=X) is None
+
+
+def test_excluded_pending_points_are_not_proposed(make_domain, rng):
+    domain = make_domain(0, integer_levels=(3,), category_sizes=(3,))  # 9 points
+    X = domain.project(rng.random((4, domain.n_dims)))
+    y = rng.normal(size=4)
+    pending = np.array([[0.5, 0.0, 1.0, 0.0], [1.0, 0.0, 0.0, 1.0]])
+    exclude = np.vstack([X, pending])
+    for seed in range(4):
+        x = Proposer(domain).propose(
+            X, y, np.random.default_rng(seed), X_pending=pending, X_exclude=exclude
+        )
+        assert_feasible(domain, x)
+        assert not np.any(np.all(np.abs(exclude - x) < 1e-9, axis=1))
+
+
+def test_same_seed_same_proposal(make_domain):
+    domain = make_domain(3, integer_levels=(5,), category_sizes=(2,))
+    data_rng = np.random.default_rng(7)
+    X = domain.project(data_rng.random((12, domain.n_dims)))
+    y = np.sin(3 * X[:, 0]) + X[:, 3]
+    first = Proposer(domain).propose(X, y, np.random.default_rng(3))
+    second = Proposer(domain).propose(X, y, np.random.default_rng(3))
+    np.testing.assert_array_equal(first, second)
+
+
+def test_pending_points_push_the_next_proposal_away(make_domain):
+    domain = make_domain(2)
+    data_rng = np.random.default_rng(1)
+    X = data_rng.random((8, 2))
+    y = branin(X)
+    first = Proposer(domain).propose(X, y, np.random.default_rng(0))
+    again = Proposer(domain).propose(X, y, np.random.default_rng(0), X_pending=first[None, :])
+    assert np.linalg.norm(again - first) > 0.05
+
+
+@pytest.mark.parametrize(
+    "case", ["constant", "duplicates", "single", "tiny", "huge", "outlier", "infinite"]
+)
+def test_degenerate_data_still_gives_a_feasible_proposal(make_domain, case, rng):
+    domain = make_domain(2, integer_levels=(3,))
+    X = domain.project(rng.random((10, 3)))
+    y = branin(X)
+    if case == "constant":
+        y = np.full(10, 3.0)
+    elif case == "duplicates":
+        X, y = np.vstack([X, X, X]), np.concatenate([y, y, y + 1e-3])
+    elif case == "single":
+        X, y = X[:1], y[:1]
+    elif case == "tiny":
+        y = 1e-12 * y
+    elif case == "huge":
+        y = 1e12 * y
+    elif case == "outlier":
+        y[3] = 1e30
+    elif case == "infinite":
+        y[3] = np.inf
+    x = Proposer(domain).propose(X, y, rng, X_exclude=X)
+    assert_feasible(domain, x)
+    assert np.all(np.isfinite(x))
+
+
+def test_scale_of_y_does_not_matter(make_domain):
+    domain = make_domain(2)
+    X = np.random.default_rng(2).random((10, 2))
+    y = branin(X)
+    tiny = Proposer(domain).propose(X, 1e-12 * y, np.random.default_rng(5))
+    huge = Proposer(domain).propose(X, 1e12 * y, np.random.default_rng(5))
+    np.testing.assert_allclose(tiny, huge, atol=1e-6)
+
+
+def test_a_1e30_outlier_does_not_blind_the_model(make_domain, rng):
+    domain = make_domain(1)
+    X = np.linspace(0.0, 1.0, 9)[:, None]
+    y = (X[:, 0] - 0.3) ** 2
+    y[-1] = 1e30  # a failed trial imputed far away from the optimum
+    proposer = Proposer(domain)
+    for _ in range(3):
+        x = proposer.propose(X, y, rng, X_exclude=X)
+        X, y = np.vstack([X, x]), np.append(y, (x[0] - 0.3) ** 2)
+    assert np.min(np.abs(X[9:, 0] - 0.3)) < 0.05
+
+
+@pytest.mark.parametrize("d", [1, 20])
+def test_one_and_twenty_dimensions(make_domain, d, rng):
+    domain = make_domain(d)
+    X = rng.random((15, d))
+    y = np.sum((X - 0.5) ** 2, axis=1)
+    x = Proposer(domain).propose(X, y, rng)
+    assert_feasible(domain, x)
+    assert np.all((0.0 <= x) & (x <= 1.0))
+
+
+def test_fixed_lengthscale_and_warm_start(make_domain, rng):
+    domain = make_domain(2)
+    proposer = Proposer(domain, lengthscale=0.2)
+    X = rng.random((6, 2))
+    for _ in range(2):
+        x = proposer.propose(X, branin(X), rng)
+        X = np.vstack([X, x])
+    assert_feasible(domain, x)
+
+
+def test_bad_inputs_are_rejected(make_domain, rng):
+    proposer = Proposer(make_domain(2))
+    with pytest.raises(ValueError, match="X must be"):
+        proposer.propose(np.zeros((3, 3)), np.zeros(3), rng)
+    with pytest.raises(ValueError, match="NaN"):
+        proposer.propose(np.zeros((2, 2)), np.array([1.0, np.nan]), rng)
+
+
+def test_beats_random_search_on_branin(make_domain):
+    domain = make_domain(2)
+    rng = np.random.default_rng(2024)
+    X = rng.random((5, 2))
+    y = branin(X)
+    proposer = Proposer(domain)
+    for _ in range(20):
+        x = proposer.propose(X, y, rng, X_exclude=X)
+        X, y = np.vstack([X, x]), np.append(y, branin(x[None, :]))
+    random_best = branin(np.random.default_rng(2024).random((25, 2))).min()
+    assert y.min() < 0.6  # global minimum 0.398
+    assert y.min() < 0.5 * random_best
