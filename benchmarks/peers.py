@@ -1,0 +1,140 @@
+"""Each optimizer run on a benchmark problem through its own public API.
+
+Every runner returns the losses in evaluation order and the seconds the run
+spent outside the objective (the optimizer's overhead).
+"""
+
+from __future__ import annotations
+
+import math
+import tempfile
+import time
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+import hypered as hp
+from hypered.space import Categorical, Integer, Real
+
+from problems import Problem
+
+Result = tuple[list[float], float]
+
+
+class _Timed:
+    """Wraps a problem's loss, recording every value and the time spent inside it."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        self.losses: list[float] = []
+        self.inside = 0.0
+
+    def __call__(self, params: dict[str, Any]) -> float:
+        start = time.perf_counter()
+        value = float(self.problem.loss(params))
+        self.inside += time.perf_counter() - start
+        self.losses.append(value)
+        return value
+
+
+def _run(problem: Problem, body: Callable[[_Timed], None]) -> Result:
+    timed = _Timed(problem)
+    start = time.perf_counter()
+    body(timed)
+    return timed.losses, time.perf_counter() - start - timed.inside
+
+
+def run_hypered(problem: Problem, seed: int, budget: int, n_init: int) -> Result:
+    def body(f: _Timed) -> None:
+        with tempfile.TemporaryDirectory() as folder:
+            hp.optimize(name="bench", objective=hp.minimize("loss"), params=problem.params,
+                        function=f, iterations=budget, random_starts=n_init, seed=seed,
+                        directory=folder)
+    return _run(problem, body)
+
+
+def run_random(problem: Problem, seed: int, budget: int, n_init: int) -> Result:
+    rng = np.random.default_rng(seed)
+
+    def sample(var: Any) -> Any:
+        if isinstance(var, Categorical):
+            return var.choices[rng.integers(len(var.choices))]
+        lo, hi = (math.log(var.low), math.log(var.high)) if var.log else (var.low, var.high)
+        if isinstance(var, Integer):
+            u = rng.uniform(lo - 0.5, hi + 0.5) if not var.log else rng.uniform(lo, hi)
+            value = math.exp(u) if var.log else u
+            return int(min(max(round(value), var.low), var.high))
+        u = rng.uniform(lo, hi)
+        return math.exp(u) if var.log else u
+
+    def body(f: _Timed) -> None:
+        for _ in range(budget):
+            f({name: sample(var) for name, var in problem.params.items()})
+    return _run(problem, body)
+
+
+def _optuna_suggest(trial: Any, name: str, var: Any) -> Any:
+    if isinstance(var, Real):
+        return trial.suggest_float(name, var.low, var.high, log=var.log)
+    if isinstance(var, Integer):
+        return trial.suggest_int(name, var.low, var.high, log=var.log)
+    return trial.suggest_categorical(name, list(var.choices))
+
+
+def _run_optuna(problem: Problem, sampler: Any, budget: int) -> Result:
+    import optuna
+    optuna.logging.set_verbosity(optuna.logging.ERROR)
+
+    def body(f: _Timed) -> None:
+        study = optuna.create_study(sampler=sampler)
+        study.optimize(lambda t: f({n: _optuna_suggest(t, n, v) for n, v in problem.params.items()}),
+                       n_trials=budget)
+    return _run(problem, body)
+
+
+def run_optuna_tpe(problem: Problem, seed: int, budget: int, n_init: int) -> Result:
+    import optuna
+    return _run_optuna(problem, optuna.samplers.TPESampler(seed=seed, n_startup_trials=n_init), budget)
+
+
+def run_optuna_gp(problem: Problem, seed: int, budget: int, n_init: int) -> Result:
+    import optuna
+    return _run_optuna(problem, optuna.samplers.GPSampler(seed=seed, n_startup_trials=n_init), budget)
+
+
+def run_skopt(problem: Problem, seed: int, budget: int, n_init: int) -> Result:
+    import skopt
+    from skopt.space import Categorical as SkCategorical
+    from skopt.space import Integer as SkInteger
+    from skopt.space import Real as SkReal
+
+    names = list(problem.params)
+    dims = []
+    for name, var in problem.params.items():
+        prior = "log-uniform" if getattr(var, "log", False) else "uniform"
+        if isinstance(var, Real):
+            dims.append(SkReal(var.low, var.high, prior=prior, name=name))
+        elif isinstance(var, Integer):
+            dims.append(SkInteger(var.low, var.high, prior=prior, name=name))
+        else:
+            dims.append(SkCategorical(list(var.choices), name=name))
+
+    def body(f: _Timed) -> None:
+        skopt.gp_minimize(lambda x: f(dict(zip(names, [_plain(v) for v in x]))), dims,
+                          n_calls=budget, n_initial_points=n_init, random_state=seed)
+    return _run(problem, body)
+
+
+def _plain(value: Any) -> Any:
+    """numpy scalars from skopt as Python values."""
+    return value.item() if hasattr(value, "item") else value
+
+
+OPTIMIZERS: dict[str, Callable[[Problem, int, int, int], Result]] = {
+    "random": run_random,
+    "hypered": run_hypered,
+    "optuna_tpe": run_optuna_tpe,
+    "optuna_gp": run_optuna_gp,
+    "skopt_gp": run_skopt,
+}

@@ -1,0 +1,95 @@
+"""Overhead scaling: time for one suggestion after n completed trials, hypered next to Optuna's GPSampler.
+
+    python benchmarks/scaling.py [--ns 50 100 200 400 1000] [--repeats 3]
+
+Both optimizers get the same n completed Hartmann6 trials (uniformly random points)
+in the same run; the median of `repeats` suggestions is recorded in
+results/scaling.jsonl and RESULTS.md is rewritten.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from problems import PROBLEMS  # noqa: E402
+from report import write_report  # noqa: E402
+
+from hypered.space import Encoding, parse_params  # noqa: E402
+from hypered.storage import trial_key  # noqa: E402
+from hypered.suggest import Suggester  # noqa: E402
+from hypered.trial import Trial, TrialState  # noqa: E402
+import hypered as hp  # noqa: E402
+
+HARTMANN = next(p for p in PROBLEMS if p.name == "hartmann6")
+
+
+def _points(n: int, seed: int) -> list[dict[str, float]]:
+    rng = np.random.default_rng(seed)
+    return [{f"x{i}": float(v) for i, v in enumerate(row)} for row in rng.random((n, 6))]
+
+
+def time_hypered(points: list[dict[str, float]], repeats: int) -> float:
+    encoding = Encoding(parse_params(HARTMANN.params).variables)
+    trials = [Trial(i, trial_key(p), p, p, TrialState.COMPLETE, value=HARTMANN.loss(p))
+              for i, p in enumerate(points)]
+    times = []
+    for r in range(repeats):
+        suggester = Suggester(encoding, hp.minimize("loss"), random_starts=10, seed=r, kernel="Matern52",
+                              kernel_scale=None, acquisition="EI", restarts=5)
+        start = time.perf_counter()
+        suggester.suggest(trials)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def time_optuna(points: list[dict[str, float]], repeats: int) -> float:
+    import optuna
+    optuna.logging.set_verbosity(optuna.logging.ERROR)
+    dists = {name: optuna.distributions.FloatDistribution(0.0, 1.0) for name in HARTMANN.params}
+    times = []
+    for r in range(repeats):
+        study = optuna.create_study(sampler=optuna.samplers.GPSampler(seed=r, n_startup_trials=10))
+        study.add_trials([optuna.trial.create_trial(params=p, distributions=dists, value=HARTMANN.loss(p))
+                          for p in points])
+        start = time.perf_counter()
+        trial = study.ask()
+        for name in HARTMANN.params:
+            trial.suggest_float(name, 0.0, 1.0)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser.add_argument("--ns", nargs="*", type=int, default=[50, 100, 200, 400, 1000])
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    warnings.filterwarnings("ignore")
+    out = Path(__file__).parent / "results" / "scaling.jsonl"
+    out.parent.mkdir(exist_ok=True)
+    rows = []
+    warm = _points(20, seed=0)  # imports and first-call costs (torch, caches) stay out of the numbers
+    time_hypered(warm, 1)
+    time_optuna(warm, 1)
+    for n in args.ns:
+        points = _points(n, seed=n)
+        for name, timer in (("hypered", time_hypered), ("optuna_gp", time_optuna)):
+            seconds = timer(points, args.repeats)
+            rows.append({"n": n, "optimizer": name, "seconds": seconds})
+            print(f"n={n:5d} {name:>10}: {seconds:.3f} s", flush=True)
+    out.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    write_report()
+
+
+if __name__ == "__main__":
+    main()
