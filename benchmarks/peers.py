@@ -13,11 +13,10 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+from problems import Problem
 
 import hypered as hp
 from hypered.space import Categorical, Integer, Real
-
-from problems import Problem
 
 Result = tuple[list[float], float]
 

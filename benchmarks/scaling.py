@@ -24,11 +24,11 @@ sys.path.insert(0, str(Path(__file__).parent))
 from problems import PROBLEMS  # noqa: E402
 from report import write_report  # noqa: E402
 
+import hypered as hp  # noqa: E402
 from hypered.space import Encoding, parse_params  # noqa: E402
 from hypered.storage import trial_key  # noqa: E402
 from hypered.suggest import Suggester  # noqa: E402
 from hypered.trial import Trial, TrialState  # noqa: E402
-import hypered as hp  # noqa: E402
 
 HARTMANN = next(p for p in PROBLEMS if p.name == "hartmann6")
 
