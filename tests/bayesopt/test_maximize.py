@@ -59,3 +59,22 @@ def test_discrete_neighbours_move_one_column_and_stay_feasible(make_domain):
     np.testing.assert_array_equal(domain.project(moves), moves)
     assert np.all(np.sum(moves != x, axis=1) <= 2)  # one integer, or one one-hot swap
     assert np.all(moves[:, 0] == 0.4)
+
+
+def test_large_finite_space_finds_its_last_unexcluded_point(make_domain, rng):
+    domain = make_domain(0, integer_levels=(17, 17, 17))  # 4913 points: more than one batch
+    grid = np.stack(np.meshgrid(*[np.linspace(0, 1, 17)] * 3, indexing="ij"), -1).reshape(-1, 3)
+    last = grid[1234]
+    exclude = np.delete(grid, 1234, axis=0)
+
+    def score(X):
+        return -X.sum(axis=1)
+
+    def score_grad(x):
+        return float(score(x[None, :])[0]), -np.ones_like(x)
+
+    x = maximize_acquisition(score, score_grad, domain, grid[:2], rng, restarts=2, X_exclude=exclude)
+    np.testing.assert_array_equal(x, last)
+    assert maximize_acquisition(score, score_grad, domain, grid[:2], rng, restarts=2, X_exclude=grid) is None
+    free = maximize_acquisition(score, score_grad, domain, grid[:2], rng, restarts=2)
+    np.testing.assert_array_equal(free, [0.0, 0.0, 0.0])  # found by discrete local search

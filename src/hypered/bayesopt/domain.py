@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -65,10 +64,11 @@ def enumerate_finite(
     sizes = [len(v) for v in levels] + [len(g) for g in domain.categorical_groups]
     if math.prod(sizes) > limit:
         return None
-    choices = [list(v) for v in levels] + [list(g) for g in domain.categorical_groups]
-    points = np.zeros((math.prod(sizes), domain.n_dims))
-    n_discrete = len(domain.discrete_columns)
-    for row, combo in enumerate(itertools.product(*choices)):
-        points[row, list(domain.discrete_columns)] = combo[:n_discrete]
-        points[row, list(combo[n_discrete:])] = 1.0  # the chosen column of each one-hot group
+    choice = np.indices(sizes).reshape(len(sizes), -1).T  # (size, n_choices) level indices
+    points = np.zeros((len(choice), domain.n_dims))
+    for k, (column, allowed) in enumerate(zip(domain.discrete_columns, levels)):
+        points[:, column] = allowed[choice[:, k]]
+    rows = np.arange(len(choice))
+    for k, group in enumerate(domain.categorical_groups, start=len(levels)):
+        points[rows, np.array(group)[choice[:, k]]] = 1.0  # the chosen column of the group
     return domain.project(points)

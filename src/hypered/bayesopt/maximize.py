@@ -1,7 +1,9 @@
 """Maximizing an acquisition over a mixed domain; every point it scores is feasible.
 
 1. Global pass: scrambled Sobol candidates plus perturbations of the best observed points,
-   projected (or every feasible point when the space is small and finite); excluded points dropped.
+   projected; excluded points dropped. A finite space (no continuous columns, at most
+   `_FINITE_LIMIT` points) is enumerated instead, so exhaustion is detected exactly: every
+   remaining point is scored if there are few, else a random subset of them.
 2. From the best `restarts` candidates: L-BFGS-B over the continuous columns, alternating with a
    discrete local search (neighbouring levels of each integer column, every value of each
    categorical group) until neither improves.
@@ -23,7 +25,7 @@ Values = Callable[[np.ndarray], np.ndarray]  # X_query (m, d) -> (m,)
 ValueAndGrad = Callable[[np.ndarray], tuple[float, np.ndarray]]  # x (d,) -> value, (d,)
 
 EXCLUDE_TOL = 1e-9
-_FINITE_LIMIT = 4096  # enumerate finite spaces up to this many points
+_FINITE_LIMIT = 65536  # enumerate finite spaces up to this many points
 _LEVEL_STEPS = (-2, -1, 1, 2)  # integer moves, in allowed positions
 _PERTURB_SCALES = (0.01, 0.05, 0.2)
 _LOCAL_ROUNDS = 4
@@ -169,14 +171,21 @@ def maximize_acquisition(
     excluded = Excluded(X_exclude)
     levels = discrete_levels(domain)
     finite = enumerate_finite(domain, levels, _FINITE_LIMIT)
-    candidates = finite if finite is not None else global_candidates(domain, X_seeds, rng, settings)
+    if finite is None:
+        candidates = global_candidates(domain, X_seeds, rng, settings)
+    else:
+        candidates = finite
     candidates = candidates[~excluded(candidates)]
     if len(candidates) == 0:
         return None
+    budget = 2**settings.log2_candidates
+    exhaustive = finite is not None and len(candidates) <= budget
+    if finite is not None and not exhaustive:
+        candidates = candidates[np.sort(rng.choice(len(candidates), budget, replace=False))]
     scores = values(candidates)
     order = np.argsort(-scores, kind="stable")
     best_x, best_score = candidates[order[0]], float(scores[order[0]])
-    if finite is not None:
+    if exhaustive:
         return best_x
     for start in order[: max(restarts, 1)]:
         x, score = local_search(
