@@ -1,18 +1,13 @@
-"""Fixtures that build real things: experiment folders, config files, the hypered command."""
+"""Fixtures that build real things: experiment folders, config files."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
-PROGRAMS = Path(__file__).parent / "programs"
-HYPERED = [sys.executable, "-m", "hypered.cli"]
+from helpers import PROGRAMS
 
 
 @pytest.fixture
@@ -30,12 +25,3 @@ def write_config(tmp_path: Path) -> Callable[[str], Path]:
         return path
 
     return write
-
-
-def run_hypered(*args: str | Path, cwd: Path, timeout: float = 120,
-                env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the real `hypered` command line in a subprocess."""
-    return subprocess.run(
-        [*HYPERED, *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=timeout,
-        env={**os.environ, "PYTHONWARNINGS": "error", **(env or {})},
-    )

@@ -7,7 +7,7 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from conftest import run_hypered
+from helpers import run_hypered
 
 PY = sys.executable
 
@@ -119,7 +119,7 @@ def test_a_second_hypered_on_a_running_study_is_refused(tmp_path, programs, writ
     import subprocess
     import time
 
-    from conftest import HYPERED
+    from helpers import HYPERED
     conf = write_config(_config(programs, iterations=3,
                                 program="quadratic.py {params_path} {results_path} --sleep 2"))
     first = subprocess.Popen([*HYPERED, str(conf), "--dir", "exp"], cwd=tmp_path,

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from conftest import run_hypered
+from helpers import run_hypered
 
 EXAMPLE = Path(__file__).parents[1] / "examples" / "quickstart" / "example.conf"
 

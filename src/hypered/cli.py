@@ -32,6 +32,11 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--iterations", type=int, metavar="N",
                         help="complete trials to reach (overrides the config)")
     parser.add_argument("--seed", type=int, metavar="S", help="random seed (overrides the config)")
+    parser.add_argument("--parallel", type=int, metavar="N",
+                        help="trials to run at once (overrides the config)")
+    parser.add_argument("--dask", metavar="ADDRESS",
+                        help="run trials on the Dask cluster whose scheduler is at HOST:PORT "
+                             "(or tcp://HOST:PORT)")
     parser.add_argument("--dry-run", action="store_true",
                         help="check the config and print the search space; run nothing")
     output = parser.add_mutually_exclusive_group()
@@ -44,7 +49,11 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _overrides(args: argparse.Namespace) -> dict[str, Any]:
-    pairs = {"directory": args.dir, "iterations": args.iterations, "seed": args.seed}
+    executor = None
+    if args.dask:
+        executor = "dask://" + args.dask.split("://", 1)[-1]
+    pairs = {"directory": args.dir, "iterations": args.iterations, "seed": args.seed,
+             "parallel": args.parallel, "executor": executor}
     return {key: value for key, value in pairs.items() if value is not None}
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -34,6 +35,8 @@ def optimize(
     directory: str | os.PathLike[str] = "experiments",
     max_failures: int = 5,
     timeout: float | None = None,
+    parallel: int = 1,
+    executor: str | None = None,
 ) -> dict[str, Any] | None:
     """Tune `params` with Bayesian optimization; the best trial.
 
@@ -57,6 +60,10 @@ def optimize(
         directory: Folder that holds the study folders.
         max_failures: Stop after this many trials fail in a row.
         timeout: Seconds a trial's program may run before it is stopped and failed.
+        parallel: How many trials run at once; the optimizer proposes a new one as soon as
+            a slot frees, keeping away from the trials still running.
+        executor: Where `binary` runs: None for local processes, or "dask://HOST:PORT" for
+            the workers of a Dask cluster (`pip install 'hypered[dask]'`).
 
     Returns:
         `{"params", "results", "value", "experiment_dir", "trial", "objective"}` of the best
@@ -71,7 +78,7 @@ def optimize(
         random_starts=random_starts, iterations=iterations, kernel=kernel,
         kernel_scale=kernel_scale, acquisition_fn=acquisition_fn,
         optimizer_restarts=optimizer_restarts, seed=seed, cwd=cwd, directory=directory,
-        max_failures=max_failures, timeout=timeout,
+        max_failures=max_failures, timeout=timeout, parallel=parallel, executor=executor,
     )
     best = run_study(spec, LogReporter())
     return None if best is None else best_summary(spec, best)
@@ -96,6 +103,7 @@ def make_spec(
     max_failures: int = 5,
     timeout: float | None = None,
     parallel: int = 1,
+    executor: str | None = None,
 ) -> StudySpec:
     """Check every argument of `optimize`; a StudySpec, or ArgumentError/SpaceError saying what is wrong."""
     _check_name(name)
@@ -124,6 +132,8 @@ def make_spec(
     _check_choice("acquisition_fn", acquisition_fn, ACQUISITIONS)
     if kernel_scale is not None:
         _check_positive("kernel_scale", kernel_scale)
+    if executor is not None:
+        _check_executor(executor, function)
     if timeout is not None:
         _check_positive("timeout", timeout)
         if function is not None:
@@ -134,8 +144,16 @@ def make_spec(
         kernel_scale=None if kernel_scale is None else float(kernel_scale),
         acquisition_fn=acquisition_fn, optimizer_restarts=optimizer_restarts, seed=seed,
         cwd=workdir.absolute(), directory=Path(directory), max_failures=max_failures,
-        timeout=None if timeout is None else float(timeout), parallel=parallel,
+        timeout=None if timeout is None else float(timeout), parallel=parallel, executor=executor,
     )
+
+
+def _check_executor(executor: Any, function: Any) -> None:
+    if not isinstance(executor, str) or not re.fullmatch(r"dask://[^\s/:]+:\d+", executor):
+        raise ArgumentError(f"executor={executor!r}: give \"dask://HOST:PORT\" (a Dask scheduler), "
+                            "or leave it out to run trials locally")
+    if function is not None:
+        raise ArgumentError("executor= needs binary=: a Python function runs in this process")
 
 
 def _check_name(name: Any) -> None:

@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from conftest import HYPERED, run_hypered
+from helpers import HYPERED, run_hypered
 
 ITERATIONS = 8
 

@@ -12,7 +12,7 @@ from ..optimize import make_spec, optimize
 from ..study import StudySpec
 from .evaluate import MAX_CONFIG_BYTES, OptimizeCall, evaluate_config
 
-_OPTIMIZE_ARGUMENTS = frozenset(inspect.signature(optimize).parameters) | {"parallel"}
+_OPTIMIZE_ARGUMENTS = frozenset(inspect.signature(optimize).parameters)
 
 
 def read_config(path: str | Path) -> list[OptimizeCall]:

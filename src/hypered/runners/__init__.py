@@ -1,7 +1,14 @@
-"""Where a trial's program runs: local processes or in-process function calls."""
+"""Where a trial's program runs: local processes, a Dask cluster, or in-process function calls."""
 
 from .base import Job, Outcome, Runner
+from .dask import DaskRunner, dask_address
 from .inprocess import FunctionRunner
 from .local import LocalRunner, stop_orphan, tail
 
-__all__ = ["FunctionRunner", "Job", "LocalRunner", "Outcome", "Runner", "stop_orphan", "tail"]
+__all__ = [
+    "DaskRunner",
+    "FunctionRunner", "Job", "LocalRunner", "Outcome", "Runner",
+    "dask_address",
+    "stop_orphan",
+    "tail",
+]

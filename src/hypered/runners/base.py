@@ -36,6 +36,7 @@ class Outcome:
     host: str | None = None
     worker: str | None = None
     stderr_tail: str = ""
+    logs: Mapping[str, str] | None = None  # file name -> text, when the program ran elsewhere
 
     @property
     def ok(self) -> bool:

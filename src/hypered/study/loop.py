@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import secrets
 import socket
 import time
@@ -12,7 +11,16 @@ from typing import Any
 
 from ..errors import StudyError, TooManyFailuresError
 from ..objective import ObjectiveMissing
-from ..runners import FunctionRunner, Job, LocalRunner, Outcome, Runner, stop_orphan
+from ..runners import (
+    DaskRunner,
+    FunctionRunner,
+    Job,
+    LocalRunner,
+    Outcome,
+    Runner,
+    dask_address,
+    stop_orphan,
+)
 from ..space import DeviceId, TrialContext
 from ..storage import (
     ResultsError,
@@ -40,13 +48,16 @@ def run_study(spec: StudySpec, reporter: Reporter, echo: bool = False) -> Trial 
             StudyDatabase(spec.study_dir / "study.db") as db:
         seed = _check_meta(db, spec)
         session = _Session(spec, db, seed, reporter)
-        runner: Runner
-        if spec.function is not None:
-            runner = FunctionRunner(spec.function, spec.objective.name)
-        else:
-            runner = LocalRunner(spec.cwd, echo=echo)
-        with runner:
+        with _runner(spec, echo) as runner:
             return session.run(runner)
+
+
+def _runner(spec: StudySpec, echo: bool) -> Runner:
+    if spec.function is not None:
+        return FunctionRunner(spec.function, spec.objective.name)
+    if spec.executor is not None:
+        return DaskRunner(dask_address(spec.executor), spec.cwd)
+    return LocalRunner(spec.cwd, echo=echo)
 
 
 def _check_meta(db: StudyDatabase, spec: StudySpec) -> int:
@@ -106,7 +117,7 @@ class _Session:
         for trial in list(self.trials.values()):
             if trial.state is not TrialState.RUNNING:
                 continue
-            if trial.host == self.host and trial.pid and trial.started and trial.pid != os.getpid():
+            if trial.host == self.host and trial.pid and trial.started:
                 stop_orphan(trial.pid, trial.started)  # its program outlived the driver
             path = self.spec.study_dir / trial.key / RESULTS_FILE
             try:
@@ -171,7 +182,7 @@ class _Session:
         params = self.spec.params.build(values, context)
         write_json(folder / PARAMS_FILE, params)
         trial = Trial(number, key, values, params, TrialState.RUNNING, started=time.time(),
-                      pid=os.getpid(), host=self.host)
+                      host=self.host)
         self._save(trial)
         self.running.add(number)
         self.reporter.trial_started(trial)
@@ -206,8 +217,7 @@ class _Session:
         self.running.discard(trial.number)
         self.devices.release(trial.number)
         trial = self._record(trial, outcome)
-        if self.spec.function is not None and outcome.results is not None:
-            write_json(self.spec.study_dir / trial.key / RESULTS_FILE, outcome.results)
+        self._keep_files(trial, outcome)
         self.reporter.trial_finished(trial, self.best())
         if trial.state is TrialState.COMPLETE:
             self.failures_in_a_row = 0
@@ -215,6 +225,14 @@ class _Session:
             self.failures_in_a_row += 1
             if check_failures and self.failures_in_a_row >= self.spec.max_failures:
                 raise TooManyFailuresError(self._failures_message(trial, outcome))
+
+    def _keep_files(self, trial: Trial, outcome: Outcome) -> None:
+        """Results and logs of a trial that ran away from its folder (a function, a remote worker)."""
+        folder = self.spec.study_dir / trial.key
+        for name, text in (outcome.logs or {}).items():
+            (folder / name).write_text(text)
+        if outcome.results is not None and (self.spec.function is not None or outcome.logs is not None):
+            write_json(folder / RESULTS_FILE, outcome.results)
 
     def _record(self, trial: Trial, outcome: Outcome) -> Trial:
         """Store how `trial` ended; update best.json when it completed."""

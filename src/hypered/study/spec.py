@@ -33,6 +33,7 @@ class StudySpec:
     max_failures: int
     timeout: float | None
     parallel: int
+    executor: str | None  # None: local processes; "dask://host:port": a Dask cluster
 
     @property
     def study_dir(self) -> Path:

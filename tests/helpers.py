@@ -1,0 +1,28 @@
+"""Helpers shared by the tests: the real hypered command, free ports."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+PROGRAMS = Path(__file__).parent / "programs"
+HYPERED = [sys.executable, "-m", "hypered.cli"]
+
+
+def run_hypered(*args: str | Path, cwd: Path, timeout: float = 120,
+                env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the real `hypered` command line in a subprocess."""
+    return subprocess.run(
+        [*HYPERED, *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=timeout,
+        env={**os.environ, "PYTHONWARNINGS": "error", **(env or {})},
+    )
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])

@@ -1,0 +1,97 @@
+"""Trials on a real Dask cluster: a scheduler and two worker processes on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from helpers import HYPERED, run_hypered
+
+
+def _conf(tmp_path: Path, programs: Path, *, iterations: int, sleep: float) -> Path:
+    conf = tmp_path / "dask.conf"
+    conf.write_text(f"""
+optimize(
+    name="remote",
+    objective=minimize("loss"),
+    binary="{sys.executable} {programs / 'quadratic.py'} {{params_path}} {{results_path}} --sleep {sleep}",
+    random_starts=4,
+    iterations={iterations},
+    params={{"x": real(-5, 5)}},
+)
+""")
+    return conf
+
+
+def _trials(tmp_path: Path) -> list[tuple]:
+    with sqlite3.connect(tmp_path / "experiments" / "remote" / "study.db") as conn:
+        return conn.execute("SELECT number, state, worker, finished FROM trials ORDER BY number").fetchall()
+
+
+def test_a_study_runs_on_both_workers(tmp_path, programs, dask_cluster) -> None:
+    conf = _conf(tmp_path, programs, iterations=12, sleep=0.3)
+    done = run_hypered(conf, "--dask", dask_cluster.address, "--parallel", "2", cwd=tmp_path, timeout=240)
+    assert done.returncode == 0, done.stderr
+    rows = _trials(tmp_path)
+    assert len(rows) == 12 and {state for _, state, _, _ in rows} == {"complete"}
+    workers = {worker for _, _, worker, _ in rows}
+    assert len(workers) == 2 and all(w.startswith("tcp://127.0.0.1:") for w in workers)
+
+
+def test_a_worker_killed_mid_trial_does_not_stop_the_study(tmp_path, programs, dask_cluster) -> None:
+    conf = _conf(tmp_path, programs, iterations=12, sleep=1.0)
+    study = subprocess.Popen([*HYPERED, str(conf), "--dask", dask_cluster.address, "--parallel", "2"],
+                             cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            if sum(state == "complete" for _, state, _, _ in _trials(tmp_path)) >= 3:
+                break
+        except sqlite3.OperationalError:
+            pass
+        time.sleep(0.1)
+    time.sleep(0.5)  # both workers are in the middle of a trial
+    killed_at = time.time()
+    dask_cluster.workers["w1"].send_signal(signal.SIGKILL)
+    _, stderr = study.communicate(timeout=240)
+    assert study.returncode == 0, stderr
+    rows = _trials(tmp_path)
+    complete = [r for r in rows if r[1] == "complete"]
+    assert len(complete) == 12
+    assert any(finished > killed_at for _, _, _, finished in complete)
+    assert len({worker for _, _, worker, finished in complete if finished > killed_at + 1}) == 1
+
+
+def test_without_a_shared_folder_results_and_logs_travel_back(tmp_path, programs, dask_cluster) -> None:
+    from distributed import Client
+
+    from hypered.runners import Job
+    from hypered.runners.remote import run_job
+
+    elsewhere = tmp_path / "not-on-the-worker"  # never created: the worker must use a scratch folder
+    job = Job(number=0, params={"x": 1.0, "out": str(elsewhere)}, experiment_dir=elsewhere,
+              params_path=elsewhere / "params.json", results_path=elsewhere / "results.json",
+              command=(sys.executable, str(programs / "quadratic.py"), str(elsewhere / "params.json"),
+                       str(elsewhere / "results.json")))
+    with Client(f"tcp://{dask_cluster.address}", timeout=10) as client:
+        outcome = client.submit(run_job, job, str(tmp_path), None, pure=False).result(timeout=60)
+    assert outcome.reason is None, outcome.reason
+    assert outcome.results["loss"] == 4.0
+    assert outcome.worker.startswith("tcp://127.0.0.1:")
+    assert set(outcome.logs) == {"stdout.log", "stderr.log"}
+    assert not elsewhere.exists()
+
+
+def test_unreachable_scheduler_is_a_clear_error(tmp_path, programs) -> None:
+    from helpers import free_port
+
+    conf = _conf(tmp_path, programs, iterations=2, sleep=0)
+    done = run_hypered(conf, "--dask", f"127.0.0.1:{free_port()}", cwd=tmp_path, timeout=120)
+    assert done.returncode == 1
+    assert "cannot reach the Dask scheduler" in done.stderr and "Traceback" not in done.stderr
+    json.dumps(done.stderr)
