@@ -26,3 +26,21 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def wait_for_trials(db: Path, count: int, state: str = "running", timeout: float = 60) -> None:
+    """Block until `db` holds at least `count` trials in `state` (the study has really started)."""
+    import sqlite3
+    import time
+
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+                (n,) = conn.execute("SELECT COUNT(*) FROM trials WHERE state = ?", (state,)).fetchone()
+            if n >= count:
+                return
+        except sqlite3.OperationalError:
+            pass  # not created yet
+        time.sleep(0.05)
+    raise TimeoutError(f"{db} never had {count} {state} trials")

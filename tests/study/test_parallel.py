@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import HYPERED, run_hypered
+from helpers import HYPERED, run_hypered, wait_for_trials
 
 import hypered as hp
 from hypered.errors import ArgumentError
@@ -75,9 +75,10 @@ def test_parallel_beyond_the_device_count_is_a_clear_error(tmp_path) -> None:
 def test_sigkilled_parallel_driver_resumes_exactly(tmp_path, programs) -> None:
     conf = _conf(tmp_path, programs, iterations=10, sleep=0.6)
     seen: dict[int, tuple] = {}
-    for delay in (1.3, 2.2):
+    for delay in (0.3, 1.0):
         study = subprocess.Popen([*HYPERED, str(conf)], cwd=tmp_path, stdout=subprocess.DEVNULL,
                                  stderr=subprocess.DEVNULL)
+        wait_for_trials(tmp_path / "experiments" / "par" / "study.db", 1)
         time.sleep(delay)
         study.send_signal(signal.SIGKILL)
         study.wait()

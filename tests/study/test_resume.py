@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from helpers import HYPERED, run_hypered
+from helpers import HYPERED, run_hypered, wait_for_trials
 
 ITERATIONS = 8
 
@@ -52,7 +52,8 @@ def test_sigkill_at_random_moments_then_rerun_loses_and_repeats_nothing(tmp_path
     seen: dict[int, tuple] = {}
     for _ in range(3):
         study = _start(conf, tmp_path)
-        time.sleep(rng.uniform(1.2, 2.5))
+        wait_for_trials(tmp_path / "experiments" / "resume" / "study.db", 1)
+        time.sleep(rng.uniform(0.0, 1.5))
         study.send_signal(signal.SIGKILL)
         study.wait()
         complete = _complete(_trials(tmp_path))
