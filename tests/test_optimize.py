@@ -128,3 +128,27 @@ def test_binary_values_are_substituted_as_single_arguments(tmp_path: Path, progr
     assert argv[1] == "--x" and argv[2] in ("a b; rm -rf /", "$(touch pwned)")
     assert argv[3:] == ["--n=3", "lit3"]
     assert not (tmp_path / "pwned").exists()
+
+
+def test_parallel_function_calls_run_in_threads_at_once(tmp_path: Path) -> None:
+    import threading
+    import time
+
+    running, peak, lock = [0], [0], threading.Lock()
+
+    def slow(params: dict) -> float:
+        with lock:
+            running[0] += 1
+            peak[0] = max(peak[0], running[0])
+        time.sleep(0.2)
+        with lock:
+            running[0] -= 1
+        return (params["x"] - 0.5) ** 2
+
+    best = hp.optimize(name="threads", objective=hp.minimize("loss"), params={"x": hp.real(0, 1)},
+                       function=slow, iterations=12, random_starts=4, parallel=3, seed=0,
+                       directory=tmp_path)
+    assert best is not None and peak[0] == 3
+    with sqlite3.connect(tmp_path / "threads" / "study.db") as conn:
+        states = [s for (s,) in conn.execute("SELECT state FROM trials")]
+    assert states == ["complete"] * 12

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import socket
+import threading
 import time
 import traceback
 from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import replace
 from typing import Any
 
@@ -14,52 +16,69 @@ from .base import Job, Outcome
 
 
 class FunctionRunner:
-    """Calls `function(params)` for each job, one at a time, when `wait` is called.
+    """Calls `function(params)` for each job.
 
-    The function returns its results: a dict of metrics, or a bare number
-    (then taken as the objective's value under `objective_name`).
+    With one worker the call happens in the calling thread, inside `wait` (so
+    Ctrl-C reaches the function); with more, in a pool of threads — suited to
+    functions that release the GIL (training on a GPU, calling out to programs).
+    A running call cannot be stopped: `cancel` reports it interrupted and lets it
+    finish. The function returns its results: a dict of metrics, or a bare
+    number (then taken as the objective's value under `objective_name`).
     """
 
-    def __init__(self, function: Callable[[dict[str, Any]], Any], objective_name: str) -> None:
+    def __init__(self, function: Callable[[dict[str, Any]], Any], objective_name: str,
+                 workers: int = 1) -> None:
         self.function = function
         self.objective_name = objective_name
         self._queue: list[Job] = []
+        self._pool = ThreadPoolExecutor(workers, "hypered-trial") if workers > 1 else None
+        self._futures: dict[int, Future[Outcome]] = {}
 
     def __enter__(self) -> FunctionRunner:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._queue.clear()
+        self.cancel()
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
 
     def submit(self, job: Job) -> int | None:
-        self._queue.append(job)
+        if self._pool is None:
+            self._queue.append(job)
+        else:
+            self._futures[job.number] = self._pool.submit(self._call, job)
         return None
 
     def wait(self, timeout: float | None = None) -> list[Outcome]:
-        if not self._queue:
+        if self._pool is None:
+            return [self._call(self._queue.pop(0))] if self._queue else []
+        if not self._futures:
             return []
-        job = self._queue[0]
+        wait(list(self._futures.values()), timeout=timeout, return_when=FIRST_COMPLETED)
+        done = [n for n, f in self._futures.items() if f.done()]
+        return [self._futures.pop(n).result() for n in done]
+
+    def _call(self, job: Job) -> Outcome:
+        thread = threading.current_thread().name if self._pool is not None else None
         base = Outcome(number=job.number, started=time.time(), pid=os.getpid(),
-                       host=socket.gethostname())
+                       host=socket.gethostname(), worker=thread)
         try:
             results = self.function(job.params)
         except Exception as err:  # the user's function failed: record why, go on
             last = traceback.format_exception_only(type(err), err)[-1].strip()
-            return self._done(replace(base, reason=f"raised {last}", finished=time.time(),
-                                      stderr_tail=traceback.format_exc()[-4000:]))
+            return replace(base, reason=f"raised {last}", finished=time.time(),
+                           stderr_tail=traceback.format_exc()[-4000:])
         if isinstance(results, (int, float)) and not isinstance(results, bool):
             results = _nest(self.objective_name, results)
-        return self._done(replace(base, results=results, finished=time.time()))
-
-    def _done(self, outcome: Outcome) -> list[Outcome]:
-        self._queue.pop(0)
-        return [outcome]
+        return replace(base, results=results, finished=time.time())
 
     def cancel(self) -> list[Outcome]:
-        outcomes = [Outcome(number=job.number, reason="interrupted", interrupted=True)
-                    for job in self._queue]
+        numbers = [job.number for job in self._queue] + list(self._futures)
+        for future in self._futures.values():
+            future.cancel()
         self._queue.clear()
-        return outcomes
+        self._futures.clear()
+        return [Outcome(number=n, reason="interrupted", interrupted=True) for n in numbers]
 
 
 def _nest(dotted_name: str, value: Any) -> dict[str, Any]:

@@ -54,7 +54,7 @@ def run_study(spec: StudySpec, reporter: Reporter, echo: bool = False) -> Trial 
 
 def _runner(spec: StudySpec, echo: bool) -> Runner:
     if spec.function is not None:
-        return FunctionRunner(spec.function, spec.objective.name)
+        return FunctionRunner(spec.function, spec.objective.name, workers=spec.parallel)
     if spec.executor is not None:
         return DaskRunner(dask_address(spec.executor), spec.cwd)
     return LocalRunner(spec.cwd, echo=echo)
