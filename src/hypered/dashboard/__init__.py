@@ -1,1 +1,9 @@
-"""How users look at studies: the hypered-dash web dashboard."""
+"""How users look at studies: the read-only `hypered-dash` web dashboard.
+
+Modules: studies (reading study folders), frame (a study as columns), views (the JSON payloads),
+model (the GP's view and parameter importance), api (routes), server (HTTP), cli (`main`).
+"""
+
+from .server import make_server
+
+__all__ = ["make_server"]

@@ -1,0 +1,139 @@
+"""The JSON API's routes: a path and query in, (status, payload) out. No HTTP here.
+
+    /api/studies                           every study: counts, best value, last activity, running
+    /api/studies/NAME                      summary, variables, metrics, best trial
+    /api/studies/NAME/version              a token that changes when the study does (for polling)
+    /api/studies/NAME/columns              plot data, one array per column (sampled when large)
+    /api/studies/NAME/table                a page of the trial table (state=, sort=, order=, offset=, limit=)
+    /api/studies/NAME/model                GP importance and per-parameter posterior slices
+    /api/studies/NAME/contour?x=A&y=B      GP posterior mean over two parameters
+    /api/studies/NAME/trials/N             one trial with the tails of its logs
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from . import model, views
+from .frame import Frame, build_frame, clean
+from .studies import Experiments, Study, StudyNotFound
+
+Response = tuple[int, Any]
+
+
+class NotFound(Exception):
+    """The path names nothing (the message says what was missing)."""
+
+
+class Dashboard:
+    """The studies of one experiments folder, with parsed frames and fitted models cached."""
+
+    def __init__(self, root: Path) -> None:
+        self.experiments = Experiments(root)
+        self.models = model.ModelCache()
+        self._frames: dict[str, Frame] = {}
+        self._lock = threading.Lock()
+
+    def study(self, name: str) -> Study:
+        try:
+            return self.experiments.load(name)
+        except StudyNotFound:
+            raise NotFound(f"no study named {name!r}") from None
+
+    def frame(self, name: str) -> Frame:
+        study = self.study(name)
+        with self._lock:
+            cached = self._frames.get(name)
+        if cached is not None and cached.study.version == study.version:
+            return cached
+        frame = build_frame(study)
+        with self._lock:
+            self._frames[name] = frame
+        return frame
+
+    def exists(self, name: str, trial: int | None = None) -> bool:
+        try:
+            study = self.study(name)
+        except NotFound:
+            return False
+        return trial is None or study.trial(trial) is not None
+
+    def handle(self, parts: list[str], query: dict[str, str]) -> Response:
+        """Route `/api/` + parts; NotFound for unknown paths, ValueError for bad queries."""
+        if parts == ["studies"]:
+            return 200, self.study_list()
+        if len(parts) < 2 or parts[0] != "studies":
+            raise NotFound("no such API path")
+        name, rest = parts[1], parts[2:]
+        if not rest:
+            return 200, views.study_detail(self.frame(name), self.experiments.running(name))
+        if rest == ["version"]:
+            study = self.study(name)
+            return 200, {"version": study.version, "running": self.experiments.running(name)}
+        if rest == ["columns"]:
+            limit = _int(query, "max_points", views.MAX_PLOT_POINTS)
+            return 200, views.columns(self.frame(name), max(limit, 10))
+        if rest == ["table"]:
+            return 200, views.table(
+                self.frame(name), state=query.get("state", ""), sort=query.get("sort", "number"),
+                descending=query.get("order", "asc") == "desc",
+                offset=_int(query, "offset", 0), limit=_int(query, "limit", 100))
+        if rest == ["model"]:
+            return 200, self.model_view(name)
+        if rest == ["contour"]:
+            return self.contour(name, query.get("x", ""), query.get("y", ""))
+        if len(rest) == 2 and rest[0] == "trials":
+            study = self.study(name)
+            trial = study.trial(_number(rest[1]))
+            if trial is None:
+                raise NotFound(f"study {name!r} has no trial {rest[1]!r}")
+            return 200, views.trial_detail(study, trial)
+        raise NotFound("no such API path")
+
+    def study_list(self) -> dict[str, Any]:
+        studies = []
+        for name in self.experiments.names():
+            try:
+                studies.append(views.summary(self.frame(name), self.experiments.running(name)))
+            except NotFound:
+                continue  # removed while listing
+        return {"root": str(self.experiments.root), "studies": studies}
+
+    def model_view(self, name: str) -> dict[str, Any]:
+        study = self.study(name)
+        try:
+            fitted = self.models.get(study)
+        except model.ModelUnavailable as err:
+            return {"available": False, "reason": str(err), "method": model.METHOD}
+        return clean({
+            "available": True, "method": model.METHOD, "trials": fitted.n,
+            "importance": model.importance(fitted), "slices": model.slices(fitted),
+        })
+
+    def contour(self, name: str, x: str, y: str) -> Response:
+        study = self.study(name)
+        try:
+            fitted = self.models.get(study)
+        except model.ModelUnavailable as err:
+            return 200, {"available": False, "reason": str(err)}
+        try:
+            return 200, {"available": True, "x_name": x, "y_name": y, **model.contour(fitted, x, y)}
+        except KeyError as err:
+            raise ValueError(err.args[0]) from None
+
+
+def _int(query: dict[str, str], key: str, default: int) -> int:
+    if key not in query:
+        return default
+    try:
+        return int(query[key])
+    except ValueError:
+        raise ValueError(f"{key} must be a whole number, got {query[key]!r}") from None
+
+
+def _number(text: str) -> int:
+    if not text.isdigit():
+        raise NotFound(f"no trial {text!r}")
+    return int(text)

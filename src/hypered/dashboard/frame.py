@@ -1,0 +1,154 @@
+"""A study as columns, one row per trial: what every plot and the trial table are drawn from.
+
+Params are shown as the user wrote them: numbers for reals and integers, labels for categorical
+choices (strings as they are, other JSON values as JSON). Metrics are the numeric leaves of each
+trial's results by dotted name. Non-finite numbers become None (null in JSON, missing on plots).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from ..objective import Direction
+from ..trial import TrialState
+from .studies import Study, flatten
+
+MAX_METRICS = 64  # results with more numeric leaves than this show the first ones
+
+
+@dataclass(frozen=True)
+class VariableInfo:
+    """A search variable as the page needs it."""
+
+    name: str
+    type: str  # real | integer | categorical
+    low: float | None = None
+    high: float | None = None
+    log: bool = False
+    choices: tuple[str, ...] = ()  # labels, in the space's order
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"name": self.name, "type": self.type}
+        if self.type == "categorical":
+            out["choices"] = list(self.choices)
+        else:
+            out.update(low=finite(self.low), high=finite(self.high), log=self.log)
+        return out
+
+
+@dataclass(frozen=True)
+class Frame:
+    """Columns of a study's trials, in trial-number order."""
+
+    study: Study
+    variables: tuple[VariableInfo, ...]
+    metrics: tuple[str, ...]
+    number: list[int]
+    state: list[str]
+    value: list[float | None]
+    best_so_far: list[float | None]  # best objective value among trials up to this one
+    duration: list[float | None]
+    started: list[float | None]
+    finished: list[float | None]
+    params: dict[str, list[Any]]
+    metric_values: dict[str, list[float | None]]
+
+    @property
+    def minimize(self) -> bool:
+        return self.study.objective.direction is Direction.MINIMIZE
+
+    def best_index(self) -> int | None:
+        """Row of the best complete trial (lowest number on ties)."""
+        best: int | None = None
+        for i, value in enumerate(self.value):
+            if value is None or self.state[i] != TrialState.COMPLETE.value:
+                continue
+            if best is None or self._better(value, self.value[best]):  # type: ignore[arg-type]
+                best = i
+        return best
+
+    def _better(self, a: float, b: float) -> bool:
+        return a < b if self.minimize else a > b
+
+
+def label(value: Any) -> str:
+    """How a categorical choice is shown: a string as is, any other JSON value as JSON."""
+    return value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+
+
+def finite(value: Any) -> int | float | None:
+    """The number if it is finite (ints stay ints), else None (NaN, infinities, bools, non-numbers)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return value if math.isfinite(value) else None
+
+
+def clean(value: Any) -> Any:
+    """`value` with every non-finite float replaced by None, so it encodes as strict JSON."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {str(k): clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [clean(v) for v in value]
+    return value
+
+
+def variables_of(study: Study) -> tuple[VariableInfo, ...]:
+    out = []
+    for name, spec in study.space.items():
+        if not isinstance(spec, dict):
+            continue
+        if spec.get("type") == "categorical":
+            out.append(VariableInfo(name, "categorical", choices=tuple(label(c) for c in spec.get("choices", []))))
+        elif spec.get("type") in ("real", "integer"):
+            out.append(VariableInfo(name, spec["type"], finite(spec.get("low")), finite(spec.get("high")),
+                                    bool(spec.get("log", False))))
+    return tuple(out)
+
+
+def build_frame(study: Study) -> Frame:
+    variables = variables_of(study)
+    flat_results = [flatten(t.results) for t in study.trials]
+    metrics = _metric_names(study, flat_results)
+    params: dict[str, list[Any]] = {v.name: [] for v in variables}
+    metric_values: dict[str, list[float | None]] = {m: [] for m in metrics}
+    value, best_so_far = [], []
+    best: float | None = None
+    minimize = study.objective.direction is Direction.MINIMIZE
+    for trial, flat in zip(study.trials, flat_results):
+        for var in variables:
+            raw = trial.values.get(var.name)
+            params[var.name].append(
+                label(raw) if var.type == "categorical" and var.name in trial.values else finite(raw))
+        for name in metrics:
+            metric_values[name].append(finite(flat.get(name)))
+        v = finite(trial.value) if trial.state is TrialState.COMPLETE else None
+        if v is not None and (best is None or (v < best if minimize else v > best)):
+            best = v
+        value.append(v)
+        best_so_far.append(best)
+    return Frame(
+        study=study, variables=variables, metrics=metrics,
+        number=[t.number for t in study.trials], state=[t.state.value for t in study.trials],
+        value=value, best_so_far=best_so_far,
+        duration=[finite(t.duration) for t in study.trials],
+        started=[finite(t.started) for t in study.trials],
+        finished=[finite(t.finished) for t in study.trials],
+        params=params, metric_values=metric_values,
+    )
+
+
+def _metric_names(study: Study, flat_results: list[dict[str, Any]]) -> tuple[str, ...]:
+    """Numeric leaves seen in any results, the objective first."""
+    seen: dict[str, None] = {study.objective.name: None}
+    for flat in flat_results:
+        for name, value in flat.items():
+            if len(seen) >= MAX_METRICS:
+                break
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                seen[name] = None
+    return tuple(seen)

@@ -1,0 +1,213 @@
+"""The model's view of a study: a GP fitted to its complete trials, as hypered's optimizer sees them.
+
+Inputs are the unit-cube encoding of the sampled values (`space.Encoding`); the output is the
+objective as a loss (negated when maximized), warped like the optimizer does (outlier clip, then
+standardization); predictions are mapped back to the objective in the user's direction.
+The kernel is Matern 5/2 with one lengthscale per unit-cube column (ARD).
+
+Importance of a parameter is 1 / lengthscale (for a categorical, the largest over its one-hot
+columns), normalized to sum to 1: a short lengthscale means the objective changes quickly along it.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..bayesopt import KERNELS
+from ..bayesopt.fit import FitSettings, fit_params
+from ..bayesopt.gp import GaussianProcess, condition
+from ..bayesopt.warp import clip_outliers
+from ..errors import SpaceError
+from ..objective import Direction
+from ..space import Categorical, Encoding, Integer, Variable, variable_from_dict
+from ..trial import TrialState
+from .frame import clean, label
+from .studies import Study
+
+KERNEL = "Matern52"
+MIN_TRIALS = 3
+MAX_CONDITION = 500  # rows the posterior is conditioned on (the best ones, then an even spread)
+SLICE_POINTS = 60
+CONTOUR_POINTS = 30
+METHOD = ("Gaussian process (Matern 5/2, ARD) fitted to the complete trials, like hypered's "
+          "optimizer. Importance = 1 / lengthscale of each parameter (for a categorical, the "
+          "largest over its one-hot columns), normalized to sum to 1.")
+
+
+class ModelUnavailable(Exception):
+    """No model can be fitted (the reason is the message)."""
+
+
+@dataclass(frozen=True)
+class FittedModel:
+    """A GP on a study's complete trials and the map from its standardized y to the objective."""
+
+    encoding: Encoding
+    gp: GaussianProcess
+    center: float  # loss = center + scale * y_std
+    scale: float
+    sign: float  # objective = sign * loss
+    best_values: dict[str, Any]  # sampled values of the best trial
+    best_x: np.ndarray  # (d,) its encoding
+    n: int
+
+    def predict(self, X_query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:  # (m, d) -> (m,), (m,)
+        """Posterior mean and std of the objective, in the user's units and direction."""
+        mean, std = self.gp.posterior(X_query)
+        return self.sign * (self.center + self.scale * mean), self.scale * std
+
+
+def fit(study: Study) -> FittedModel:
+    """Fit the GP to the study's complete trials; ModelUnavailable saying why not."""
+    encoding = _encoding(study)
+    complete = [t for t in study.trials if t.state is TrialState.COMPLETE and t.value is not None
+                and math.isfinite(t.value) and all(name in t.values for name, _ in encoding.variables)]
+    if len(complete) < MIN_TRIALS:
+        raise ModelUnavailable(f"the model needs {MIN_TRIALS} complete trials, "
+                               f"this study has {len(complete)}")
+    sign = 1.0 if study.objective.direction is Direction.MINIMIZE else -1.0
+    try:
+        X = encoding.encode([t.values for t in complete])  # (n, d)
+    except (ValueError, TypeError) as err:
+        raise ModelUnavailable(f"a trial's values do not fit the search space: {err}") from None
+    loss = sign * np.array([t.value for t in complete], dtype=float)  # (n,)
+    best = int(np.argmin(loss))
+    rows = _condition_rows(loss)
+    X, loss = encoding.project(X[rows]), loss[rows]
+    clipped = clip_outliers(loss)
+    center, scale = float(np.mean(clipped)), float(np.std(clipped))
+    if not scale > 1e-12 * max(1.0, float(np.max(np.abs(clipped)))):
+        scale = 1.0  # constant objective: the model is flat
+    y = (clipped - center) / scale  # the optimizer's warp_outputs, with its constants kept
+    kernel = KERNELS[KERNEL]
+    rng = np.random.default_rng(0)
+    params = fit_params(kernel, X, y, rng, settings=FitSettings(max_iter=100, random_starts=2))
+    gp = condition(kernel, params, X, y)
+    best_values = complete[best].values
+    return FittedModel(encoding, gp, center, scale, sign, best_values,
+                       encoding.encode([best_values])[0], len(complete))
+
+
+def _encoding(study: Study) -> Encoding:
+    variables: list[tuple[str, Variable]] = []
+    try:
+        for name, spec in study.space.items():
+            variables.append((name, variable_from_dict(spec)))
+    except (SpaceError, KeyError, TypeError) as err:
+        raise ModelUnavailable(f"the study's search space cannot be read: {err}") from None
+    if not variables:
+        raise ModelUnavailable("the study has no search variables")
+    return Encoding(tuple(variables))
+
+
+def _condition_rows(loss: np.ndarray) -> np.ndarray:
+    """All rows if few; else the best half of MAX_CONDITION and an even spread of the rest."""
+    n = len(loss)
+    if n <= MAX_CONDITION:
+        return np.arange(n)
+    order = np.argsort(loss, kind="stable")
+    best = order[:MAX_CONDITION // 2]
+    rest = np.sort(order[MAX_CONDITION // 2:])
+    spread = rest[np.linspace(0, len(rest) - 1, MAX_CONDITION - len(best)).astype(int)]
+    return np.sort(np.concatenate([best, spread]))
+
+
+def importance(model: FittedModel) -> list[dict[str, Any]]:
+    """Each parameter's normalized 1 / lengthscale, most important first."""
+    inverse = 1.0 / model.gp.params.lengthscales  # (d,)
+    raw = [float(np.max(inverse[cols])) for cols in model.encoding.slices]
+    total = sum(raw) or 1.0
+    out = [{"name": name, "importance": r / total, "lengthscale": 1.0 / r}
+           for (name, _), r in zip(model.encoding.variables, raw)]
+    return sorted(out, key=lambda item: -item["importance"])
+
+
+def _axis(var: Variable, points: int) -> tuple[list[Any], np.ndarray]:
+    """Values along a variable (labels for categoricals) and their unit-cube encodings (k, width)."""
+    if isinstance(var, Categorical):
+        return [label(c) for c in var.choices], np.eye(len(var.choices))
+    if isinstance(var, Integer) and var.size <= points:
+        values: list[Any] = list(range(var.low, var.high + 1))
+    elif var.log:
+        values = np.geomspace(var.low, var.high, points).tolist()
+    else:
+        values = np.linspace(var.low, var.high, points).tolist()
+    if isinstance(var, Integer):
+        values = sorted({int(round(v)) for v in values})
+    encoding = Encoding((("v", var),))
+    return values, encoding.encode([{"v": v} for v in values])
+
+
+def slices(model: FittedModel) -> list[dict[str, Any]]:
+    """For each parameter: the posterior mean and std along it, the others at the best trial."""
+    out = []
+    best_mean = float(model.predict(model.best_x[None, :])[0][0])
+    for cols, (name, var) in zip(model.encoding.slices, model.encoding.variables):
+        values, block = _axis(var, SLICE_POINTS)
+        X_query = np.repeat(model.best_x[None, :], len(values), axis=0)  # (k, d)
+        X_query[:, cols] = block
+        mean, std = model.predict(X_query)
+        best = model.best_values.get(name)
+        out.append({
+            "name": name,
+            "type": "categorical" if isinstance(var, Categorical) else "numeric",
+            "log": bool(getattr(var, "log", False)),
+            "x": values,
+            "mean": mean.tolist(),
+            "std": std.tolist(),
+            "best": label(best) if isinstance(var, Categorical) else best,
+            "best_mean": best_mean,
+        })
+    return out
+
+
+def contour(model: FittedModel, x_name: str, y_name: str) -> dict[str, Any]:
+    """The posterior mean over two parameters on a grid, the others at the best trial.
+
+    KeyError if a name is not a parameter of the model.
+    """
+    index = {name: i for i, (name, _) in enumerate(model.encoding.variables)}
+    if x_name not in index or y_name not in index or x_name == y_name:
+        raise KeyError(f"give two different parameters of the study, got {x_name!r} and {y_name!r}")
+    (x_cols, (_, x_var)), (y_cols, (_, y_var)) = (
+        (model.encoding.slices[index[n]], model.encoding.variables[index[n]]) for n in (x_name, y_name))
+    x_values, x_block = _axis(x_var, CONTOUR_POINTS)
+    y_values, y_block = _axis(y_var, CONTOUR_POINTS)
+    X_query = np.repeat(model.best_x[None, :], len(x_values) * len(y_values), axis=0)
+    X_query[:, x_cols] = np.tile(x_block, (len(y_values), 1))
+    X_query[:, y_cols] = np.repeat(y_block, len(x_values), axis=0)
+    mean, _ = model.predict(X_query)
+    return clean({"x": x_values, "y": y_values, "z": mean.reshape(len(y_values), len(x_values)).tolist()})
+
+
+class ModelCache:
+    """One fit per (study, number of complete trials): polling never refits."""
+
+    def __init__(self) -> None:
+        self._fits: dict[str, tuple[tuple[Any, ...], FittedModel | ModelUnavailable]] = {}
+        self._lock = threading.Lock()
+        self._fitting: dict[str, threading.Lock] = {}
+
+    def get(self, study: Study) -> FittedModel:
+        """The study's fitted model; ModelUnavailable saying why there is none."""
+        n = sum(t.state is TrialState.COMPLETE for t in study.trials)
+        key = (n, repr(study.space), study.objective)
+        with self._lock:
+            lock = self._fitting.setdefault(study.name, threading.Lock())
+        with lock:  # one fit at a time per study; others wait for it
+            cached = self._fits.get(study.name)
+            if cached is None or cached[0] != key:
+                try:
+                    result: FittedModel | ModelUnavailable = fit(study)
+                except ModelUnavailable as err:
+                    result = err
+                self._fits[study.name] = (key, result)
+            result = self._fits[study.name][1]
+        if isinstance(result, ModelUnavailable):
+            raise result
+        return result

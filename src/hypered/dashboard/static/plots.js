@@ -1,0 +1,204 @@
+// Plotly figures of a study. Every user string given to Plotly goes through plotText (escaped);
+// missing values are null, which Plotly leaves out.
+import { plotText } from "./dom.js";
+
+const CONFIG = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["sendDataToCloud"] };
+const BLUE = "#2563eb";
+const RED = "#dc2626";
+const GREEN = "#16a34a";
+const MARGIN = { l: 60, r: 20, t: 30, b: 50 };
+
+export function draw(div, figure) {
+  const layout = { margin: MARGIN, hovermode: "closest", font: { size: 11 }, ...figure.layout };
+  return window.Plotly.react(div, figure.data, layout, CONFIG);
+}
+
+// The axis of a variable: log for log-scale ones, categories (in the space's order) for categorical.
+export function axisFor(variable, title) {
+  const axis = { title: { text: plotText(title ?? variable.name) }, automargin: true };
+  if (variable.type === "categorical") {
+    axis.type = "category";
+    axis.categoryorder = "array";
+    axis.categoryarray = variable.choices.map(plotText);
+  } else if (variable.log) {
+    axis.type = "log";
+  }
+  return axis;
+}
+
+function plotValues(variable, values) {
+  return variable.type === "categorical" ? values.map((v) => (v === null ? null : plotText(v))) : values;
+}
+
+function rows(cols, test) {
+  const out = [];
+  for (let i = 0; i < cols.number.length; i++) if (test(i)) out.push(i);
+  return out;
+}
+
+const pick = (values, idx) => idx.map((i) => values[i]);
+
+export function convergence(cols, objective) {
+  const done = rows(cols, (i) => cols.state[i] === "complete" && cols.value[i] !== null);
+  const failed = rows(cols, (i) => cols.state[i] === "failed");
+  const values = pick(cols.value, done);
+  const worst = values.length ? (objective.direction === "minimize" ? Math.max(...values) : Math.min(...values)) : 0;
+  const hover = (i) => `trial ${cols.number[i]}`;
+  return {
+    data: [
+      { type: "scatter", mode: "markers", name: "trial value", x: pick(cols.number, done), y: values,
+        text: done.map(hover), marker: { color: BLUE, size: 6, opacity: 0.7 } },
+      { type: "scatter", mode: "lines", name: "best so far", x: cols.number, y: cols.best_so_far,
+        line: { color: GREEN, shape: "hv", width: 2 }, connectgaps: true, hoverinfo: "skip" },
+      { type: "scatter", mode: "markers", name: "failed", x: pick(cols.number, failed),
+        y: failed.map(() => worst), text: failed.map((i) => `trial ${cols.number[i]} failed`),
+        marker: { color: RED, symbol: "x", size: 8 } },
+    ],
+    layout: {
+      xaxis: { title: { text: "trial" } },
+      yaxis: { title: { text: plotText(objective.name) } },
+      legend: { orientation: "h", y: 1.12 },
+    },
+  };
+}
+
+export function scatter(cols, variable, metric, bestNumber) {
+  const idx = rows(cols, (i) => cols.state[i] === "complete");
+  const best = idx.filter((i) => cols.number[i] === bestNumber);
+  const x = plotValues(variable, cols.params[variable.name]);
+  const y = cols.metrics[metric];
+  return {
+    data: [
+      { type: "scatter", mode: "markers", name: "trials", x: pick(x, idx), y: pick(y, idx),
+        text: idx.map((i) => `trial ${cols.number[i]}`), marker: { color: BLUE, size: 5, opacity: 0.6 } },
+      { type: "scatter", mode: "markers", name: "best", x: pick(x, best), y: pick(y, best),
+        marker: { color: GREEN, size: 11, symbol: "star" }, hoverinfo: "skip" },
+    ],
+    layout: {
+      showlegend: false, margin: { l: 55, r: 10, t: 10, b: 45 },
+      xaxis: axisFor(variable), yaxis: { title: { text: plotText(metric) }, automargin: true },
+    },
+  };
+}
+
+export function contour(grid, cols, xVar, yVar, objective) {
+  const idx = rows(cols, (i) => cols.state[i] === "complete");
+  const xs = plotValues(xVar, grid.x);
+  const ys = plotValues(yVar, grid.y);
+  const reversed = objective.direction === "minimize";
+  return {
+    data: [
+      { type: "contour", x: xs, y: ys, z: grid.z, colorscale: "Viridis", reversescale: reversed,
+        contours: { coloring: "heatmap" }, colorbar: { title: { text: plotText(objective.name) } },
+        name: "GP mean", hovertemplate: "%{x}, %{y}: %{z:.4g}<extra>model mean</extra>" },
+      { type: "scatter", mode: "markers", name: "trials",
+        x: pick(plotValues(xVar, cols.params[xVar.name]), idx), y: pick(plotValues(yVar, cols.params[yVar.name]), idx),
+        text: idx.map((i) => `trial ${cols.number[i]}`),
+        marker: { color: "white", size: 6, line: { color: "black", width: 1 } } },
+    ],
+    layout: { xaxis: axisFor(xVar), yaxis: axisFor(yVar), showlegend: false },
+  };
+}
+
+const VIRIDIS = ["#440154", "#46327e", "#365c8d", "#277f8e", "#1fa187", "#4ac16d", "#a0da39", "#fde725"];
+
+// One axis of the parallel coordinates: values scaled to [0, 1] and tick labels.
+function pcAxis(name, values, variable) {
+  if (variable && variable.type === "categorical") {
+    const last = Math.max(variable.choices.length - 1, 1);
+    const index = new Map(variable.choices.map((c, k) => [c, k / last]));
+    return { name, scaled: values.map((v) => index.get(v) ?? null),
+      ticks: variable.choices.map((c, k) => [k / last, plotText(c)]) };
+  }
+  const log = Boolean(variable && variable.log);
+  const t = values.map((v) => (v === null || (log && !(v > 0)) ? null : log ? Math.log10(v) : v));
+  const present = t.filter((v) => v !== null);
+  let lo = variable && variable.low !== null ? variable.low : Math.min(...present);
+  let hi = variable && variable.high !== null ? variable.high : Math.max(...present);
+  if (log) [lo, hi] = [Math.log10(lo), Math.log10(hi)];
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) [lo, hi] = [0, 1];
+  const span = hi > lo ? hi - lo : 1;
+  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => {
+    const v = lo + f * span;
+    return [f, plotText(fmtTick(log ? 10 ** v : v))];
+  });
+  return { name, scaled: t.map((v) => (v === null ? null : hi > lo ? (v - lo) / span : 0.5)), ticks };
+}
+
+function fmtTick(v) {
+  const a = Math.abs(v);
+  return a !== 0 && (a < 1e-3 || a >= 1e5) ? v.toExponential(1) : String(Number(v.toPrecision(3)));
+}
+
+// Parallel coordinates drawn as SVG lines (one per complete trial, colored by objective rank):
+// no WebGL needed, so it works on any machine and under a strict CSP.
+export function parcoords(cols, variables, objective) {
+  const idx = rows(cols, (i) => cols.state[i] === "complete" && cols.value[i] !== null);
+  const values = pick(cols.value, idx);
+  const axes = variables.map((v) => pcAxis(v.name, pick(cols.params[v.name], idx), v));
+  axes.push(pcAxis(objective.name, values, null));
+  const sign = objective.direction === "minimize" ? 1 : -1;
+  const order = idx.map((_, k) => k).sort((a, b) => sign * (values[b] - values[a])); // worst first
+  const groups = VIRIDIS.map(() => ({ x: [], y: [] }));
+  order.forEach((k, rank) => {
+    const g = groups[Math.min(VIRIDIS.length - 1, Math.floor((rank * VIRIDIS.length) / order.length))];
+    axes.forEach((axis, a) => { g.x.push(a); g.y.push(axis.scaled[k]); });
+    g.x.push(null);
+    g.y.push(null);
+  });
+  const data = groups.map((g, n) => ({ type: "scatter", mode: "lines", x: g.x, y: g.y, hoverinfo: "skip",
+    name: `trials ${n}`, line: { color: VIRIDIS[n], width: 1.2 }, opacity: 0.75, connectgaps: false }));
+  const axisX = axes.flatMap((_, a) => [a, a, null]);
+  const axisY = axes.flatMap(() => [0, 1, null]);
+  data.unshift({ type: "scatter", mode: "lines", x: axisX, y: axisY, hoverinfo: "skip", name: "axes",
+    line: { color: "#6b7280", width: 1 } });
+  const last = axes.length - 1;
+  data.push({ type: "scatter", mode: "markers", name: "objective", x: values.map(() => last),
+    y: axes[last].scaled, text: idx.map((i) => `trial ${cols.number[i]}: ${cols.value[i]}`), hoverinfo: "text",
+    marker: { size: 6, color: values, colorscale: "Viridis", reversescale: sign > 0, showscale: true,
+      colorbar: { title: { text: plotText(objective.name) } } } });
+  const annotations = axes.flatMap((axis, a) => [
+    { x: a, y: 1.06, text: `<b>${plotText(axis.name)}</b>`, showarrow: false, yanchor: "bottom" },
+    ...axis.ticks.map(([y, text]) => ({ x: a, y, text, showarrow: false, xanchor: "right", xshift: -4,
+      font: { size: 10, color: "#374151" } })),
+  ]);
+  return { data, layout: { showlegend: false, annotations, margin: { l: 80, r: 20, t: 40, b: 20 },
+    xaxis: { visible: false, range: [-0.6, last + 0.3] }, yaxis: { visible: false, range: [-0.04, 1.14] } } };
+}
+
+export function importance(model) {
+  const items = [...model.importance].reverse();
+  return {
+    data: [{ type: "bar", orientation: "h", x: items.map((d) => d.importance), y: items.map((d) => plotText(d.name)),
+      marker: { color: BLUE }, text: items.map((d) => `${(100 * d.importance).toFixed(1)}%`), textposition: "auto",
+      hovertemplate: "%{y}: %{x:.3f}<extra></extra>" }],
+    layout: { xaxis: { title: { text: "importance (normalized 1 / lengthscale)" }, range: [0, 1] },
+      yaxis: { automargin: true, type: "category" }, margin: { l: 100, r: 20, t: 10, b: 45 } },
+  };
+}
+
+// The GP posterior along one parameter, the others at the best trial: mean and a 95% band.
+export function modelSlice(slice, variable, objective) {
+  const lower = slice.mean.map((m, i) => m - 2 * slice.std[i]);
+  const upper = slice.mean.map((m, i) => m + 2 * slice.std[i]);
+  const x = plotValues(variable, slice.x);
+  const best = slice.best === null ? [] : [variable.type === "categorical" ? plotText(slice.best) : slice.best];
+  const bestY = best.length ? [slice.best_mean] : [];
+  const layout = { showlegend: false, margin: { l: 55, r: 10, t: 10, b: 45 }, xaxis: axisFor(variable),
+    yaxis: { title: { text: plotText(objective.name) }, automargin: true } };
+  if (slice.type === "categorical") {
+    return { data: [
+      { type: "scatter", mode: "markers", name: "mean ± 2 std", x, y: slice.mean,
+        error_y: { type: "data", array: slice.std.map((s) => 2 * s), visible: true, color: BLUE },
+        marker: { color: BLUE, size: 9 } },
+      { type: "scatter", mode: "markers", name: "best trial", x: best, y: bestY, marker: { color: GREEN, size: 12, symbol: "star" } },
+    ], layout };
+  }
+  return { data: [
+    { type: "scatter", mode: "lines", x, y: lower, line: { width: 0 }, hoverinfo: "skip", name: "mean - 2 std" },
+    { type: "scatter", mode: "lines", x, y: upper, fill: "tonexty", fillcolor: "rgba(37,99,235,0.18)",
+      line: { width: 0 }, hoverinfo: "skip", name: "mean + 2 std" },
+    { type: "scatter", mode: "lines", x, y: slice.mean, line: { color: BLUE, width: 2 }, name: "mean" },
+    { type: "scatter", mode: "markers", name: "best trial", x: best, y: bestY, marker: { color: GREEN, size: 12, symbol: "star" } },
+  ], layout };
+}

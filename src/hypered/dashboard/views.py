@@ -1,0 +1,222 @@
+"""The JSON the pages fetch: the study list, a study's summary, its plot columns, table and trials.
+
+Plots of large studies get a sample of rows chosen server-side (every trial that improved the
+best value, the best ones, the running ones, then an even spread), so a 10,000-trial study
+sends a few thousand points, not all of them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ..trial import Trial, TrialState
+from .frame import Frame, clean, finite, label
+from .studies import Study, flatten
+
+MAX_PLOT_POINTS = 2000
+_BEST_KEPT = 200
+LOG_TAIL_BYTES = 32 * 1024
+TABLE_LIMIT_MAX = 500
+STATES = tuple(s.value for s in TrialState)
+
+
+def counts(study: Study) -> dict[str, int]:
+    out = {state: 0 for state in STATES}
+    for trial in study.trials:
+        out[trial.state.value] += 1
+    out["total"] = len(study.trials)
+    return out
+
+
+def last_activity(study: Study) -> float | None:
+    times = [t for trial in study.trials for t in (trial.started, trial.finished) if t is not None]
+    return max(times, default=study.created)
+
+
+def summary(frame: Frame, running: bool) -> dict[str, Any]:
+    """A study's line in the list: counts, best value, last activity, running or not."""
+    study = frame.study
+    best = frame.best_index()
+    return clean({
+        "name": study.name,
+        "legacy": study.legacy,
+        "objective": {"name": study.objective.name, "direction": study.objective.direction.value},
+        "counts": counts(study),
+        "best": None if best is None else {"number": frame.number[best], "value": frame.value[best]},
+        "last_activity": last_activity(study),
+        "created": study.created,
+        "iterations": study.iterations,
+        "running": running,
+        "version": study.version,
+    })
+
+
+def study_detail(frame: Frame, running: bool) -> dict[str, Any]:
+    """Summary plus the variables, the metrics and the best trial's params and metrics."""
+    out = summary(frame, running)
+    out["variables"] = [v.as_dict() for v in frame.variables]
+    out["metrics"] = list(frame.metrics)
+    best = frame.best_index()
+    if best is not None:
+        trial = frame.study.trials[best]
+        out["best"] = clean({
+            "number": trial.number,
+            "value": frame.value[best],
+            "params": {v.name: frame.params[v.name][best] for v in frame.variables},
+            "all_params": flatten(trial.params),
+            "metrics": {m: frame.metric_values[m][best] for m in frame.metrics},
+        })
+    return out
+
+
+def plot_rows(frame: Frame, max_points: int = MAX_PLOT_POINTS) -> list[int]:
+    """Rows to plot: all if few, else improvements, the best, running ones and an even spread."""
+    n = len(frame.number)
+    if n <= max_points:
+        return list(range(n))
+    keep = {i for i in range(n) if frame.value[i] is not None and frame.value[i] == frame.best_so_far[i]
+            and (i == 0 or frame.best_so_far[i - 1] != frame.best_so_far[i])}
+    keep.update(i for i in range(n) if frame.state[i] == TrialState.RUNNING.value)
+    sign = 1.0 if frame.minimize else -1.0
+    scored = sorted((i for i in range(n) if frame.value[i] is not None),
+                    key=lambda i: sign * frame.value[i])  # type: ignore[operator]
+    keep.update(scored[:_BEST_KEPT])
+    room = max(max_points - len(keep), 0)
+    if room:
+        step = n / room
+        keep.update(int(k * step) for k in range(room))
+    return sorted(keep)[:max(max_points, len(keep))]
+
+
+def columns(frame: Frame, max_points: int = MAX_PLOT_POINTS) -> dict[str, Any]:
+    """The plot data: one array per column, for the sampled rows."""
+    rows = plot_rows(frame, max_points)
+
+    def pick(values: list[Any]) -> list[Any]:
+        return [values[i] for i in rows]
+
+    return clean({
+        "total": len(frame.number),
+        "shown": len(rows),
+        "sampled": len(rows) < len(frame.number),
+        "version": frame.study.version,
+        "number": pick(frame.number),
+        "state": pick(frame.state),
+        "value": pick(frame.value),
+        "best_so_far": pick(frame.best_so_far),
+        "duration": pick(frame.duration),
+        "params": {name: pick(values) for name, values in frame.params.items()},
+        "metrics": {name: pick(values) for name, values in frame.metric_values.items()},
+    })
+
+
+def table(frame: Frame, *, state: str = "", sort: str = "number", descending: bool = False,
+          offset: int = 0, limit: int = 100) -> dict[str, Any]:
+    """One page of the trial table, filtered by state and sorted by a column.
+
+    `sort` is number, state, value, duration, started, `param:NAME` or `metric:NAME`; missing
+    values sort last either way. ValueError on an unknown column or state.
+    """
+    if state and state not in STATES:
+        raise ValueError(f"unknown state {state!r}; valid: {', '.join(STATES)}")
+    key = _sort_column(frame, sort)
+    rows = [i for i in range(len(frame.number)) if not state or frame.state[i] == state]
+    present = [i for i in rows if key[i] is not None]
+    missing = [i for i in rows if key[i] is None]
+    present.sort(key=lambda i: (_sortable(key[i]), frame.number[i]), reverse=descending)
+    rows = present + missing
+    limit = max(1, min(limit, TABLE_LIMIT_MAX))
+    page = rows[max(offset, 0):max(offset, 0) + limit]
+    return clean({
+        "total": len(rows),
+        "offset": offset,
+        "limit": limit,
+        "version": frame.study.version,
+        "rows": [_table_row(frame, i) for i in page],
+    })
+
+
+def _sort_column(frame: Frame, sort: str) -> list[Any]:
+    simple = {"number": frame.number, "state": frame.state, "value": frame.value,
+              "duration": frame.duration, "started": frame.started}
+    if sort in simple:
+        return simple[sort]  # type: ignore[return-value]
+    kind, _, name = sort.partition(":")
+    if kind == "param" and name in frame.params:
+        return frame.params[name]
+    if kind == "metric" and name in frame.metric_values:
+        return frame.metric_values[name]
+    raise ValueError(f"unknown sort column {sort!r}")
+
+
+def _sortable(value: Any) -> tuple[int, Any]:
+    return (0, value) if isinstance(value, (int, float)) else (1, str(value))
+
+
+def _table_row(frame: Frame, i: int) -> dict[str, Any]:
+    trial = frame.study.trials[i]
+    return {
+        "number": frame.number[i],
+        "state": frame.state[i],
+        "value": frame.value[i],
+        "duration": frame.duration[i],
+        "started": frame.started[i],
+        "reason": (trial.reason or "")[:200],
+        "params": {name: values[i] for name, values in frame.params.items()},
+    }
+
+
+def trial_detail(study: Study, trial: Trial) -> dict[str, Any]:
+    """Everything about one trial, with the tails of its stdout and stderr."""
+    folder = _trial_folder(study.folder, trial.key)
+    return clean({
+        "study": study.name,
+        "number": trial.number,
+        "key": trial.key,
+        "state": trial.state.value,
+        "value": finite(trial.value),
+        "objective": {"name": study.objective.name, "direction": study.objective.direction.value},
+        "sampled": {name: label(v) if isinstance(study.space.get(name), dict)
+                    and study.space[name].get("type") == "categorical" else v
+                    for name, v in trial.values.items()},
+        "params": trial.params,
+        "results": trial.results,
+        "reason": trial.reason,
+        "started": trial.started,
+        "finished": trial.finished,
+        "duration": trial.duration,
+        "pid": trial.pid,
+        "host": trial.host,
+        "worker": trial.worker,
+        "folder": None if folder is None else str(folder),
+        "stdout": log_tail(folder, "stdout.log"),
+        "stderr": log_tail(folder, "stderr.log"),
+        "version": study.version,
+    })
+
+
+def _trial_folder(study_folder: Path, key: str) -> Path | None:
+    """The trial's folder, if `key` names a direct sub-folder of the study (never outside it)."""
+    if not key or key in (".", "..") or "/" in key or "\\" in key or "\0" in key:
+        return None
+    folder = study_folder / key
+    return folder if folder.is_dir() and folder.resolve().parent == study_folder.resolve() else None
+
+
+def log_tail(folder: Path | None, name: str, limit: int = LOG_TAIL_BYTES) -> dict[str, Any]:
+    """The last `limit` bytes of a log, from a line start; whether it was cut."""
+    if folder is None:
+        return {"text": None, "truncated": False, "size": 0}
+    path = folder / name
+    try:
+        with open(path, "rb") as f:
+            size = f.seek(0, 2)
+            f.seek(max(size - limit, 0))
+            data = f.read(limit)
+    except OSError:
+        return {"text": None, "truncated": False, "size": 0}
+    truncated = size > limit
+    if truncated and b"\n" in data:
+        data = data[data.index(b"\n") + 1:]
+    return {"text": data.decode("utf-8", errors="replace"), "truncated": truncated, "size": size}
