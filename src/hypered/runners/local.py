@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import queue
 import signal
 import socket
 import subprocess
@@ -18,6 +19,7 @@ from .base import Job, Outcome
 
 _TAIL_BYTES = 4000
 _KILL_GRACE = 5.0  # seconds between SIGTERM and SIGKILL
+_TICK = 0.25  # longest sleep of `wait`, so timeouts are enforced on time
 
 
 def tail(path: Path, limit: int = _TAIL_BYTES) -> str:
@@ -38,6 +40,19 @@ class _Running:
     started: float
     copiers: list[threading.Thread]
     timed_out: bool = False
+    terminated_at: float = 0.0
+
+
+def _reap(process: subprocess.Popen[bytes], number: int, exited: queue.Queue[int]) -> None:
+    process.wait()
+    exited.put(number)
+
+
+def _signal_group(pid: int, signum: int) -> None:
+    try:
+        os.killpg(pid, signum)
+    except ProcessLookupError:
+        pass
 
 
 def _copy(source: IO[bytes], log: IO[bytes], echo: IO[bytes]) -> None:
@@ -61,6 +76,7 @@ class LocalRunner:
         self.cwd = Path(cwd)
         self.echo = echo
         self._running: dict[int, _Running] = {}
+        self._exited: queue.Queue[int] = queue.Queue()
         self._host = socket.gethostname()
 
     def __enter__(self) -> LocalRunner:
@@ -89,29 +105,38 @@ class LocalRunner:
                 thread.start()
                 copiers.append(thread)
         self._running[job.number] = _Running(job, process, time.time(), copiers)
+        threading.Thread(target=_reap, args=(process, job.number, self._exited), daemon=True).start()
         return process.pid
 
     def wait(self, timeout: float | None = None) -> list[Outcome]:
         deadline = None if timeout is None else time.monotonic() + timeout
-        delay = 0.005
         while True:
-            done = [self._finish(r) for r in list(self._running.values()) if self._ended(r)]
+            self._enforce_timeouts()
+            done = [self._finish(r) for r in list(self._running.values()) if r.process.poll() is not None]
             if done or not self._running:
                 return done
-            if deadline is not None and time.monotonic() >= deadline:
+            now = time.monotonic()
+            if deadline is not None and now >= deadline:
                 return []
-            time.sleep(delay)
-            delay = min(delay * 2, 0.05)
+            wait_for = _TICK if deadline is None else min(_TICK, deadline - now)
+            try:  # a reaper thread posts as soon as a process exits: no polling delay
+                self._exited.get(timeout=wait_for)
+            except queue.Empty:
+                pass
 
-    def _ended(self, run: _Running) -> bool:
-        if run.process.poll() is not None:
-            return True
-        limit = run.job.timeout
-        if limit is not None and time.time() - run.started > limit:
-            _stop_group(run.process)
-            run.timed_out = True
-            return True
-        return False
+    def _enforce_timeouts(self) -> None:
+        """SIGTERM the process group of a trial past its timeout; SIGKILL it after a grace period."""
+        now = time.time()
+        for run in self._running.values():
+            limit = run.job.timeout
+            if limit is None or run.process.poll() is not None:
+                continue
+            if not run.timed_out and now - run.started > limit:
+                run.timed_out = True
+                run.terminated_at = now
+                _signal_group(run.process.pid, signal.SIGTERM)
+            elif run.timed_out and now - run.terminated_at > _KILL_GRACE:
+                _signal_group(run.process.pid, signal.SIGKILL)
 
     def _finish(self, run: _Running) -> Outcome:
         del self._running[run.job.number]
@@ -123,6 +148,7 @@ class LocalRunner:
                        pid=run.process.pid, host=self._host,
                        stderr_tail=tail(run.job.experiment_dir / "stderr.log"))
         if run.timed_out:
+            _signal_group(run.process.pid, signal.SIGKILL)  # anything it left behind
             return replace(base, reason=f"timeout: still running after {run.job.timeout:g} s")
         if code != 0:
             return replace(base, reason=_exit_reason(code, base.stderr_tail))
@@ -132,15 +158,24 @@ class LocalRunner:
             return replace(base, reason=str(err))
 
     def cancel(self) -> list[Outcome]:
+        """SIGTERM every running program's group, SIGKILL what is left after a grace period."""
+        runs = list(self._running.values())
+        self._running.clear()
+        for run in runs:
+            _signal_group(run.process.pid, signal.SIGTERM)
+        grace_ends = time.monotonic() + _KILL_GRACE
         outcomes = []
-        for run in list(self._running.values()):
-            _stop_group(run.process)
-            del self._running[run.job.number]
+        for run in runs:
+            try:
+                run.process.wait(timeout=max(grace_ends - time.monotonic(), 0.0))
+            except subprocess.TimeoutExpired:
+                pass
+            _signal_group(run.process.pid, signal.SIGKILL)  # stragglers, even if the leader exited
+            run.process.wait()
             outcomes.append(Outcome(number=run.job.number, reason="interrupted", interrupted=True,
                                     started=run.started, finished=time.time(),
                                     pid=run.process.pid, host=self._host))
         return outcomes
-
 
 def stop_orphan(pid: int, started: float) -> bool:
     """Kill the process group of a trial left running by a driver that died; whether it did.
@@ -176,20 +211,3 @@ def _exit_reason(code: int, stderr_tail: str) -> str:
         reason = f"exited with code {code}"
     last = [line for line in stderr_tail.splitlines() if line.strip()]
     return f"{reason}: {last[-1].strip()[:300]}" if last else reason
-
-
-def _stop_group(process: subprocess.Popen[bytes]) -> None:
-    """SIGTERM the process group, then SIGKILL it if it lingers."""
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-    except ProcessLookupError:
-        pass
-    try:
-        process.wait(timeout=_KILL_GRACE)
-    except subprocess.TimeoutExpired:
-        pass
-    try:
-        os.killpg(process.pid, signal.SIGKILL)  # stragglers in the group, even if the leader exited
-    except ProcessLookupError:
-        pass
-    process.wait()
