@@ -1,0 +1,216 @@
+"""The JSON API and the server's safety rules, over HTTP against a study made by the real hypered."""
+
+from __future__ import annotations
+
+import gzip
+import http.client
+import json
+import math
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from conftest import XSS, write_db
+
+from hypered.dashboard.server import DashboardServer
+
+
+def get(server: DashboardServer, path: str, host: str | None = None,
+        method: str = "GET") -> tuple[int, dict[str, str], bytes]:
+    conn = http.client.HTTPConnection("127.0.0.1", server.server_address[1], timeout=30)
+    try:
+        conn.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
+        conn.putheader("Host", host if host is not None else f"127.0.0.1:{server.server_address[1]}")
+        conn.endheaders()
+        response = conn.getresponse()
+        return response.status, dict(response.getheaders()), response.read()
+    finally:
+        conn.close()
+
+
+def api(server: DashboardServer, path: str, status: int = 200) -> Any:
+    code, headers, body = get(server, path)
+    assert code == status, body
+    assert headers["Content-Type"] == "application/json"
+    return json.loads(body, parse_constant=lambda c: pytest.fail(f"{path}: non-JSON constant {c}"))
+
+
+def test_study_list_counts_best_and_activity(server) -> None:
+    data = api(server, "/api/studies")
+    studies = {s["name"]: s for s in data["studies"]}
+    assert set(studies) == {"demo", "legacy"}
+    demo = studies["demo"]
+    counts = demo["counts"]
+    assert counts["complete"] + counts["failed"] == counts["total"] >= 20
+    assert counts["complete"] == 20 and counts["failed"] >= 1 and counts["running"] == 0
+    assert demo["running"] is False and demo["objective"] == {"name": "loss", "direction": "minimize"}
+    assert demo["best"]["value"] > 0 and demo["last_activity"] > demo["created"]
+    assert studies["legacy"]["legacy"] is True and studies["legacy"]["counts"]["complete"] == 3
+
+
+def test_study_detail_has_variables_metrics_and_best_trial(server, experiments: Path) -> None:
+    d = api(server, "/api/studies/demo")
+    variables = {v["name"]: v for v in d["variables"]}
+    assert variables["lr"] == {"name": "lr", "type": "real", "low": 1e-5, "high": 0.1, "log": True}
+    assert variables["opt"]["choices"] == ["adam", "sgd", XSS]
+    assert d["metrics"][0] == "loss" and {"val.acc", "nan_metric", "inf_metric"} <= set(d["metrics"])
+    best = d["best"]
+    assert best["metrics"]["nan_metric"] is None and best["metrics"]["inf_metric"] is None
+    assert set(best["params"]) == {"x", "lr", "layers", "opt"} and best["all_params"]["model.fixed"] == 1
+    table = api(server, "/api/studies/demo/table?sort=value&limit=1")
+    assert table["rows"][0]["number"] == best["number"] and table["rows"][0]["value"] == best["value"]
+
+
+def test_columns_hold_every_trial_with_missing_values_as_null(server) -> None:
+    d = api(server, "/api/studies/demo")
+    cols = api(server, "/api/studies/demo/columns")
+    n = d["counts"]["total"]
+    assert cols["total"] == cols["shown"] == n and cols["sampled"] is False
+    assert len(cols["number"]) == len(cols["value"]) == len(cols["params"]["x"]) == n
+    for state, value in zip(cols["state"], cols["value"]):
+        assert (value is None) == (state != "complete")
+    assert all(v is None for v in cols["metrics"]["nan_metric"])
+    best = [b for b in cols["best_so_far"] if b is not None]
+    assert best == sorted(best, reverse=True) and best[-1] == d["best"]["value"]
+    assert set(cols["params"]["opt"]) <= {"adam", "sgd", XSS}
+
+
+def test_table_filters_sorts_and_pages(server) -> None:
+    failed = api(server, "/api/studies/demo/table?state=failed")
+    assert failed["total"] >= 1 and all(r["state"] == "failed" for r in failed["rows"])
+    assert all("exit" in r["reason"] or "code" in r["reason"] for r in failed["rows"])
+    by_x = api(server, "/api/studies/demo/table?sort=param:x&order=desc&limit=5&offset=2")
+    xs = [r["params"]["x"] for r in by_x["rows"]]
+    assert xs == sorted(xs, reverse=True) and len(xs) == 5 and by_x["offset"] == 2
+    by_duration = api(server, "/api/studies/demo/table?sort=duration")["rows"]
+    durations = [r["duration"] for r in by_duration]
+    assert durations == sorted(durations) and all(d > 0 for d in durations)
+    assert api(server, "/api/studies/demo/table?sort=nope", status=400)["error"].startswith("unknown sort")
+    assert "unknown state" in api(server, "/api/studies/demo/table?state=bogus", status=400)["error"]
+
+
+def test_trial_detail_has_params_results_reason_and_log_tails(server) -> None:
+    failed = api(server, "/api/studies/demo/table?state=failed")["rows"][0]["number"]
+    t = api(server, f"/api/studies/demo/trials/{failed}")
+    assert t["state"] == "failed" and t["reason"] and t["value"] is None
+    assert "diverged" in t["stderr"]["text"] and "<script>alert(1)</script>" in t["stderr"]["text"]
+    assert "epoch 2" in t["stdout"]["text"] and t["params"]["model"] == {"fixed": 1}
+    ok = api(server, "/api/studies/demo/table?state=complete&limit=1")["rows"][0]["number"]
+    t = api(server, f"/api/studies/demo/trials/{ok}")
+    assert t["results"]["nan_metric"] is None and t["results"]["inf_metric"] is None
+    assert t["duration"] > 0 and t["sampled"]["opt"] in ("adam", "sgd", XSS)
+    api(server, "/api/studies/demo/trials/99999", status=404)
+    api(server, "/api/studies/demo/trials/abc", status=404)
+
+
+def test_model_view_and_importance(server) -> None:
+    m = api(server, "/api/studies/demo/model")
+    assert m["available"] is True and "lengthscale" in m["method"] and m["trials"] == 20
+    assert math.isclose(sum(i["importance"] for i in m["importance"]), 1.0)
+    assert m["importance"][0]["name"] == "x"  # the loss is dominated by (x - 2)^2
+    slices = {s["name"]: s for s in m["slices"]}
+    assert slices["opt"]["x"] == ["adam", "sgd", XSS] and len(slices["opt"]["mean"]) == 3
+    assert slices["layers"]["x"] == [1, 2, 3, 4]
+    x = slices["x"]
+    assert len(x["x"]) == len(x["mean"]) == len(x["std"]) == 60 and all(s >= 0 for s in x["std"])
+    near_two = min(range(60), key=lambda i: abs(x["x"][i] - 2.0))
+    assert x["mean"][near_two] < x["mean"][0]  # the model found the valley at x = 2
+
+
+def test_contour_grid(server) -> None:
+    c = api(server, "/api/studies/demo/contour?x=x&y=lr")
+    assert len(c["x"]) == 30 and len(c["y"]) == 30 and len(c["z"]) == 30 and len(c["z"][0]) == 30
+    c = api(server, "/api/studies/demo/contour?x=opt&y=x")
+    assert c["x"] == ["adam", "sgd", XSS] and len(c["z"][0]) == 3
+    assert "two different" in api(server, "/api/studies/demo/contour?x=x&y=x", status=400)["error"]
+
+
+def test_version_changes_only_when_the_study_does(server) -> None:
+    first = api(server, "/api/studies/demo/version")
+    assert first == api(server, "/api/studies/demo/version") and first["running"] is False
+
+
+def test_legacy_study_infers_space_and_objective(server) -> None:
+    d = api(server, "/api/studies/legacy")
+    assert d["objective"]["name"] == "loss" and d["legacy"] is True
+    assert {v["name"] for v in d["variables"]} == {"lr", "opt"}  # epochs is the same everywhere
+    assert d["counts"] == {"complete": 3, "failed": 1, "running": 0, "interrupted": 0, "total": 4}
+    assert d["best"]["value"] == pytest.approx(1.0)  # lr 0.1, trial 0
+    assert api(server, "/api/studies/legacy/model")["available"] is True
+
+
+def test_unknown_study_and_paths_outside_the_folder_are_404(server, experiments: Path) -> None:
+    (experiments.parent / "secret").mkdir(exist_ok=True)
+    (experiments.parent / "secret" / "study.db").write_text("not for you")
+    for path in ["/api/studies/nope", "/api/studies/..", "/api/studies/%2E%2E%2Fsecret",
+                 "/api/studies/..%2Fsecret/trials/0", "/api/nothing", "/static/../../etc/passwd",
+                 "/static/%2E%2E/server.py", "/static/app.js/../../../cli.py"]:
+        code, _, body = get(server, path)
+        assert code == 404, path
+        assert b"Traceback" not in body
+    code, headers, body = get(server, "/study/nope")
+    assert code == 404 and headers["Content-Type"].startswith("text/html") and b"Not found" in body
+    code, _, body = get(server, "/study/" + quote(XSS))
+    assert code == 404 and XSS.encode() not in body
+
+
+def test_pages_are_the_app_and_scripts_are_served_locally(server) -> None:
+    for path in ["/", "/study/demo", "/study/demo/trial/0", "/study/legacy"]:
+        code, headers, body = get(server, path)
+        assert code == 200 and b'<script type="module" src="/static/app.js">' in body
+        assert b"http://" not in body and b"https://" not in body  # no CDN
+        assert b"<script>" not in body  # no inline scripts
+    code, headers, body = get(server, "/static/vendor/plotly.min.js")
+    assert code == 200 and headers["Content-Type"].startswith("text/javascript") and len(body) > 1_000_000
+
+
+def test_security_headers_and_host_check(server) -> None:
+    port = server.server_address[1]
+    code, headers, _ = get(server, "/api/studies")
+    csp = headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-eval" not in csp
+    assert "'unsafe-inline'" not in csp.split("script-src")[1].split(";")[0]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    for host in ["evil.example", f"evil.example:{port}", "", f"127.0.0.1.evil.example:{port}"]:
+        code, _, body = get(server, "/api/studies", host=host)
+        assert code == 403, host
+        assert b"demo" not in body
+    for host in [f"localhost:{port}", f"127.0.0.1:{port}", "localhost"]:
+        assert get(server, "/api/studies", host=host)[0] == 200
+    assert get(server, "/api/studies", method="POST")[0] == 405
+    assert get(server, "/api/studies", method="DELETE")[0] == 405
+
+
+def test_json_is_gzipped_when_asked(server) -> None:
+    conn = http.client.HTTPConnection("127.0.0.1", server.server_address[1], timeout=30)
+    conn.request("GET", "/api/studies/demo/columns", headers={"Accept-Encoding": "gzip"})
+    response = conn.getresponse()
+    body = response.read()
+    conn.close()
+    assert response.getheader("Content-Encoding") == "gzip"
+    assert json.loads(gzip.decompress(body))["total"] >= 20
+
+
+def test_non_finite_values_and_hostile_names_in_a_db(tmp_path) -> None:
+    from conftest import serve
+
+    root = tmp_path / "exp"
+    space = {"a</script><b>": {"type": "real", "low": 0, "high": 1, "log": False},
+             "c": {"type": "categorical", "choices": [XSS, None, 3, True]}}
+    values = [{"a</script><b>": i / 10, "c": [XSS, None, 3, True][i % 4]} for i in range(8)]
+    trials = [{"values": v, "value": float(i), "results": {"m": float("nan") if i % 2 else float("-inf"), "x": i}}
+              for i, v in enumerate(values)]
+    write_db(root / "we<ird> name", space, {"name": "x", "direction": "maximize"}, trials)
+    for srv in serve(root):
+        name = quote("we<ird> name")
+        d = api(srv, f"/api/studies/{name}")
+        assert d["name"] == "we<ird> name" and d["best"]["value"] == 7.0  # maximized
+        assert d["variables"][1]["choices"] == [XSS, "null", "3", "true"]
+        cols = api(srv, f"/api/studies/{name}/columns")
+        assert cols["metrics"]["m"] == [None] * 8
+        code, _, body = get(srv, f"/api/studies/{name}/columns")
+        assert b"</script>" not in body and b"NaN" not in body and b"Infinity" not in body
+        m = api(srv, f"/api/studies/{name}/model")
+        assert m["available"] is True
+        assert [s["name"] for s in m["slices"]] == ["a</script><b>", "c"]
