@@ -1,0 +1,130 @@
+"""Parallel trials: throughput of parallel=1 vs 4, and what asynchronous parallelism costs in quality.
+
+    python benchmarks/parallel.py [--seeds 10]
+
+Throughput: 24 trials of a program that sleeps 1 s, run by the real local runner
+with parallel=1 and parallel=4; dispatch overhead = (wall time - the programs' own
+run time, as recorded in study.db) per trial at parallel=1.
+Quality: Hartmann6 and the mixed HPO problem at budget 48 (10 random starts), each
+evaluation sleeping a random 50-150 ms so that trials finish out of order; hypered
+with parallel=1 and parallel=4 against random search. Writes results/parallel.json
+and PARALLEL.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sqlite3
+import statistics
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from peers import run_random  # noqa: E402
+from problems import PROBLEMS  # noqa: E402
+
+import hypered as hp  # noqa: E402
+
+HERE = Path(__file__).parent
+SLEEPER = textwrap.dedent("""
+    import json, sys, time
+    time.sleep(1.0)
+    params = json.load(open(sys.argv[1]))
+    json.dump({"loss": (params["x"] - 0.3) ** 2}, open(sys.argv[2], "w"))
+""")
+
+
+def throughput(parallel: int, trials: int = 24, random_starts: int = 24) -> dict[str, float]:
+    """Wall time of `trials` 1-second trials; with random_starts == trials no model is fitted,
+    so the overhead is the dispatch alone (store writes, process start, waiting)."""
+    with tempfile.TemporaryDirectory() as folder:
+        program = Path(folder) / "sleeper.py"
+        program.write_text(SLEEPER)
+        start = time.perf_counter()
+        hp.optimize(name="tp", objective=hp.minimize("loss"), params={"x": hp.real(0, 1)},
+                    binary=f"{sys.executable} {program} {{params_path}} {{results_path}}",
+                    iterations=trials, random_starts=random_starts, parallel=parallel, seed=0,
+                    directory=folder)
+        wall = time.perf_counter() - start
+        with sqlite3.connect(Path(folder) / "tp" / "study.db") as conn:
+            own = sum(d for (d,) in conn.execute("SELECT duration FROM trials"))
+    return {"parallel": parallel, "random_starts": random_starts, "wall": wall, "programs": own,
+            "overhead_per_trial": (wall - own) / trials}
+
+
+def quality(problem_name: str, parallel: int, seed: int, budget: int = 48) -> float:
+    problem = next(p for p in PROBLEMS if p.name == problem_name)
+    rng = np.random.default_rng(seed + 1000)
+    delays = rng.uniform(0.05, 0.15, size=10 * budget)
+    calls = [0]
+
+    def objective(params: dict) -> float:
+        index = calls[0]
+        calls[0] += 1
+        time.sleep(float(delays[index % len(delays)]))
+        return problem.loss(params)
+
+    with tempfile.TemporaryDirectory() as folder:
+        best = hp.optimize(name="q", objective=hp.minimize("loss"), params=problem.params, function=objective,
+                           iterations=budget, random_starts=10, parallel=parallel, seed=seed, directory=folder)
+    assert best is not None
+    return max(float(best["value"]) - problem.optimum, 0.0)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser.add_argument("--seeds", type=int, default=10)
+    args = parser.parse_args()
+    tp = [throughput(1), throughput(4), throughput(1, random_starts=10), throughput(4, random_starts=10)]
+    for row in tp:
+        print(f"throughput parallel={row['parallel']}: {row['wall']:.2f} s wall, "
+              f"overhead {1000 * row['overhead_per_trial']:.1f} ms/trial", flush=True)
+    results: dict[str, dict[str, list[float]]] = {}
+    for name in ("hartmann6", "mixed_hpo"):
+        problem = next(p for p in PROBLEMS if p.name == name)
+        results[name] = {
+            "random": [max(min(run_random(problem, s, 48, 10)[0]) - problem.optimum, 0.0) for s in range(args.seeds)],
+        }
+        for parallel in (1, 4):
+            results[name][f"hypered p{parallel}"] = [quality(name, parallel, s) for s in range(args.seeds)]
+            print(name, parallel, statistics.median(results[name][f"hypered p{parallel}"]), flush=True)
+    (HERE / "results").mkdir(exist_ok=True)
+    (HERE / "results" / "parallel.json").write_text(json.dumps({"throughput": tp, "quality": results}, indent=1))
+    write(tp, results, args.seeds)
+
+
+def write(tp: list[dict[str, float]], results: dict[str, dict[str, list[float]]], seeds: int) -> None:
+    lines = ["# Parallel trials", "", "Written by `python benchmarks/parallel.py` (see its docstring).", "",
+             "## Throughput: 24 trials of a program that sleeps 1 s", "",
+             "Overhead per trial = (wall time − the programs' own run time) / 24, meaningful at parallel=1. "
+             "With 24 random starts no model is fitted (dispatch alone); with 10, the GP chooses 14 trials "
+             "and its thinking time is included.", "",
+             "| parallel | random starts | wall time (s) | programs' own time (s) | overhead per trial (ms) |",
+             "|---|---|---|---|---|"]
+    for row in tp:
+        lines.append(f"| {row['parallel']} | {row['random_starts']} | {row['wall']:.2f} | {row['programs']:.2f} | "
+                     f"{1000 * row['overhead_per_trial']:.1f} |")
+    lines += ["", f"Speed-up of parallel=4 over parallel=1: **{tp[0]['wall'] / tp[1]['wall']:.2f}×** "
+              f"(dispatch only), **{tp[2]['wall'] / tp[3]['wall']:.2f}×** (with the GP).", "",
+              f"## Quality at budget 48 ({seeds} seeds): median simple regret and normalized score", "",
+              "Score: 100 × (1 − regret / median regret of random search).", "",
+              "| problem | random | hypered parallel=1 | hypered parallel=4 |", "|---|---|---|---|"]
+    for name, cells in results.items():
+        base = statistics.median(cells["random"])
+        row = []
+        for key in ("random", "hypered p1", "hypered p4"):
+            regret = statistics.median(cells[key])
+            row.append(f"{regret:.4g} (score {100 * (1 - regret / base):.1f})")
+        lines.append(f"| {name} | " + " | ".join(row) + " |")
+    (HERE / "PARALLEL.md").write_text("\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    main()
