@@ -53,3 +53,12 @@ def test_squared_distances_match_direct_computation(rng):
     direct = np.sum((A[:, None, :] - B[None, :, :]) ** 2, axis=2)
     np.testing.assert_allclose(squared_distances(A, B), direct, atol=1e-14)
     assert np.all(squared_distances(A, A) >= 0.0)
+
+
+@pytest.mark.parametrize("name", KERNEL_NAMES)
+def test_value_and_grad_agree_with_the_separate_functions(name):
+    kernel = KERNELS[name]
+    r2 = np.array([0.0, 0.3, 2.0])
+    value, grad = kernel.value_and_grad(r2)
+    np.testing.assert_allclose(value, kernel.value(r2), rtol=1e-15)
+    np.testing.assert_allclose(grad, kernel.grad(r2), rtol=1e-15)

@@ -63,9 +63,10 @@ class GaussianProcess:
         ell2 = self.params.lengthscales**2
         diff = x[None, :] - self.X  # (n, d)
         r2 = np.sum(diff * diff / ell2, axis=1)  # (n,)
-        k = self.params.signal_var * self.kernel.value(r2)  # (n,)
+        k_unit, k_grad = self.kernel.value_and_grad(r2)
+        k = self.params.signal_var * k_unit  # (n,)
         # dk_i/dx = signal_var * k'(r2_i) * 2 (x - X_i) / ell^2
-        dk_dx = (2.0 * self.params.signal_var * self.kernel.grad(r2))[:, None] * diff / ell2
+        dk_dx = (2.0 * self.params.signal_var * k_grad)[:, None] * diff / ell2  # (n, d)
         mean = float(k @ self.alpha)
         dmean = self.alpha @ dk_dx  # (d,)
         K_inv_k = scipy.linalg.cho_solve((self.L, True), k, check_finite=False)  # (n,)

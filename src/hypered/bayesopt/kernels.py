@@ -23,6 +23,7 @@ class Kernel:
     name: str
     value: Callable[[np.ndarray], np.ndarray]  # r2 (...) -> k (...)
     grad: Callable[[np.ndarray], np.ndarray]  # r2 (...) -> dk/dr2 (...)
+    value_and_grad: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]  # both, one exp
 
 
 def matern52(r2: np.ndarray) -> np.ndarray:
@@ -37,6 +38,12 @@ def matern52_grad(r2: np.ndarray) -> np.ndarray:
     return -(5.0 / 6.0) * (1.0 + s) * np.exp(-s)
 
 
+def matern52_value_and_grad(r2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    s = _SQRT5 * np.sqrt(r2)
+    decay = np.exp(-s)
+    return (1.0 + s + s * s / 3.0) * decay, -(5.0 / 6.0) * (1.0 + s) * decay
+
+
 def matern32(r2: np.ndarray) -> np.ndarray:
     """R&W Eq. 4.17, nu = 3/2: (1 + s) exp(-s), s = sqrt(3) r."""
     s = _SQRT3 * np.sqrt(r2)
@@ -46,6 +53,12 @@ def matern32(r2: np.ndarray) -> np.ndarray:
 def matern32_grad(r2: np.ndarray) -> np.ndarray:
     """dk/dr2 = -(3/2) exp(-s)."""
     return -1.5 * np.exp(-_SQRT3 * np.sqrt(r2))
+
+
+def matern32_value_and_grad(r2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    s = _SQRT3 * np.sqrt(r2)
+    decay = np.exp(-s)
+    return (1.0 + s) * decay, -1.5 * decay
 
 
 def rbf(r2: np.ndarray) -> np.ndarray:
@@ -58,9 +71,14 @@ def rbf_grad(r2: np.ndarray) -> np.ndarray:
     return -0.5 * np.exp(-0.5 * r2)
 
 
-MATERN52 = Kernel("Matern52", matern52, matern52_grad)
-MATERN32 = Kernel("Matern32", matern32, matern32_grad)
-RBF = Kernel("RBF", rbf, rbf_grad)
+def rbf_value_and_grad(r2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    k = np.exp(-0.5 * r2)
+    return k, -0.5 * k
+
+
+MATERN52 = Kernel("Matern52", matern52, matern52_grad, matern52_value_and_grad)
+MATERN32 = Kernel("Matern32", matern32, matern32_grad, matern32_value_and_grad)
+RBF = Kernel("RBF", rbf, rbf_grad, rbf_value_and_grad)
 
 KERNELS: dict[str, Kernel] = {
     "Matern52": MATERN52,
