@@ -14,9 +14,7 @@ from hypered.bayesopt.fit import (
 
 
 def finite_difference(f, theta: np.ndarray, step: float = 1e-6) -> np.ndarray:
-    return np.array(
-        [(f(theta + e)[0] - f(theta - e)[0]) / (2 * step) for e in np.eye(len(theta)) * step]
-    )
+    return np.array([(f(theta + e)[0] - f(theta - e)[0]) / (2 * step) for e in np.eye(len(theta)) * step])
 
 
 @pytest.mark.parametrize("name", ["Matern52", "Matern32", "RBF"])

@@ -36,9 +36,7 @@ def test_never_returns_an_excluded_point_and_none_when_exhausted(make_domain, rn
     best = maximize_acquisition(score, score_grad, domain, seeds, rng, restarts=2)
     np.testing.assert_array_equal(best, [1.0, 1.0, 0.0])
     for used in range(1, 4):
-        x = maximize_acquisition(
-            score, score_grad, domain, seeds, rng, restarts=2, X_exclude=all_points[:used]
-        )
+        x = maximize_acquisition(score, score_grad, domain, seeds, rng, restarts=2, X_exclude=all_points[:used])
         assert x is not None
         assert not Excluded(all_points[:used])(x[None, :])[0]
     assert maximize_acquisition(score, score_grad, domain, seeds, rng, restarts=2, X_exclude=all_points) is None

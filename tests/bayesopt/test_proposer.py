@@ -57,9 +57,7 @@ def test_excluded_pending_points_are_not_proposed(make_domain, rng):
     pending = np.array([[0.5, 0.0, 1.0, 0.0], [1.0, 0.0, 0.0, 1.0]])
     exclude = np.vstack([X, pending])
     for seed in range(4):
-        x = Proposer(domain).propose(
-            X, y, np.random.default_rng(seed), X_pending=pending, X_exclude=exclude
-        )
+        x = Proposer(domain).propose(X, y, np.random.default_rng(seed), X_pending=pending, X_exclude=exclude)
         assert_feasible(domain, x)
         assert not np.any(np.all(np.abs(exclude - x) < 1e-9, axis=1))
 
@@ -84,9 +82,7 @@ def test_pending_points_push_the_next_proposal_away(make_domain):
     assert np.linalg.norm(again - first) > 0.05
 
 
-@pytest.mark.parametrize(
-    "case", ["constant", "duplicates", "single", "tiny", "huge", "outlier", "infinite"]
-)
+@pytest.mark.parametrize("case", ["constant", "duplicates", "single", "tiny", "huge", "outlier", "infinite"])
 def test_degenerate_data_still_gives_a_feasible_proposal(make_domain, case, rng):
     domain = make_domain(2, integer_levels=(3,))
     X = domain.project(rng.random((10, 3)))

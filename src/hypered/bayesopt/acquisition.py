@@ -17,9 +17,8 @@ from .safe_math import log_h, log_h_grad, normal_hazard
 
 UCB_BETA = 2.0  # width of the confidence bound in stds; fixed, the common practical choice
 
-AcquisitionFn = Callable[
-    [np.ndarray, np.ndarray, float], tuple[np.ndarray, np.ndarray, np.ndarray]
-]
+AcquisitionFn = Callable[[np.ndarray, np.ndarray, float], tuple[np.ndarray, np.ndarray, np.ndarray]]
+
 
 @dataclass(frozen=True)
 class Acquisition:
@@ -27,6 +26,7 @@ class Acquisition:
 
     name: str
     evaluate: AcquisitionFn
+
 
 def log_expected_improvement(
     mean: np.ndarray,  # (m,)
@@ -41,6 +41,7 @@ def log_expected_improvement(
     d_std = 1.0 / std - slope * z / std  # dz/dstd = -z/std
     return value, d_mean, d_std
 
+
 def log_probability_of_improvement(
     mean: np.ndarray,  # (m,)
     std: np.ndarray,  # (m,)
@@ -51,6 +52,7 @@ def log_probability_of_improvement(
     slope = normal_hazard(z)  # d log Phi / dz
     return log_ndtr(z), -slope / std, -slope * z / std
 
+
 def lower_confidence_bound(
     mean: np.ndarray,  # (m,)
     std: np.ndarray,  # (m,)
@@ -60,9 +62,9 @@ def lower_confidence_bound(
     exploit, explore = -mean, UCB_BETA * std
     return exploit + explore, np.full_like(mean, -1.0), np.full_like(std, UCB_BETA)
 
+
 ACQUISITIONS: dict[str, Acquisition] = {
     "EI": Acquisition("EI", log_expected_improvement),
     "UCB": Acquisition("UCB", lower_confidence_bound),
     "PI": Acquisition("PI", log_probability_of_improvement),
 }
-

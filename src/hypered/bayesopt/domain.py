@@ -55,9 +55,7 @@ def discrete_levels(domain: Domain) -> tuple[np.ndarray, ...]:
     return tuple(np.unique(projected[:, j]) for j in domain.discrete_columns)
 
 
-def enumerate_finite(
-    domain: Domain, levels: tuple[np.ndarray, ...], limit: int
-) -> np.ndarray | None:  # (size, d)
+def enumerate_finite(domain: Domain, levels: tuple[np.ndarray, ...], limit: int) -> np.ndarray | None:  # (size, d)
     """Every feasible point when there are no continuous columns and at most `limit` of them."""
     if domain.continuous_columns.size:
         return None

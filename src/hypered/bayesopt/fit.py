@@ -81,9 +81,7 @@ def log_marginal_likelihood(
     L, _ = cholesky_with_jitter(K)
     alpha = scipy.linalg.cho_solve((L, True), y, check_finite=False)
     # R&W Eq. 2.30: log p = -y^T alpha / 2 - sum log diag L - n log(2 pi) / 2
-    value = -0.5 * float(y @ alpha) - float(np.sum(np.log(np.diag(L)))) - 0.5 * n * math.log(
-        2.0 * math.pi
-    )
+    value = -0.5 * float(y @ alpha) - float(np.sum(np.log(np.diag(L)))) - 0.5 * n * math.log(2.0 * math.pi)
     K_inv = scipy.linalg.cho_solve((L, True), np.eye(n), check_finite=False)
     W = np.outer(alpha, alpha) - K_inv  # R&W Eq. 5.9: d/dtheta = tr(W dK/dtheta) / 2
     grad_signal = 0.5 * float(np.sum(W * K_f))
@@ -132,9 +130,7 @@ def default_params(n_dims: int, fixed_lengthscale: float | None) -> GPParams:
     return GPParams(np.full(n_dims, ell), 1.0, 1e-3)
 
 
-def random_params(
-    n_dims: int, fixed_lengthscale: float | None, rng: np.random.Generator
-) -> GPParams:
+def random_params(n_dims: int, fixed_lengthscale: float | None, rng: np.random.Generator) -> GPParams:
     """A draw from the priors (noise from a log-uniform on [1e-6, 1e-1]) for a random restart."""
     prior_std = math.sqrt(_LENGTHSCALE_PRIOR_VAR)
     log_ell = rng.normal(lengthscale_prior_mean(n_dims), prior_std, size=n_dims)
@@ -196,9 +192,7 @@ def fit_params(
     return theta_to_params(best_theta, d, fixed_lengthscale)
 
 
-def _subsample(
-    X: np.ndarray, y: np.ndarray, size: int, rng: np.random.Generator
-) -> tuple[np.ndarray, np.ndarray]:
+def _subsample(X: np.ndarray, y: np.ndarray, size: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     if len(X) <= size:
         return X, y
     rows = np.sort(rng.choice(len(X), size=size, replace=False))

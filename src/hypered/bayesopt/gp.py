@@ -57,7 +57,8 @@ class GaussianProcess:
         return mean, np.sqrt(np.maximum(var, _MIN_VARIANCE))
 
     def posterior_grad(
-        self, x: np.ndarray  # (d,)
+        self,
+        x: np.ndarray,  # (d,)
     ) -> tuple[float, float, np.ndarray, np.ndarray]:
         """Mean, std at one point x and their gradients d mean/dx, d std/dx, each (d,)."""
         ell2 = self.params.lengthscales**2

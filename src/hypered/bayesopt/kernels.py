@@ -90,9 +90,5 @@ KERNELS: dict[str, Kernel] = {
 
 def squared_distances(A: np.ndarray, B: np.ndarray) -> np.ndarray:  # A (m, d), B (n, d)
     """Pairwise squared Euclidean distances (m, n), clipped at 0 against rounding."""
-    r2 = (
-        np.sum(A * A, axis=1)[:, None]
-        + np.sum(B * B, axis=1)[None, :]
-        - 2.0 * (A @ B.T)
-    )
+    r2 = np.sum(A * A, axis=1)[:, None] + np.sum(B * B, axis=1)[None, :] - 2.0 * (A @ B.T)
     return np.maximum(r2, 0.0)  # (m, n)

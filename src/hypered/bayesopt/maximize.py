@@ -70,15 +70,18 @@ def global_candidates(
     around = around + rng.normal(size=around.shape) * np.tile(scales, (len(seeds), 1))
     for group in domain.categorical_groups:  # re-draw a categorical with probability 1/4
         redraw = rng.random(len(around)) < 0.25
-        chosen = rng.choice(list(group), size=int(redraw.sum()))
-        around[np.ix_(redraw, list(group))] = 0.0
-        around[np.flatnonzero(redraw), chosen] = 1.0
+        chosen = rng.choice(np.array(group), size=int(redraw.sum()))
+        rows = np.flatnonzero(redraw)
+        around[rows[:, None], np.array(group)[None, :]] = 0.0
+        around[rows, chosen] = 1.0
     points = np.vstack([sobol, np.clip(around, 0.0, 1.0)])
     return np.unique(domain.project(points), axis=0)
 
 
 def discrete_neighbours(
-    domain: Domain, x: np.ndarray, levels: tuple[np.ndarray, ...]  # x (d,)
+    domain: Domain,
+    x: np.ndarray,
+    levels: tuple[np.ndarray, ...],  # x (d,)
 ) -> np.ndarray:  # (k, d)
     """Feasible points one move away: nearby levels of one integer column or one categorical."""
     moves = []
@@ -102,7 +105,9 @@ def discrete_neighbours(
 
 
 def continuous_step(
-    value_and_grad: ValueAndGrad, x: np.ndarray, columns: np.ndarray  # x (d,)
+    value_and_grad: ValueAndGrad,
+    x: np.ndarray,
+    columns: np.ndarray,  # x (d,)
 ) -> np.ndarray:  # (d,)
     """L-BFGS-B over the continuous columns of x, the others held fixed."""
 
@@ -194,5 +199,3 @@ def maximize_acquisition(
         if score > best_score:
             best_x, best_score = x, score
     return best_x
-
-

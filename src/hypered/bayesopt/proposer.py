@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 import numpy as np
 
 from .acquisition import ACQUISITIONS, Acquisition
@@ -16,7 +18,10 @@ DEFAULT_KERNEL = "Matern52"
 _N_SEEDS = 5
 
 
-def _choose(kind: str, name: str, table: dict) -> object:
+T = TypeVar("T")
+
+
+def _choose(kind: str, name: str, table: dict[str, T]) -> T:
     if name not in table:
         raise ValueError(f"unknown {kind} {name!r}; valid names: {', '.join(sorted(table))}")
     return table[name]
@@ -39,10 +44,8 @@ class Proposer:
     ) -> None:
         """Raises ValueError on an unknown kernel or acquisition name (listing valid ones)."""
         self.domain = domain
-        self.kernel: Kernel = _choose("kernel", kernel, KERNELS)  # type: ignore[assignment]
-        self.acquisition: Acquisition = _choose(  # type: ignore[assignment]
-            "acquisition", acquisition, ACQUISITIONS
-        )
+        self.kernel: Kernel = _choose("kernel", kernel, KERNELS)
+        self.acquisition: Acquisition = _choose("acquisition", acquisition, ACQUISITIONS)
         if lengthscale is not None and not lengthscale > 0.0:
             raise ValueError(f"lengthscale must be positive or None, got {lengthscale!r}")
         if restarts < 0:
@@ -98,9 +101,7 @@ class Proposer:
         y = np.asarray(y, dtype=float).reshape(-1)
         d = self.domain.n_dims
         if X.ndim != 2 or X.shape[1] != d or X.shape[0] < 1 or len(y) != X.shape[0]:
-            raise ValueError(
-                f"propose: X must be (n, {d}) with n >= 1 and y (n,), got X {X.shape}, y {y.shape}"
-            )
+            raise ValueError(f"propose: X must be (n, {d}) with n >= 1 and y (n,), got X {X.shape}, y {y.shape}")
         if np.isnan(y).any():
             raise ValueError("propose: y contains NaN; impute failed trials before proposing")
         finite = np.isfinite(y)
@@ -122,9 +123,7 @@ class Proposer:
         mean, std = gp.posterior(X_query)
         return self.acquisition.evaluate(mean, std, best)[0]
 
-    def _value_and_grad(
-        self, gp: GaussianProcess, x: np.ndarray, best: float
-    ) -> tuple[float, np.ndarray]:
+    def _value_and_grad(self, gp: GaussianProcess, x: np.ndarray, best: float) -> tuple[float, np.ndarray]:
         mean, std, dmean, dstd = gp.posterior_grad(x)
         value, d_mean, d_std = self.acquisition.evaluate(np.array([mean]), np.array([std]), best)
         return float(value[0]), d_mean[0] * dmean + d_std[0] * dstd
