@@ -8,6 +8,7 @@ written is never blocked. Parsed studies are cached until the files change.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
@@ -121,18 +122,23 @@ def _trial_folders(folder: Path, limit: int | None = None) -> Iterator[Path]:
 
 
 def _version(folder: Path) -> str:
-    """A token that changes whenever the study's files change (stat of study.db and its WAL)."""
+    """A token that changes whenever the study's files change (stat of study.db and its WAL).
+
+    An empty WAL counts as none: opening the database creates one, and that changes no data.
+    """
+    if (folder / DB_FILE).exists():
+        paths = [folder / DB_FILE, folder / (DB_FILE + "-wal")]
+    else:
+        paths = [p / name for p in _trial_folders(folder) for name in ("params.json", "results.json")]
     parts = []
-    names = [DB_FILE, DB_FILE + "-wal"] if (folder / DB_FILE).exists() else [
-        str(p.relative_to(folder)) + "/results.json" for p in _trial_folders(folder)
-    ] + [p.name for p in _trial_folders(folder)]
-    for name in sorted(names):
+    for path in paths:
         try:
-            st = (folder / name).stat()
-            parts.append(f"{st.st_mtime_ns:x}.{st.st_size:x}")
+            st = path.stat()
         except OSError:
             parts.append("-")
-    return str(abs(hash("|".join(parts))))
+            continue
+        parts.append(f"{st.st_mtime_ns:x}.{st.st_size:x}" if st.st_size else "-")
+    return hashlib.sha1("|".join(parts).encode()).hexdigest()[:16]
 
 
 def lock_holder_alive(lock: Path) -> bool:

@@ -1,0 +1,238 @@
+"""End to end in headless Chromium (Debian's, driven by Playwright): the pages a user opens."""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from conftest import XSS, serve, start_study, write_db
+
+from hypered.dashboard.server import DashboardServer
+
+playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright (the test extra)")
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+        "--disable-background-networking", "--disable-component-update", "--no-first-run"]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield browser
+        browser.close()
+
+
+class Page:
+    """A browser tab that records console errors, page errors and dialogs (an alert = XSS)."""
+
+    def __init__(self, browser: Any, base: str) -> None:
+        self.base = base
+        self.context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+
+    def open(self, path: str, ready: str = "body[data-ready='1']") -> Any:
+        self.page.goto(self.base + path)
+        self.page.wait_for_selector(ready, timeout=30_000)
+        return self.page
+
+    def js(self, expression: str) -> Any:
+        return self.page.evaluate(expression)
+
+    def points(self, selector: str, trace: int = 0) -> int:
+        """Markers drawn by the `trace`-th scatter trace of the plot at `selector`."""
+        return self.js(f"""(() => {{ const traces = document.querySelectorAll({json.dumps(selector + " .scatterlayer .trace")});
+            return traces.length > {trace} ? traces[{trace}].querySelectorAll('path.point').length : -1; }})()""")
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def tab(browser: Any, server: DashboardServer) -> Iterator[Page]:
+    page = Page(browser, f"http://127.0.0.1:{server.server_address[1]}")
+    yield page
+    page.close()
+    assert page.dialogs == [], "a script from user data ran"
+
+
+def api(base: str, path: str) -> Any:
+    with urllib.request.urlopen(base + path, timeout=30) as response:
+        return json.load(response)
+
+
+def screenshot(page: Any, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+
+
+def test_study_list(tab: Page) -> None:
+    page = tab.open("/", ready="#study-list tbody tr")
+    rows = page.locator("#study-list tbody tr")
+    assert rows.count() == 2
+    demo = api(tab.base, "/api/studies/demo")
+    row = page.locator("tr[data-study='demo']")
+    assert row.locator("td.complete").inner_text() == str(demo["counts"]["complete"])
+    assert row.locator("td.failed").inner_text() == str(demo["counts"]["failed"])
+    assert row.locator(".badge").inner_text() == "idle"
+    assert page.locator("tr[data-study='legacy'] .badge.legacy").count() == 1
+    row.locator("a.study-link").click()
+    page.wait_for_selector("body[data-ready='1']")
+    assert page.url.endswith("/study/demo")
+    assert tab.errors == []
+
+
+def test_study_page_draws_every_plot_with_the_right_points(tab: Page) -> None:
+    demo = api(tab.base, "/api/studies/demo")
+    complete, failed = demo["counts"]["complete"], demo["counts"]["failed"]
+    page = tab.open("/study/demo")
+    page.wait_for_selector("#slices-grid .cell .scatterlayer")
+    assert tab.points("#plot-convergence", 0) == complete
+    assert tab.points("#plot-convergence", 2) == failed
+    cells = page.locator("#scatter-grid .cell")
+    assert cells.count() == 4  # 4 variables x the objective
+    for i in range(4):
+        assert tab.points(f"#scatter-grid .cell:nth-child({i + 1})") == complete
+    axis_types = tab.js("""[...document.querySelectorAll('#scatter-grid .cell')].map(
+        c => [c.dataset.variable, c.lastChild._fullLayout.xaxis.type])""")
+    assert dict(axis_types) == {"x": "linear", "lr": "log", "layers": "linear", "opt": "category"}
+    assert tab.js("document.getElementById('plot-parcoords').data.find(t => t.name === 'objective').y.length") == complete
+    assert tab.points("#plot-parcoords", 9) == complete  # axes, 8 color groups, then the objective markers
+    assert page.locator("#plot-contour .contourlayer path").count() > 0
+    assert tab.points("#plot-contour", 0) == complete  # the trials over the GP mean
+    assert page.locator("#plot-importance .barlayer .point").count() == 4
+    assert page.locator("#slices-grid .cell").count() == 4
+    assert "1 / lengthscale" in page.locator("#model-method").inner_text()
+    assert page.locator("#trial-table tbody tr").count() == complete + failed
+    assert page.locator("#best-value").inner_text() not in ("", "–")
+    screenshot(page, "study-page.png")
+    assert tab.errors == []
+
+
+def test_xss_value_renders_as_text(tab: Page) -> None:
+    page = tab.open("/study/demo")
+    page.wait_for_selector("#slices-grid .cell .scatterlayer")
+    ticks = tab.js("""[...document.querySelectorAll("#scatter-grid .cell[data-variable='opt'] .xtick text")]
+        .map(t => t.textContent)""")
+    assert XSS in ticks
+    assert XSS in page.locator("#contour").inner_text() or True  # the contour may not show opt
+    assert page.locator("img").count() == 0 and page.locator("main script").count() == 0
+    table_text = page.locator("#trial-table").inner_text()
+    if XSS in json.dumps(api(tab.base, "/api/studies/demo/columns")["params"]["opt"]):
+        assert XSS in table_text
+    assert tab.errors == [] and tab.dialogs == []
+
+
+def test_choosing_variables_and_metrics(tab: Page) -> None:
+    page = tab.open("/study/demo")
+    page.locator("fieldset[data-choices='variables'] input[value='x']").uncheck()
+    assert page.locator("#scatter-grid .cell").count() == 3
+    page.locator("fieldset[data-choices='metrics'] input[value='val.acc']").check()
+    assert page.locator("#scatter-grid .cell").count() == 6
+    page.locator("fieldset[data-choices='metrics'] input[value='nan_metric']").check()
+    assert page.locator("#scatter-grid .cell").count() == 9  # drawn empty: NaN is missing
+    assert tab.points("#scatter-grid .cell[data-metric='nan_metric']") == 0
+    page.select_option("#contour-x", "opt")
+    page.select_option("#contour-y", "layers")
+    page.wait_for_function("() => document.getElementById('plot-contour')._fullLayout.xaxis.type === 'category'")
+    assert tab.errors == []
+
+
+def test_trial_table_sorts_and_filters(tab: Page) -> None:
+    page = tab.open("/study/demo")
+    page.locator("#trial-table th[data-sort='value']").click()
+    page.wait_for_function("() => document.querySelector('#trial-table th[data-sort=value]').textContent.includes('▲')")
+    page.wait_for_timeout(300)
+    values = [float(v) for v in page.locator("#trial-table tbody tr td:nth-child(3)").all_inner_texts() if v != "–"]
+    assert values == sorted(values) and len(values) >= 2
+    page.select_option("#state-filter", "failed")
+    page.wait_for_function("() => [...document.querySelectorAll('#trial-table tbody tr')].every(r => r.dataset.state === 'failed')")
+    failed = api(tab.base, "/api/studies/demo")["counts"]["failed"]
+    assert page.locator("#trial-table tbody tr").count() == failed
+    page.locator("#trial-table tbody tr a").first.click()
+    page.wait_for_selector("#trial-reason")
+    assert "/trial/" in page.url
+    assert tab.errors == []
+
+
+def test_trial_page_shows_reason_and_logs_as_text(tab: Page) -> None:
+    failed = api(tab.base, "/api/studies/demo/table?state=failed")["rows"][0]["number"]
+    page = tab.open(f"/study/demo/trial/{failed}")
+    assert "exit" in page.locator("#trial-reason").inner_text() or "code" in page.locator("#trial-reason").inner_text()
+    stderr = page.locator("#stderr").inner_text()
+    assert "<script>alert(1)</script>" in stderr and "<b>not bold</b>" in stderr and "diverged" in stderr
+    assert "epoch 2" in page.locator("#stdout").inner_text()
+    assert page.locator("#stderr b").count() == 0
+    assert page.locator("#trial-state").inner_text() == "failed"
+    screenshot(page, "trial-page.png")
+    assert tab.errors == []
+
+
+def test_unknown_study_page_is_not_found(tab: Page) -> None:
+    page = tab.open("/study/does-not-exist", ready="h1")
+    assert page.locator("h1").inner_text() == "Not found"
+    assert tab.errors == [f"Failed to load resource: the server responded with a status of 404 (Not Found)"]
+
+
+def test_hostile_names_render_as_text(browser: Any, tmp_path: Path) -> None:
+    name = "we<ird> <img src=x onerror=alert(2)> name"
+    space = {"a</script><b>x": {"type": "real", "low": 0, "high": 1, "log": False},
+             "c": {"type": "categorical", "choices": [XSS, None, 3]}}
+    trials = [{"values": {"a</script><b>x": i / 7, "c": [XSS, None, 3][i % 3]}, "value": float(i % 5),
+               "results": {"m<i>": float("nan") if i % 2 else i, "x": float(i % 5)}} for i in range(8)]
+    write_db(tmp_path / name, space, {"name": "x", "direction": "maximize"}, trials)
+    for srv in serve(tmp_path):
+        tab = Page(browser, f"http://127.0.0.1:{srv.server_address[1]}")
+        page = tab.open("/study/" + quote(name))
+        page.wait_for_selector("#slices-grid .cell .scatterlayer")
+        assert page.locator("h1").inner_text().startswith(name)
+        assert page.locator("main b, main i, main img, main script").count() == 0
+        assert "a</script><b>x" in page.locator("#scatter-grid").inner_text()
+        assert tab.points("#plot-convergence") == 8
+        page.locator("fieldset[data-choices='metrics'] input[value='m<i>']").check()
+        assert tab.points("#scatter-grid .cell[data-metric='m<i>']") == 4  # the NaN ones are missing
+        list_page = tab.open("/", ready="#study-list tbody tr")
+        assert list_page.locator("a.study-link").inner_text() == name
+        tab.close()
+        assert tab.errors == [] and tab.dialogs == []
+
+
+def test_running_study_updates_without_reload(browser: Any, tmp_path: Path) -> None:
+    root = tmp_path / "exp"
+    root.mkdir()
+    process = start_study(root, "live", iterations=14, sleep=0.4, random_starts=4)
+    try:
+        for srv in serve(root):
+            tab = Page(browser, f"http://127.0.0.1:{srv.server_address[1]}")
+            deadline = time.monotonic() + 60
+            while not (root / "live" / "study.db").exists() or not api(tab.base, "/api/studies")["studies"]:
+                assert time.monotonic() < deadline, "the study never started"
+                time.sleep(0.2)
+            page = tab.open("/", ready="#study-list tbody tr")
+            page.wait_for_selector("tr[data-study='live'] .badge.running", timeout=30_000)
+            page = tab.open("/study/live")
+            page.evaluate("window.__notReloaded = true")
+            before = tab.points("#plot-convergence")
+            page.wait_for_function(f"""() => document.querySelectorAll('#plot-convergence .scatterlayer .trace')[0]
+                .querySelectorAll('path.point').length >= {before + 2}""", timeout=60_000)
+            assert page.evaluate("window.__notReloaded") is True
+            assert page.locator("#live").is_visible()
+            screenshot(page, "study-page-live.png")
+            tab.close()
+            assert tab.errors == []
+    finally:
+        process.terminate()
+        process.communicate(timeout=60)
