@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+from threadpoolctl import ThreadpoolController
 
 from ..bayesopt import Domain, Proposer
 from ..objective import Objective
@@ -39,6 +40,7 @@ class Suggester:
         )
         self._proposer = Proposer(domain, kernel=kernel, lengthscale=kernel_scale,
                                   acquisition=acquisition, restarts=restarts)
+        self._blas = ThreadpoolController()
 
     def suggest(self, trials: Sequence[Trial]) -> dict[str, Any] | None:
         """Values for the next trial, or None when a finite space has no untried point left.
@@ -57,7 +59,10 @@ class Suggester:
         running = [t.values for t in trials if t.state is TrialState.RUNNING]
         X_pending = self.encoding.encode(running) if running else None
         X_exclude = self.encoding.encode([t.values for t in trials])
-        x = self._proposer.propose(X, y, rng, X_pending=X_pending, X_exclude=X_exclude)
+        # One BLAS thread: the GP's many small matrix products run 3-10x slower when
+        # BLAS threads fight over the cores (measured on 2 cores, benchmarks/scaling.py).
+        with self._blas.limit(limits=1, user_api="blas"):
+            x = self._proposer.propose(X, y, rng, X_pending=X_pending, X_exclude=X_exclude)
         if x is None:
             return self._random(tried, rng)
         return self.encoding.decode(x[None, :])[0]
