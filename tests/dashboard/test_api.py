@@ -161,7 +161,7 @@ def test_pages_are_the_app_and_scripts_are_served_locally(server) -> None:
         assert code == 200 and b'<script type="module" src="/static/app.js">' in body
         assert b"http://" not in body and b"https://" not in body  # no CDN
         assert b"<script>" not in body  # no inline scripts
-    code, headers, body = get(server, "/static/vendor/plotly.min.js")
+    code, headers, body = get(server, "/static/vendor/plotly-cartesian.min.js")
     assert code == 200 and headers["Content-Type"].startswith("text/javascript") and len(body) > 1_000_000
 
 

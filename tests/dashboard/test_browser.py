@@ -44,7 +44,7 @@ class Page:
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
         self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
 
-    def open(self, path: str, ready: str = "body[data-ready='1']") -> Any:
+    def open(self, path: str, ready: str = "body[data-drawn='1']") -> Any:
         self.page.goto(self.base + path)
         self.page.wait_for_selector(ready, timeout=30_000)
         return self.page
@@ -90,7 +90,7 @@ def test_study_list(tab: Page) -> None:
     assert row.locator(".badge").inner_text() == "idle"
     assert page.locator("tr[data-study='legacy'] .badge.legacy").count() == 1
     row.locator("a.study-link").click()
-    page.wait_for_selector("body[data-ready='1']")
+    page.wait_for_selector("body[data-drawn='1']")
     assert page.url.endswith("/study/demo")
     assert tab.errors == []
 
@@ -144,6 +144,7 @@ def test_choosing_variables_and_metrics(tab: Page) -> None:
     assert page.locator("#scatter-grid .cell").count() == 6
     page.locator("fieldset[data-choices='metrics'] input[value='nan_metric']").check()
     assert page.locator("#scatter-grid .cell").count() == 9  # drawn empty: NaN is missing
+    page.wait_for_selector("#scatter-grid .cell[data-metric='nan_metric']:last-child .scatterlayer .trace", state="attached")
     assert tab.points("#scatter-grid .cell[data-metric='nan_metric']") == 0
     page.select_option("#contour-x", "opt")
     page.select_option("#contour-y", "layers")
@@ -203,6 +204,7 @@ def test_hostile_names_render_as_text(browser: Any, tmp_path: Path) -> None:
         assert "a</script><b>x" in page.locator("#scatter-grid").inner_text()
         assert tab.points("#plot-convergence") == 8
         page.locator("fieldset[data-choices='metrics'] input[value='m<i>']").check()
+        page.wait_for_selector("#scatter-grid .cell[data-metric='m<i>']:last-child .scatterlayer .trace", state="attached")
         assert tab.points("#scatter-grid .cell[data-metric='m<i>']") == 4  # the NaN ones are missing
         list_page = tab.open("/", ready="#study-list tbody tr")
         assert list_page.locator("a.study-link").inner_text() == name

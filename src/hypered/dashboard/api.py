@@ -36,6 +36,13 @@ class Dashboard:
         self._frames: dict[str, Frame] = {}
         self._lock = threading.Lock()
 
+    def clear_caches(self) -> None:
+        """Forget every parsed study, frame and fitted model (the next request starts cold)."""
+        self.experiments.clear()
+        self.models.clear()
+        with self._lock:
+            self._frames.clear()
+
     def study(self, name: str) -> Study:
         try:
             return self.experiments.load(name)

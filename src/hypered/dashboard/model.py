@@ -193,6 +193,10 @@ class ModelCache:
         self._lock = threading.Lock()
         self._fitting: dict[str, threading.Lock] = {}
 
+    def clear(self) -> None:
+        with self._lock:
+            self._fits.clear()
+
     def get(self, study: Study) -> FittedModel:
         """The study's fitted model; ModelUnavailable saying why there is none."""
         n = sum(t.state is TrialState.COMPLETE for t in study.trials)

@@ -36,7 +36,7 @@ STATIC = {  # URL name -> (file under static/, content type, cache seconds)
     "trial.js": ("trial.js", "text/javascript; charset=utf-8", 0),
     "style.css": ("style.css", "text/css; charset=utf-8", 0),
     "favicon.svg": ("favicon.svg", "image/svg+xml", 86400),
-    "vendor/plotly.min.js": ("vendor/plotly.min.js", "text/javascript; charset=utf-8", 86400),
+    "vendor/plotly-cartesian.min.js": ("vendor/plotly-cartesian.min.js", "text/javascript; charset=utf-8", 86400),
 }
 _GZIP_MIN = 1024
 

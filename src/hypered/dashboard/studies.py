@@ -83,6 +83,10 @@ class Experiments:
             raise StudyNotFound(name)
         return self.root / name
 
+    def clear(self) -> None:
+        with self._lock:
+            self._cache.clear()
+
     def load(self, name: str) -> Study:
         folder = self.folder(name)
         version = _version(folder)

@@ -2,7 +2,7 @@
 
 Plots of large studies get a sample of rows chosen server-side (every trial that improved the
 best value, the best ones, the running ones, then an even spread), so a 10,000-trial study
-sends a few thousand points, not all of them.
+sends a thousand points, not all of them.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from ..trial import Trial, TrialState
 from .frame import Frame, clean, finite, label
 from .studies import Study, flatten
 
-MAX_PLOT_POINTS = 2000
-_BEST_KEPT = 200
+MAX_PLOT_POINTS = 1000
+_BEST_KEPT = 100
 LOG_TAIL_BYTES = 32 * 1024
 TABLE_LIMIT_MAX = 500
 STATES = tuple(s.value for s in TrialState)

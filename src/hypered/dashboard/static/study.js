@@ -9,6 +9,8 @@ import { TrialTable } from "./table.js";
 const REFRESH_MS = 2000;
 const DEFAULT_SCATTER_VARIABLES = 6;
 
+const nextFrame = () => new Promise((resolve) => setTimeout(resolve, 0));
+
 function section(id, title, ...children) {
   return el("section", { id, className: "card" }, el("h2", { text: title }), ...children);
 }
@@ -110,7 +112,7 @@ class StudyPage {
         el("div", {}, el("h3", { text: "metrics" }), keyValueTable(Object.entries(b.metrics), "kv best-metrics"))));
   }
 
-  drawScatter() {
+  async drawScatter() {
     if (!this.cols) return;
     const bestNumber = this.detail.best ? this.detail.best.number : null;
     const wanted = [];
@@ -121,15 +123,16 @@ class StudyPage {
     const keys = wanted.map(([v, m]) => JSON.stringify([v.name, m]));
     const existing = new Map([...this.scatterGrid.children].map((n) => [n.dataset.key, n]));
     for (const [key, node] of existing) if (!keys.includes(key)) { window.Plotly.purge(node.lastChild); node.remove(); }
-    wanted.forEach(([v, metric], i) => {
-      let node = existing.get(keys[i]);
-      if (!node) {
-        node = el("div", { className: "cell", dataset: { key: keys[i], variable: v.name, metric } },
-          el("div", { className: "cell-title", text: `${metric} vs ${v.name}` }), el("div", { className: "plot scatter" }));
-      }
+    const cells = wanted.map(([v, metric], i) => {
+      const node = existing.get(keys[i]) || el("div", { className: "cell", dataset: { key: keys[i], variable: v.name, metric } },
+        el("div", { className: "cell-title", text: `${metric} vs ${v.name}` }), el("div", { className: "plot scatter" }));
       this.scatterGrid.appendChild(node); // keeps the order of `wanted`
-      plots.draw(node.lastChild, plots.scatter(this.cols, v, metric, bestNumber));
+      return node;
     });
+    for (const [i, [v, metric]] of wanted.entries()) {
+      await plots.draw(cells[i].lastChild, plots.scatter(this.cols, v, metric, bestNumber));
+      await nextFrame(); // stay responsive while a large grid draws
+    }
   }
 
   async drawContour() {
@@ -149,8 +152,7 @@ class StudyPage {
     await plots.draw(this.contourDiv, plots.contour(grid, this.cols, xVar, yVar, this.detail.objective));
   }
 
-  async drawModel() {
-    const model = await getJSON(apiUrl(this.name, "model"));
+  async drawModel(model) {
     this.modelNote.textContent = model.available ? `Method: ${model.method} Fitted on ${model.trials} trials.`
       : `No model yet: ${model.reason}. (Method: ${model.method})`;
     clear(this.slicesGrid);
@@ -167,24 +169,30 @@ class StudyPage {
   }
 
   async refresh() {
-    const [detail, cols] = await Promise.all([getJSON(apiUrl(this.name)), getJSON(apiUrl(this.name, "columns"))]);
+    // the model is cached on the server per number of complete trials: fetching it alongside is cheap
+    const [detail, cols, model] = await Promise.all([
+      getJSON(apiUrl(this.name)), getJSON(apiUrl(this.name, "columns")), getJSON(apiUrl(this.name, "model"))]);
     this.detail = detail;
     this.cols = cols;
     this.version = detail.version;
     this.renderHeader(detail);
     this.renderBest(detail);
     this.sampleNote.textContent = cols.sampled
-      ? `Large study: plots show ${cols.shown} of ${cols.total} trials (every improvement, the best 200, `
+      ? `Large study: plots show ${cols.shown} of ${cols.total} trials (every improvement, the best 100, `
         + "running ones and an even spread); the table below has them all." : "";
     await plots.draw(this.convergence, plots.convergence(cols, detail.objective));
-    this.drawScatter();
+    document.body.dataset.ready = "1"; // the first screen is drawn; the rest follows, yielding to input
+    await nextFrame();
+    await this.drawScatter();
     await plots.draw(this.parcoordsDiv, plots.parcoords(cols, detail.variables, detail.objective));
     await this.table.refresh();
     if (detail.counts.complete !== this.completeSeen) {
       this.completeSeen = detail.counts.complete;
-      await this.drawModel();
+      await nextFrame();
+      await this.drawModel(model);
     }
     document.body.dataset.version = detail.version;
+    document.body.dataset.drawn = "1";
   }
 
   async tick() {
@@ -201,6 +209,5 @@ export async function renderStudy(name) {
   const page = new StudyPage(name, detail);
   page.build(clear(document.getElementById("main")));
   await page.refresh();
-  document.body.dataset.ready = "1";
   poll(() => page.tick(), REFRESH_MS);
 }

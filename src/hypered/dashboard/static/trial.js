@@ -41,6 +41,7 @@ export async function renderTrial(name, number) {
   document.title = `Trial ${number} · ${name} · hypered`;
   render(main, trial);
   document.body.dataset.ready = "1";
+  document.body.dataset.drawn = "1";
   poll(async () => {
     const { version, running } = await getJSON(apiUrl(name, "version"));
     setLive(running);
