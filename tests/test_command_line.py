@@ -135,3 +135,12 @@ def test_a_second_hypered_on_a_running_study_is_refused(tmp_path, programs, writ
     finally:
         first.kill()
         first.wait()
+
+
+def test_an_unwritable_experiments_folder_is_one_line(tmp_path, programs, write_config) -> None:
+    blocker = tmp_path / "exp"
+    blocker.write_text("a file where the folder should be")
+    conf = write_config(_config(programs, iterations=2))
+    done = run_hypered(conf, "--dir", blocker, cwd=tmp_path)
+    assert done.returncode == 1
+    assert done.stderr.startswith("hypered: error:") and "Traceback" not in done.stderr

@@ -86,6 +86,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except HyperedError as err:
         errors.print(f"hypered: error: {escape(str(err))}", soft_wrap=True)
         return 1
+    except OSError as err:  # an unwritable or full disk, a vanished folder: say which file
+        errors.print(f"hypered: error: {escape(str(err))}", soft_wrap=True)
+        return 1
     except KeyboardInterrupt:
         where = f" in {spec.study_dir}" if spec is not None else ""
         errors.print(f"hypered: interrupted; completed trials are kept{escape(where)}. "
