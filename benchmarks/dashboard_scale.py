@@ -172,7 +172,7 @@ def report(n: int, build_s: float, endpoints: list[dict[str, Any]], page: dict[s
     lines += ["", "Plots get at most 1,000 rows chosen server-side (every improvement of the best value, the "
               "best 100, running trials, then an even spread); the trial table is sorted, filtered and paged "
               "on the server; the GP is fitted on a subsample of at most 200 rows (as the optimizer does) and "
-              "conditioned on at most 500.", ""]
+              "conditioned on at most 300.", ""]
     return "\n".join(lines)
 
 

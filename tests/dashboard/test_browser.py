@@ -185,7 +185,7 @@ def test_trial_page_shows_reason_and_logs_as_text(tab: Page) -> None:
 def test_unknown_study_page_is_not_found(tab: Page) -> None:
     page = tab.open("/study/does-not-exist", ready="h1")
     assert page.locator("h1").inner_text() == "Not found"
-    assert tab.errors == [f"Failed to load resource: the server responded with a status of 404 (Not Found)"]
+    assert tab.errors == ["Failed to load resource: the server responded with a status of 404 (Not Found)"]
 
 
 def test_hostile_names_render_as_text(browser: Any, tmp_path: Path) -> None:

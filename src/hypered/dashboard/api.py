@@ -116,7 +116,7 @@ class Dashboard:
             return {"available": False, "reason": str(err), "method": model.METHOD}
         return clean({
             "available": True, "method": model.METHOD, "trials": fitted.n,
-            "importance": model.importance(fitted), "slices": model.slices(fitted),
+            "importance": model.importance(fitted), "slices": self.models.run(model.slices, fitted),
         })
 
     def contour(self, name: str, x: str, y: str) -> Response:
@@ -126,7 +126,7 @@ class Dashboard:
         except model.ModelUnavailable as err:
             return 200, {"available": False, "reason": str(err)}
         try:
-            return 200, {"available": True, "x_name": x, "y_name": y, **model.contour(fitted, x, y)}
+            return 200, {"available": True, "x_name": x, "y_name": y, **self.models.run(model.contour, fitted, x, y)}
         except KeyError as err:
             raise ValueError(err.args[0]) from None
 

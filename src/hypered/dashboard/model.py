@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import math
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
+from threadpoolctl import ThreadpoolController
 
 from ..bayesopt import KERNELS
 from ..bayesopt.fit import FitSettings, fit_params
@@ -31,7 +33,7 @@ from .studies import Study
 
 KERNEL = "Matern52"
 MIN_TRIALS = 3
-MAX_CONDITION = 500  # rows the posterior is conditioned on (the best ones, then an even spread)
+MAX_CONDITION = 300  # rows the posterior is conditioned on (the best ones, then an even spread)
 SLICE_POINTS = 60
 CONTOUR_POINTS = 30
 METHOD = ("Gaussian process (Matern 5/2, ARD) fitted to the complete trials, like hypered's "
@@ -86,7 +88,7 @@ def fit(study: Study) -> FittedModel:
     y = (clipped - center) / scale  # the optimizer's warp_outputs, with its constants kept
     kernel = KERNELS[KERNEL]
     rng = np.random.default_rng(0)
-    params = fit_params(kernel, X, y, rng, settings=FitSettings(max_iter=100, random_starts=2))
+    params = fit_params(kernel, X, y, rng, settings=FitSettings())  # the optimizer's own settings
     gp = condition(kernel, params, X, y)
     best_values = complete[best].values
     return FittedModel(encoding, gp, center, scale, sign, best_values,
@@ -185,6 +187,9 @@ def contour(model: FittedModel, x_name: str, y_name: str) -> dict[str, Any]:
     return clean({"x": x_values, "y": y_values, "z": mean.reshape(len(y_values), len(x_values)).tolist()})
 
 
+T = TypeVar("T")
+
+
 class ModelCache:
     """One fit per (study, number of complete trials): polling never refits."""
 
@@ -192,6 +197,17 @@ class ModelCache:
         self._fits: dict[str, tuple[tuple[Any, ...], FittedModel | ModelUnavailable]] = {}
         self._lock = threading.Lock()
         self._fitting: dict[str, threading.Lock] = {}
+        self._compute = threading.Lock()
+        self._blas = ThreadpoolController()
+
+    def run(self, function: Callable[..., T], *args: Any) -> T:
+        """Run model math one call at a time with one BLAS thread.
+
+        As in the optimizer's Suggester: the GP's small matrix products run several times slower
+        when BLAS threads fight over a busy machine's cores.
+        """
+        with self._compute, self._blas.limit(limits=1, user_api="blas"):
+            return function(*args)
 
     def clear(self) -> None:
         with self._lock:
@@ -207,7 +223,7 @@ class ModelCache:
             cached = self._fits.get(study.name)
             if cached is None or cached[0] != key:
                 try:
-                    result: FittedModel | ModelUnavailable = fit(study)
+                    result: FittedModel | ModelUnavailable = self.run(fit, study)
                 except ModelUnavailable as err:
                     result = err
                 self._fits[study.name] = (key, result)

@@ -169,9 +169,7 @@ class StudyPage {
   }
 
   async refresh() {
-    // the model is cached on the server per number of complete trials: fetching it alongside is cheap
-    const [detail, cols, model] = await Promise.all([
-      getJSON(apiUrl(this.name)), getJSON(apiUrl(this.name, "columns")), getJSON(apiUrl(this.name, "model"))]);
+    const [detail, cols] = await Promise.all([getJSON(apiUrl(this.name)), getJSON(apiUrl(this.name, "columns"))]);
     this.detail = detail;
     this.cols = cols;
     this.version = detail.version;
@@ -182,6 +180,10 @@ class StudyPage {
         + "running ones and an even spread); the table below has them all." : "";
     await plots.draw(this.convergence, plots.convergence(cols, detail.objective));
     document.body.dataset.ready = "1"; // the first screen is drawn; the rest follows, yielding to input
+    // asked for now, awaited last: a first fit runs on the server while the other plots draw (it is
+    // cached per number of complete trials, so a refresh without new ones is cheap)
+    const modelFetch = getJSON(apiUrl(this.name, "model"));
+    modelFetch.catch(() => {}); // awaited below; this only keeps an early failure from being "unhandled"
     await nextFrame();
     await this.drawScatter();
     await plots.draw(this.parcoordsDiv, plots.parcoords(cols, detail.variables, detail.objective));
@@ -189,7 +191,7 @@ class StudyPage {
     if (detail.counts.complete !== this.completeSeen) {
       this.completeSeen = detail.counts.complete;
       await nextFrame();
-      await this.drawModel(model);
+      await this.drawModel(await modelFetch);
     }
     document.body.dataset.version = detail.version;
     document.body.dataset.drawn = "1";
