@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-from conftest import XSS, write_db
+from dashboard_helpers import XSS, write_db
 
 from hypered.dashboard.server import DashboardServer
 
@@ -193,7 +193,7 @@ def test_json_is_gzipped_when_asked(server) -> None:
 
 
 def test_non_finite_values_and_hostile_names_in_a_db(tmp_path) -> None:
-    from conftest import serve
+    from dashboard_helpers import serve
 
     root = tmp_path / "exp"
     space = {"a</script><b>": {"type": "real", "low": 0, "high": 1, "log": False},

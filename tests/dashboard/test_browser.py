@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-from conftest import XSS, serve, start_study, write_db
+from dashboard_helpers import XSS, serve, start_study, write_db
 
 from hypered.dashboard.server import DashboardServer
 

@@ -11,7 +11,7 @@ import sys
 import urllib.request
 from pathlib import Path
 
-from conftest import write_legacy_study
+from dashboard_helpers import write_legacy_study
 
 DASH = [sys.executable, "-m", "hypered.dashboard.cli"]
 

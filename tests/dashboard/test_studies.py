@@ -8,7 +8,7 @@ import sqlite3
 import time
 from pathlib import Path
 
-from conftest import start_study, write_db, write_legacy_study
+from dashboard_helpers import start_study, write_db, write_legacy_study
 
 from hypered.dashboard.api import Dashboard
 from hypered.dashboard.studies import Experiments, StudyNotFound, lock_holder_alive
