@@ -6,5 +6,6 @@ python3 -m pip install --quiet --disable-pip-version-check -e '.[test]'
 python3 -m ruff check src tests benchmarks
 python3 -m mypy
 # the dashboard's browser tests drive Debian's chromium (Playwright cannot download a browser here)
-command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+command -v chromium >/dev/null || { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null; }
 python3 -m pytest "$@"
