@@ -21,18 +21,24 @@ acquisition, safe_math (log-EI tail, jitter), maximize (over the mixed domain), 
 
 from .acquisition import ACQUISITIONS, Acquisition
 from .domain import Domain
-from .gp import GaussianProcess, GPParams
+from .fit import FitSettings, fit_params
+from .gp import GaussianProcess, GPParams, condition
 from .kernels import KERNELS, Kernel
 from .proposer import DEFAULT_KERNEL, Proposer
+from .warp import clip_outliers
 
 __all__ = [
     "ACQUISITIONS",
     "Acquisition",
     "DEFAULT_KERNEL",
     "Domain",
+    "FitSettings",
     "GPParams",
     "GaussianProcess",
     "KERNELS",
     "Kernel",
     "Proposer",
+    "clip_outliers",
+    "condition",
+    "fit_params",
 ]

@@ -113,9 +113,9 @@ class Dashboard:
         try:
             fitted = self.models.get(study)
         except model.ModelUnavailable as err:
-            return {"available": False, "reason": str(err), "method": model.METHOD}
+            return {"available": False, "reason": str(err), "method": model.method(study)}
         return clean({
-            "available": True, "method": model.METHOD, "trials": fitted.n,
+            "available": True, "method": model.method(study), "trials": fitted.n,
             "importance": model.importance(fitted), "slices": self.models.run(model.slices, fitted),
         })
 

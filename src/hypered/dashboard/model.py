@@ -3,7 +3,8 @@
 Inputs are the unit-cube encoding of the sampled values (`space.Encoding`); the output is the
 objective as a loss (negated when maximized), warped like the optimizer does (outlier clip, then
 standardization); predictions are mapped back to the objective in the user's direction.
-The kernel is Matern 5/2 with one lengthscale per unit-cube column (ARD).
+The kernel is the one the study used (stored in study.db; Matern 5/2 by default), one lengthscale per
+unit-cube column (ARD).
 
 Importance of a parameter is 1 / lengthscale (for a categorical, the largest over its one-hot
 columns), normalized to sum to 1: a short lengthscale means the objective changes quickly along it.
@@ -20,10 +21,7 @@ from typing import Any, TypeVar
 import numpy as np
 from threadpoolctl import ThreadpoolController
 
-from ..bayesopt import KERNELS
-from ..bayesopt.fit import FitSettings, fit_params
-from ..bayesopt.gp import GaussianProcess, condition
-from ..bayesopt.warp import clip_outliers
+from ..bayesopt import KERNELS, FitSettings, GaussianProcess, clip_outliers, condition, fit_params
 from ..errors import SpaceError
 from ..objective import Direction
 from ..space import Categorical, Encoding, Integer, Variable, variable_from_dict
@@ -31,14 +29,18 @@ from ..trial import TrialState
 from .frame import clean, label
 from .studies import Study
 
-KERNEL = "Matern52"
 MIN_TRIALS = 3
 MAX_CONDITION = 300  # rows the posterior is conditioned on (the best ones, then an even spread)
 SLICE_POINTS = 60
 CONTOUR_POINTS = 30
-METHOD = ("Gaussian process (Matern 5/2, ARD) fitted to the complete trials, like hypered's "
-          "optimizer. Importance = 1 / lengthscale of each parameter (for a categorical, the "
-          "largest over its one-hot columns), normalized to sum to 1.")
+METHOD = ("Gaussian process ({kernel} kernel, one lengthscale per parameter) fitted to the complete "
+          "trials as the study's optimizer fits it. Importance = 1 / lengthscale of each parameter (for a "
+          "categorical, the largest over its one-hot columns), normalized to sum to 1.")
+
+
+def method(study: Study) -> str:
+    """How the model and importance of `study` are computed, for the page."""
+    return METHOD.format(kernel=study.kernel)
 
 
 class ModelUnavailable(Exception):
@@ -86,7 +88,7 @@ def fit(study: Study) -> FittedModel:
     if not scale > 1e-12 * max(1.0, float(np.max(np.abs(clipped)))):
         scale = 1.0  # constant objective: the model is flat
     y = (clipped - center) / scale  # the optimizer's warp_outputs, with its constants kept
-    kernel = KERNELS[KERNEL]
+    kernel = KERNELS[study.kernel]
     rng = np.random.default_rng(0)
     params = fit_params(kernel, X, y, rng, settings=FitSettings())  # the optimizer's own settings
     gp = condition(kernel, params, X, y)

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from ..bayesopt import DEFAULT_KERNEL, KERNELS
 from ..objective import Direction, Objective
 from ..trial import Trial, TrialState
 
@@ -44,6 +45,7 @@ class Study:
     created: float | None = None
     iterations: int | None = None
     legacy: bool = False  # a folder of trial folders without study.db: space and objective inferred
+    kernel: str = DEFAULT_KERNEL  # the GP kernel the study's optimizer used
 
     def trial(self, number: int) -> Trial | None:
         for trial in self.trials:
@@ -202,7 +204,13 @@ def _read_database(name: str, folder: Path, version: str) -> Study:
         name=name, folder=folder, space=meta.get("space") or {},
         objective=Objective(objective.get("name") or "loss", direction), trials=trials,
         version=version, created=_number(meta.get("created")), iterations=_int(meta.get("iterations")),
+        kernel=_kernel(meta.get("settings")),
     )
+
+
+def _kernel(settings: Any) -> str:
+    kernel = settings.get("kernel") if isinstance(settings, dict) else None
+    return kernel if isinstance(kernel, str) and kernel in KERNELS else DEFAULT_KERNEL
 
 
 def _trial(row: tuple[Any, ...]) -> Trial:

@@ -86,6 +86,9 @@ def _check_meta(db: StudyDatabase, spec: StudySpec) -> int:
         seed = secrets.randbits(32)
     db.set_meta("seed", seed)
     db.set_meta("iterations", spec.iterations)
+    db.set_meta("settings", {"kernel": spec.kernel, "kernel_scale": spec.kernel_scale,
+                             "acquisition_fn": spec.acquisition_fn, "random_starts": spec.random_starts,
+                             "parallel": spec.parallel, "executor": spec.executor})
     return int(seed)
 
 
