@@ -152,3 +152,9 @@ def test_parallel_function_calls_run_in_threads_at_once(tmp_path: Path) -> None:
     with sqlite3.connect(tmp_path / "threads" / "study.db") as conn:
         states = [s for (s,) in conn.execute("SELECT state FROM trials")]
     assert states == ["complete"] * 12
+
+
+def test_the_lock_names_no_holder_once_the_study_is_done(tmp_path: Path) -> None:
+    hp.optimize(name="done", objective=hp.minimize("loss"), params={"x": hp.real(0, 1)},
+                function=lambda p: p["x"], iterations=2, random_starts=2, directory=tmp_path)
+    assert (tmp_path / "done" / "study.lock").read_text() == ""

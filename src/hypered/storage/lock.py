@@ -37,6 +37,7 @@ class StudyLock:
     def __exit__(self, kind: type[BaseException] | None, err: BaseException | None,
                  tb: TracebackType | None) -> None:
         if self._fd is not None:
+            os.ftruncate(self._fd, 0)  # readers (the dashboard) see that nobody runs the study now
             fcntl.flock(self._fd, fcntl.LOCK_UN)
             os.close(self._fd)
             self._fd = None
