@@ -1,7 +1,9 @@
 import numpy as np
 import pytest
 
-from hypered.bayesopt import ACQUISITIONS, DEFAULT_KERNEL, KERNELS, Proposer
+from hypered.bayesopt import ACQUISITIONS, DEFAULT_KERNEL, KERNELS, Proposer, condition
+from hypered.bayesopt.proposer import PRIOR_MEAN
+from hypered.bayesopt.warp import warp_outputs
 
 
 def branin(X):  # Branin-Hoo on the unit cube; minimum 0.397887
@@ -167,3 +169,15 @@ def test_beats_random_search_on_branin(make_domain):
     random_best = branin(np.random.default_rng(2024).random((25, 2))).min()
     assert y.min() < 0.6  # global minimum 0.398
     assert y.min() < 0.5 * random_best
+
+
+def test_far_from_the_data_the_model_predicts_worse_than_average(make_domain, rng):
+    domain = make_domain(8)
+    X = rng.random((20, 8)) * 0.5 + 0.25  # the data fills the middle of the cube
+    y = rng.normal(size=20)
+    proposer = Proposer(domain, lengthscale=0.1)
+    proposer.propose(X, y, rng)
+    gp = condition(proposer.kernel, proposer._params, X, warp_outputs(y) - PRIOR_MEAN)
+    mean, _ = gp.posterior(np.ones((1, 8)))  # a corner, many lengthscales from every point
+    corner_in_warped_units = mean[0] + PRIOR_MEAN  # the warped y have mean 0
+    assert PRIOR_MEAN > 0.0 and corner_in_warped_units == pytest.approx(PRIOR_MEAN, abs=1e-3)

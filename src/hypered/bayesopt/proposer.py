@@ -1,4 +1,12 @@
-"""The Proposer: observed (X, y) in, the next feasible point to evaluate out."""
+"""The Proposer: observed (X, y) in, the next feasible point to evaluate out.
+
+The GP's prior mean sits `PRIOR_MEAN` stds above the mean of the warped y: far from the data the
+model predicts worse than average, so EI does not chase the cube's unexplored corners and
+boundaries. Measured (median regret, 50 trials, 10 Sobol starts, same seeds) against a zero
+prior mean: Styblinski-Tang 8D 115 -> 69 (8 seeds), Rosenbrock-4 59 -> 22, Levy-10 15 -> 11,
+Ackley-5 5.8 -> 4.2, Hartmann6 8e-4 -> 1e-4, Branin, mixed HPO and seed example unchanged
+(6 seeds). In a direct replay on Styblinski-Tang, +1 std was worse (87) than +0.5 (61).
+"""
 
 from __future__ import annotations
 
@@ -15,6 +23,7 @@ from .maximize import SearchSettings, maximize_acquisition
 from .warp import warp_outputs
 
 DEFAULT_KERNEL = "Matern52"
+PRIOR_MEAN = 0.5  # in stds of the warped y, above its mean
 _N_SEEDS = 5
 
 
@@ -69,7 +78,7 @@ class Proposer:
         """
         X, y = self._checked(X, y)
         X = self.domain.project(X)  # the GP only ever sees feasible points
-        y_std = warp_outputs(y)
+        y_std = warp_outputs(y) - PRIOR_MEAN  # a zero-mean GP on y - c is a GP with mean c on y
         self._params = fit_params(
             self.kernel,
             X,
