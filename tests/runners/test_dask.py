@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import signal
 import sqlite3
 import subprocess
@@ -94,4 +93,3 @@ def test_unreachable_scheduler_is_a_clear_error(tmp_path, programs) -> None:
     done = run_hypered(conf, "--dask", f"127.0.0.1:{free_port()}", cwd=tmp_path, timeout=120)
     assert done.returncode == 1
     assert "cannot reach the Dask scheduler" in done.stderr and "Traceback" not in done.stderr
-    json.dumps(done.stderr)

@@ -85,10 +85,6 @@ class StudyDatabase:
             (key, _dumps(value)),
         )
 
-    def next_number(self) -> int:
-        row = self._conn.execute("SELECT COALESCE(MAX(number), -1) + 1 FROM trials").fetchone()
-        return int(row[0])
-
     def save(self, trial: Trial) -> None:
         """Insert the trial or replace its row (trials change state as they run)."""
         self._conn.execute(

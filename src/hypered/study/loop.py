@@ -175,7 +175,7 @@ class _Session:
         return ""
 
     def _start(self, values: dict[str, Any], runner: Runner) -> None:
-        number = self.db.next_number() if not self.trials else max(self.trials) + 1
+        number = max(self.trials, default=-1) + 1  # self.trials holds every row of study.db
         key = trial_key(values)
         folder = (self.spec.study_dir / key).absolute()
         folder.mkdir(parents=True, exist_ok=True)
