@@ -2,7 +2,9 @@
 
 Inputs are the unit-cube encoding of the sampled values (`space.Encoding`); the output is the
 objective as a loss (negated when maximized), warped like the optimizer does (outlier clip, then
-standardization); predictions are mapped back to the objective in the user's direction.
+standardization) and shifted by the optimizer's `PRIOR_MEAN`, so away from the trials the model
+expects worse than average, as the optimizer's does; predictions are mapped back to the objective
+in the user's direction.
 The kernel is the one the study used (stored in study.db; Matern 5/2 by default), one lengthscale per
 unit-cube column (ARD).
 
@@ -22,6 +24,7 @@ import numpy as np
 from threadpoolctl import ThreadpoolController
 
 from ..bayesopt import KERNELS, FitSettings, GaussianProcess, clip_outliers, condition, fit_params
+from ..bayesopt.proposer import PRIOR_MEAN
 from ..errors import SpaceError
 from ..objective import Direction
 from ..space import Categorical, Encoding, Integer, Variable, variable_from_dict
@@ -53,7 +56,7 @@ class FittedModel:
 
     encoding: Encoding
     gp: GaussianProcess
-    center: float  # loss = center + scale * y_std
+    center: float  # loss = center + scale * (y + PRIOR_MEAN), y the GP's target
     scale: float
     sign: float  # objective = sign * loss
     best_values: dict[str, Any]  # sampled values of the best trial
@@ -63,7 +66,7 @@ class FittedModel:
     def predict(self, X_query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:  # (m, d) -> (m,), (m,)
         """Posterior mean and std of the objective, in the user's units and direction."""
         mean, std = self.gp.posterior(X_query)
-        return self.sign * (self.center + self.scale * mean), self.scale * std
+        return self.sign * (self.center + self.scale * (mean + PRIOR_MEAN)), self.scale * std
 
 
 def fit(study: Study) -> FittedModel:
@@ -87,7 +90,8 @@ def fit(study: Study) -> FittedModel:
     center, scale = float(np.mean(clipped)), float(np.std(clipped))
     if not scale > 1e-12 * max(1.0, float(np.max(np.abs(clipped)))):
         scale = 1.0  # constant objective: the model is flat
-    y = (clipped - center) / scale  # the optimizer's warp_outputs, with its constants kept
+    # the optimizer's warp_outputs(loss) - PRIOR_MEAN (bayesopt.Proposer.propose), its constants kept
+    y = (clipped - center) / scale - PRIOR_MEAN
     kernel = KERNELS[study.kernel]
     rng = np.random.default_rng(0)
     params = fit_params(kernel, X, y, rng, settings=FitSettings())  # the optimizer's own settings
