@@ -6,6 +6,7 @@ import gzip
 import http.client
 import json
 import math
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -13,15 +14,17 @@ from urllib.parse import quote
 import pytest
 from dashboard_helpers import XSS, write_db
 
-from hypered.dashboard.server import DashboardServer
+from hypered.dashboard.server import PLOTLY_URL, STATIC, DashboardServer
 
 
-def get(server: DashboardServer, path: str, host: str | None = None,
-        method: str = "GET") -> tuple[int, dict[str, str], bytes]:
+def get(server: DashboardServer, path: str, host: str | None = None, method: str = "GET",
+        extra: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
     conn = http.client.HTTPConnection("127.0.0.1", server.server_address[1], timeout=30)
     try:
         conn.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
         conn.putheader("Host", host if host is not None else f"127.0.0.1:{server.server_address[1]}")
+        for key, value in (extra or {}).items():
+            conn.putheader(key, value)
         conn.endheaders()
         response = conn.getresponse()
         return response.status, dict(response.getheaders()), response.read()
@@ -88,6 +91,20 @@ def test_table_filters_sorts_and_pages(server) -> None:
     assert durations == sorted(durations) and all(d > 0 for d in durations)
     assert api(server, "/api/studies/demo/table?sort=nope", status=400)["error"].startswith("unknown sort")
     assert "unknown state" in api(server, "/api/studies/demo/table?state=bogus", status=400)["error"]
+
+
+def test_table_rows_have_metrics_and_sort_by_any_of_them(server) -> None:
+    metrics = api(server, "/api/studies/demo")["metrics"]
+    rows = api(server, "/api/studies/demo/table?sort=metric:val.acc&order=desc&limit=500")["rows"]
+    assert all(set(r["metrics"]) == set(metrics) for r in rows)
+    acc = [r["metrics"]["val.acc"] for r in rows]
+    present = [a for a in acc if a is not None]
+    assert len(present) == 20 and present == sorted(present, reverse=True)
+    assert acc[:len(present)] == present  # the failed trials (no results) last
+    ascending = api(server, "/api/studies/demo/table?sort=metric:val.acc&limit=3")["rows"]
+    assert [r["metrics"]["val.acc"] for r in ascending] == sorted(present)[:3]
+    assert all(r["metrics"]["nan_metric"] is None for r in rows)
+    assert "unknown sort" in api(server, "/api/studies/demo/table?sort=metric:nope", status=400)["error"]
 
 
 def test_trial_detail_has_params_results_reason_and_log_tails(server) -> None:
@@ -161,8 +178,38 @@ def test_pages_are_the_app_and_scripts_are_served_locally(server) -> None:
         assert code == 200 and b'<script type="module" src="/static/app.js">' in body
         assert b"http://" not in body and b"https://" not in body  # no CDN
         assert b"<script>" not in body  # no inline scripts
-    code, headers, body = get(server, "/static/vendor/plotly-cartesian.min.js")
+    code, headers, body = get(server, f"/static/{PLOTLY_URL}")
     assert code == 200 and headers["Content-Type"].startswith("text/javascript") and len(body) > 1_000_000
+    assert get(server, "/static/vendor/plotly-cartesian.min.js")[0] == 404  # only under its versioned name
+
+
+def test_every_module_is_preloaded_and_plotly_only_on_study_pages(server) -> None:
+    _, headers, body = get(server, "/study/demo")
+    preloaded = set(re.findall(r'<link rel="modulepreload" href="/static/([a-z]+\.js)">', body.decode()))
+    modules = {name for name in STATIC if name.endswith(".js") and "/" not in name}
+    assert preloaded == modules
+    assert headers["Link"] == f"</static/{PLOTLY_URL}>; rel=modulepreload"
+    assert "vendor" not in body.decode()  # not a blocking <script>: plots.js imports it when it draws
+    for path in ["/", "/study/demo/trial/0"]:
+        assert "Link" not in get(server, path)[1]
+    plots = get(server, "/static/plots.js")[2].decode()
+    assert f'"/static/{PLOTLY_URL}"' in plots
+
+
+def test_static_files_carry_etags_and_unchanged_ones_are_not_sent_again(server) -> None:
+    code, headers, body = get(server, "/static/study.js")
+    assert code == 200 and headers["Cache-Control"] == "no-cache" and body
+    etag = headers["ETag"]
+    code, headers, body = get(server, "/static/study.js", extra={"If-None-Match": etag})
+    assert code == 304 and body == b"" and headers["ETag"] == etag
+    assert get(server, "/static/study.js", extra={"If-None-Match": 'W/"other", ' + etag})[0] == 304
+    assert get(server, "/static/study.js", extra={"If-None-Match": '"other"'})[0] == 200
+    assert get(server, "/static/dom.js")[1]["ETag"] != etag
+    code, headers, _ = get(server, f"/static/{PLOTLY_URL}", extra={"Accept-Encoding": "gzip"})
+    assert code == 200 and "immutable" in headers["Cache-Control"] and headers["Content-Encoding"] == "gzip"
+    assert headers["ETag"] != get(server, f"/static/{PLOTLY_URL}", method="HEAD")[1]["ETag"]  # another encoding
+    assert get(server, f"/static/{PLOTLY_URL}", extra={"Accept-Encoding": "gzip",
+                                                       "If-None-Match": headers["ETag"]})[0] == 304
 
 
 def test_security_headers_and_host_check(server) -> None:

@@ -53,9 +53,9 @@ class Page:
         return self.page.evaluate(expression)
 
     def points(self, selector: str, trace: int = 0) -> int:
-        """Markers drawn by the `trace`-th scatter trace of the plot at `selector`."""
-        return self.js(f"""(() => {{ const traces = document.querySelectorAll({json.dumps(selector + " .scatterlayer .trace")});
-            return traces.length > {trace} ? traces[{trace}].querySelectorAll('path.point').length : -1; }})()""")
+        """Markers drawn by the `trace`-th scatter trace of the plot at `selector` (-1: the last)."""
+        return self.js(f"""(() => {{ const traces = [...document.querySelectorAll({json.dumps(selector + " .scatterlayer .trace")})];
+            const t = traces.at({trace}); return t ? t.querySelectorAll('path.point').length : -1; }})()""")
 
     def close(self) -> None:
         self.context.close()
@@ -110,7 +110,7 @@ def test_study_page_draws_every_plot_with_the_right_points(tab: Page) -> None:
         c => [c.dataset.variable, c.lastChild._fullLayout.xaxis.type])""")
     assert dict(axis_types) == {"x": "linear", "lr": "log", "layers": "linear", "opt": "category"}
     assert tab.js("document.getElementById('plot-parcoords').data.find(t => t.name === 'objective').y.length") == complete
-    assert tab.points("#plot-parcoords", 9) == complete  # axes, 8 color groups, then the objective markers
+    assert tab.points("#plot-parcoords", -1) == complete  # the objective markers, drawn last
     assert page.locator("#plot-contour .contourlayer path").count() > 0
     assert tab.points("#plot-contour", 0) == complete  # the trials over the GP mean
     assert page.locator("#plot-importance .barlayer .point").count() == 4
@@ -169,6 +169,107 @@ def test_trial_table_sorts_and_filters(tab: Page) -> None:
     assert tab.errors == []
 
 
+def test_trial_table_sorts_by_a_metric(tab: Page) -> None:
+    page = tab.open("/study/demo")
+    header = page.locator("#trial-table th[data-sort='metric:val.acc']")
+    assert header.inner_text() == "val.acc"
+    column = 1 + page.locator("#trial-table th").all_inner_texts().index("val.acc")
+    for arrow, descending in (("▲", False), ("▼", True)):
+        header.click()
+        page.wait_for_function(f"() => document.querySelector(\"#trial-table th[data-sort='metric:val.acc']\")"
+                               f".textContent.includes('{arrow}')")
+        page.wait_for_load_state("networkidle")
+        texts = page.locator(f"#trial-table tbody tr td:nth-child({column})").all_inner_texts()
+        values = [float(t) for t in texts if t != "–"]
+        assert len(values) == 20 and values == sorted(values, reverse=descending)
+        assert texts[len(values):] == ["–"] * (len(texts) - len(values))  # failed trials last
+    best = api(tab.base, "/api/studies/demo")["best"]
+    assert page.locator("#trial-table tbody tr").first.get_attribute("data-number") == str(best["number"])
+    assert tab.errors == []
+
+
+def test_log_scale_toggles(tab: Page) -> None:
+    page = tab.open("/study/demo")
+    axis_type = "(selector) => document.querySelector(selector)._fullLayout.yaxis.type"
+    assert page.evaluate(axis_type, "#plot-convergence") == "linear"
+    page.check("#log-convergence")  # every loss is above zero
+    page.wait_for_function(f"() => ({axis_type})('#plot-convergence') === 'log'")
+    page.uncheck("#log-convergence")
+    page.wait_for_function(f"() => ({axis_type})('#plot-convergence') === 'linear'")
+    page.check("#log-metrics")
+    page.locator("fieldset[data-choices='metrics'] input[value='nan_metric']").check()
+    page.wait_for_selector("body:not(:has(#scatter-grid .plot:not([data-draw-order])))")
+    page.wait_for_function("""() => [...document.querySelectorAll("#scatter-grid .cell[data-metric='loss']")]
+        .every(c => c.lastChild._fullLayout.yaxis.type === 'log')""")
+    nan_cells = page.locator("#scatter-grid .cell[data-metric='nan_metric']")
+    assert nan_cells.count() == 4
+    assert all(t.endswith("(no values)") for t in nan_cells.locator(".cell-title").all_inner_texts())
+    assert page.evaluate(f"({axis_type})(\"#scatter-grid .cell[data-metric='nan_metric'] .plot\")") == "linear"
+    assert tab.errors == []
+
+
+def test_parallel_coordinates_brushing(tab: Page) -> None:
+    page = tab.open("/study/demo")
+    page.locator("#parallel").scroll_into_view_if_needed()
+    geometry = """(a) => { const gd = document.getElementById('plot-parcoords'), box = gd.getBoundingClientRect();
+        const [xa, ya] = [gd._fullLayout.xaxis, gd._fullLayout.yaxis];
+        return { x: box.left + xa._offset + xa.l2p(a), y: (v) => 0, top: box.top + ya._offset + ya.l2p(1),
+                 bottom: box.top + ya._offset + ya.l2p(0) }; }"""
+    g = page.evaluate(geometry, 0)  # axis 0 is x, real(-10, 10)
+    note = page.locator("#parcoords-note")
+    total = int(note.get_attribute("data-total"))
+    assert total == 20 and note.get_attribute("data-selected") == "20"
+    top, bottom = g["top"], g["bottom"]
+    page.mouse.move(g["x"] + 3, bottom - 0.45 * (bottom - top))  # drag up from x ~ -1 to x ~ 8
+    page.mouse.down()
+    page.mouse.move(g["x"] + 3, bottom - 0.7 * (bottom - top), steps=4)
+    page.mouse.move(g["x"] + 3, bottom - 0.9 * (bottom - top), steps=4)
+    page.mouse.up()
+    page.wait_for_function("() => document.getElementById('plot-parcoords').layout.shapes.length === 1")
+    shape = tab.js("document.getElementById('plot-parcoords').layout.shapes[0]")
+    assert 0.4 < shape["y0"] < 0.5 and 0.85 < shape["y1"] < 0.95
+    cols = api(tab.base, "/api/studies/demo/columns")
+    xs = [x for x, state, v in zip(cols["params"]["x"], cols["state"], cols["value"]) if state == "complete" and v is not None]
+    inside = sum(shape["y0"] <= (x + 10) / 20 <= shape["y1"] for x in xs)
+    assert 0 < inside < total
+    page.wait_for_function(f"() => document.getElementById('parcoords-note').dataset.selected === '{inside}'")
+    assert f"{inside} of {total} trials selected" in note.inner_text()
+    dimmed = tab.js("document.getElementById('plot-parcoords').data.find(t => t.name === 'dimmed').x.filter(v => v === null).length")
+    assert dimmed == total - inside
+    opacity = tab.js("document.getElementById('plot-parcoords').data.find(t => t.name === 'objective').marker.opacity")
+    assert sorted(opacity).count(1) == inside
+    page.mouse.click(g["x"] - 2, bottom - 0.2 * (bottom - top))  # a click on the axis clears it
+    page.wait_for_function("() => document.getElementById('plot-parcoords').layout.shapes.length === 0")
+    assert note.get_attribute("data-selected") == "20" and "selected" not in note.inner_text()
+    assert tab.errors == []
+
+
+def test_first_screen_shows_before_plotly_has_loaded(browser: Any, server: DashboardServer) -> None:
+    tab = Page(browser, f"http://127.0.0.1:{server.server_address[1]}")
+    held: list[Any] = []
+    tab.page.route("**/vendor/plotly-*.js", lambda route: held.append(route))
+    requests: list[str] = []
+    tab.page.on("request", lambda r: requests.append(r.url))
+    page = tab.open("/study/demo", ready="#best-value")
+    assert page.locator("h1").inner_text().startswith("demo")
+    assert page.locator("#best-value").inner_text() not in ("", "–")
+    page.wait_for_timeout(300)
+    assert held and page.evaluate("window.Plotly === undefined")
+    assert page.evaluate("document.body.dataset.ready") is None
+    page.locator("#parallel").scroll_into_view_if_needed()  # the plots on screen now are drawn first
+    for route in held:
+        route.continue_()
+    page.wait_for_selector("body[data-ready='1']")
+    page.wait_for_selector("body[data-drawn='1']")
+    parcoords = int(page.locator("#plot-parcoords").get_attribute("data-draw-order"))
+    scatter = [int(n) for n in page.locator("#scatter-grid .plot").evaluate_all("ns => ns.map(n => n.dataset.drawOrder)")]
+    assert len(scatter) == 4 and parcoords < min(scatter)
+    api_calls = [u.split("/api/", 1)[1] for u in requests if "/api/" in u]
+    assert api_calls.count("studies/demo") == 1  # asked for once, not again by the first refresh
+    tab.close()
+    assert tab.errors == []
+
+
 def test_trial_page_shows_reason_and_logs_as_text(tab: Page) -> None:
     failed = api(tab.base, "/api/studies/demo/table?state=failed")["rows"][0]["number"]
     page = tab.open(f"/study/demo/trial/{failed}")
@@ -203,6 +304,7 @@ def test_hostile_names_render_as_text(browser: Any, tmp_path: Path) -> None:
         assert page.locator("main b, main i, main img, main script").count() == 0
         assert "a</script><b>x" in page.locator("#scatter-grid").inner_text()
         assert tab.points("#plot-convergence") == 8
+        assert page.locator("#log-convergence").is_disabled()  # some values are 0: no log scale
         page.locator("fieldset[data-choices='metrics'] input[value='m<i>']").check()
         page.wait_for_selector("#scatter-grid .cell[data-metric='m<i>']:last-child .scatterlayer .trace", state="attached")
         assert tab.points("#scatter-grid .cell[data-metric='m<i>']") == 4  # the NaN ones are missing

@@ -4,7 +4,8 @@
     /api/studies/NAME                      summary, variables, metrics, best trial
     /api/studies/NAME/version              a token that changes when the study does (for polling)
     /api/studies/NAME/columns              plot data, one array per column (sampled when large)
-    /api/studies/NAME/table                a page of the trial table (state=, sort=, order=, offset=, limit=)
+    /api/studies/NAME/table                a page of the trial table (state=, sort=, order=, offset=, limit=;
+                                           sort= a column, param:NAME or metric:NAME)
     /api/studies/NAME/model                GP importance and per-parameter posterior slices
     /api/studies/NAME/contour?x=A&y=B      GP posterior mean over two parameters
     /api/studies/NAME/trials/N             one trial with the tails of its logs
@@ -12,6 +13,7 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 from pathlib import Path
 from typing import Any
@@ -35,6 +37,7 @@ class Dashboard:
         self.models = model.ModelCache()
         self._frames: dict[str, Frame] = {}
         self._lock = threading.Lock()
+        self._building: dict[str, threading.Lock] = {}
 
     def clear_caches(self) -> None:
         """Forget every parsed study, frame and fitted model (the next request starts cold)."""
@@ -52,20 +55,39 @@ class Dashboard:
     def frame(self, name: str) -> Frame:
         study = self.study(name)
         with self._lock:
-            cached = self._frames.get(name)
-        if cached is not None and cached.study.version == study.version:
-            return cached
-        frame = build_frame(study)
-        with self._lock:
-            self._frames[name] = frame
-        return frame
+            building = self._building.setdefault(name, threading.Lock())
+        with building:  # one build per version; concurrent requests wait for it
+            with self._lock:
+                cached = self._frames.get(name)
+            if cached is not None and cached.study.version == study.version:
+                return cached
+            frame = build_frame(study)
+            with self._lock:
+                self._frames[name] = frame
+            return frame
 
     def exists(self, name: str, trial: int | None = None) -> bool:
+        """Whether the study (and its trial) exists; a study alone is looked up without reading it."""
+        if trial is None:
+            return name in self.experiments.names()
         try:
             study = self.study(name)
         except NotFound:
             return False
-        return trial is None or study.trial(trial) is not None
+        return study.trial(trial) is not None
+
+    def read_ahead(self, name: str) -> None:
+        """Read and tabulate a study in a background thread: its page asks for it a moment later.
+
+        The page's requests wait for this read instead of starting another (one read per change).
+        """
+        threading.Thread(target=self._read_ahead, args=(name,), name=f"read-ahead {name}", daemon=True).start()
+
+    def _read_ahead(self, name: str) -> None:
+        try:
+            self.frame(name)
+        except Exception as err:  # the page's own request reads it again and reports the error
+            sys.stderr.write(f"hypered-dash: reading study {name!r} ahead of its page: {type(err).__name__}: {err}\n")
 
     def handle(self, parts: list[str], query: dict[str, str]) -> Response:
         """Route `/api/` + parts; NotFound for unknown paths, ValueError for bad queries."""

@@ -3,17 +3,21 @@
 Pages are one static app (index.html + ES modules) that fetches everything as JSON. Every
 response carries a Content-Security-Policy without inline scripts or eval; requests whose Host
 header is not an address this server answers on are refused (DNS rebinding); static files come
-from a fixed table, so no URL path reaches the file system.
+from a fixed table, so no URL path reaches the file system. Static files carry an ETag: the
+app's own are revalidated on each load (304 when unchanged), the vendored plotly has its version
+in its URL and is cached for good, so a reload reuses the browser's parsed copy.
 """
 
 from __future__ import annotations
 
 import gzip
+import hashlib
 import ipaddress
 import json
 import socket
 import sys
 import threading
+from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
@@ -26,19 +30,34 @@ from .api import Dashboard, NotFound
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
        "img-src 'self' data: blob:; connect-src 'self'; font-src 'self' data:; "
        "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
-STATIC = {  # URL name -> (file under static/, content type, cache seconds)
-    "app.js": ("app.js", "text/javascript; charset=utf-8", 0),
-    "dom.js": ("dom.js", "text/javascript; charset=utf-8", 0),
-    "list.js": ("list.js", "text/javascript; charset=utf-8", 0),
-    "study.js": ("study.js", "text/javascript; charset=utf-8", 0),
-    "plots.js": ("plots.js", "text/javascript; charset=utf-8", 0),
-    "table.js": ("table.js", "text/javascript; charset=utf-8", 0),
-    "trial.js": ("trial.js", "text/javascript; charset=utf-8", 0),
-    "style.css": ("style.css", "text/css; charset=utf-8", 0),
-    "favicon.svg": ("favicon.svg", "image/svg+xml", 86400),
-    "vendor/plotly-cartesian.min.js": ("vendor/plotly-cartesian.min.js", "text/javascript; charset=utf-8", 86400),
+JS = "text/javascript; charset=utf-8"
+REVALIDATE = "no-cache"  # kept by the browser, asked again on each load: a 304 when unchanged
+DAY = "public, max-age=86400"
+IMMUTABLE = "public, max-age=31536000, immutable"  # the URL names the version: a new one is a new URL
+PLOTLY_URL = "vendor/plotly-cartesian-4.1.1.min.js"  # index.html and plots.js name it too
+STATIC = {  # URL name -> (file under static/, content type, Cache-Control)
+    "app.js": ("app.js", JS, REVALIDATE),
+    "dom.js": ("dom.js", JS, REVALIDATE),
+    "draw.js": ("draw.js", JS, REVALIDATE),
+    "list.js": ("list.js", JS, REVALIDATE),
+    "study.js": ("study.js", JS, REVALIDATE),
+    "plots.js": ("plots.js", JS, REVALIDATE),
+    "brush.js": ("brush.js", JS, REVALIDATE),
+    "table.js": ("table.js", JS, REVALIDATE),
+    "trial.js": ("trial.js", JS, REVALIDATE),
+    "style.css": ("style.css", "text/css; charset=utf-8", REVALIDATE),
+    "favicon.svg": ("favicon.svg", "image/svg+xml", DAY),
+    PLOTLY_URL: ("vendor/plotly-cartesian.min.js", JS, IMMUTABLE),
 }
 _GZIP_MIN = 1024
+
+
+@dataclass(frozen=True)
+class StaticFile:
+    """One bundled file as sent: its bytes and the ETag that names them."""
+
+    body: bytes
+    etag: str
 
 
 class StaticFiles:
@@ -46,19 +65,29 @@ class StaticFiles:
 
     def __init__(self) -> None:
         self._root = resources.files("hypered.dashboard") / "static"
-        self._plain: dict[str, bytes] = {}
-        self._gzipped: dict[str, bytes] = {}
+        self._files: dict[tuple[str, bool], StaticFile] = {}
         self._lock = threading.Lock()
 
-    def get(self, name: str, gzipped: bool) -> bytes:
+    def get(self, name: str, gzipped: bool) -> StaticFile:
         with self._lock:
-            if name not in self._plain:
-                self._plain[name] = (self._root / name).read_bytes()
+            if (name, False) not in self._files:
+                body = (self._root / name).read_bytes()
+                self._files[name, False] = StaticFile(body, f'"{hashlib.sha256(body).hexdigest()[:20]}"')
+            plain = self._files[name, False]
             if not gzipped:
-                return self._plain[name]
-            if name not in self._gzipped:
-                self._gzipped[name] = gzip.compress(self._plain[name], compresslevel=6, mtime=0)
-            return self._gzipped[name]
+                return plain
+            if (name, True) not in self._files:  # another representation, so another ETag
+                body = gzip.compress(plain.body, compresslevel=6, mtime=0)
+                self._files[name, True] = StaticFile(body, plain.etag[:-1] + '-gzip"')
+            return self._files[name, True]
+
+
+def etag_matches(header: str | None, etag: str) -> bool:
+    """Whether an If-None-Match header names `etag` (weak comparison, as RFC 9110 asks for GET)."""
+    if not header:
+        return False
+    tags = [t.strip() for t in header.split(",")]
+    return "*" in tags or etag in (t.removeprefix("W/") for t in tags)
 
 
 class DashboardServer(ThreadingHTTPServer):
@@ -160,24 +189,32 @@ class Handler(BaseHTTPRequestHandler):
         """The app's page for /, /study/NAME and /study/NAME/trial/N; the 404 page otherwise."""
         dashboard = self.server.dashboard
         found = parts in ([], [""])
-        if len(parts) == 2 and parts[0] == "study":
+        extra = {"Cache-Control": "no-cache"}
+        study_page = len(parts) == 2 and parts[0] == "study"
+        if study_page:
             found = dashboard.exists(parts[1])
+            extra["Link"] = f"</static/{PLOTLY_URL}>; rel=modulepreload"  # fetched and compiled, not run
         elif len(parts) == 4 and parts[0] == "study" and parts[2] == "trial" and parts[3].isdigit():
             found = dashboard.exists(parts[1], int(parts[3]))
-        name = "index.html" if found else "404.html"
-        body = self.server.static.get(name, gzipped=False)
-        self._send(HTTPStatus.OK if found else HTTPStatus.NOT_FOUND, body, "text/html; charset=utf-8")
+        page = self.server.static.get("index.html" if found else "404.html", gzipped=False)
+        self._send(HTTPStatus.OK if found else HTTPStatus.NOT_FOUND, page.body, "text/html; charset=utf-8",
+                   extra=extra)
+        if study_page and found:
+            dashboard.read_ahead(parts[1])  # while the browser loads the scripts
 
     def _send_static(self, name: str) -> None:
         if name not in STATIC:
             raise NotFound("no such file")
-        file, kind, max_age = STATIC[name]
+        file, kind, cache = STATIC[name]
         gzipped = "gzip" in self.headers.get("Accept-Encoding", "")
-        body = self.server.static.get(file, gzipped=gzipped)
-        extra = {"Cache-Control": f"public, max-age={max_age}" if max_age else "no-cache"}
+        sent = self.server.static.get(file, gzipped=gzipped)
+        extra = {"Cache-Control": cache, "ETag": sent.etag, "Vary": "Accept-Encoding"}
+        if etag_matches(self.headers.get("If-None-Match"), sent.etag):
+            self._send(HTTPStatus.NOT_MODIFIED, b"", kind, extra=extra)
+            return
         if gzipped:
             extra["Content-Encoding"] = "gzip"
-        self._send(HTTPStatus.OK, body, kind, extra=extra)
+        self._send(HTTPStatus.OK, sent.body, kind, extra=extra)
 
     def _send_json(self, status: int, payload: Any) -> None:
         text = json.dumps(payload, allow_nan=False, separators=(",", ":")).replace("</", "<\\/")
@@ -190,8 +227,9 @@ class Handler(BaseHTTPRequestHandler):
 
     def _send(self, status: int, body: bytes, kind: str, extra: dict[str, str] | None = None) -> None:
         self.send_response(status)
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(body)))
+        if status != HTTPStatus.NOT_MODIFIED:  # a 304 has no body, so no type or length of one
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
         self.send_header("Content-Security-Policy", CSP)
         self.send_header("X-Content-Type-Options", "nosniff")
         self.send_header("X-Frame-Options", "DENY")

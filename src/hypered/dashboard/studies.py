@@ -65,6 +65,7 @@ class Experiments:
         self.root = Path(root).resolve()
         self._cache: dict[str, Study] = {}
         self._lock = threading.Lock()
+        self._reading: dict[str, threading.Lock] = {}
 
     def names(self) -> list[str]:
         """Names of the study folders, sorted (only direct sub-folders that look like studies)."""
@@ -91,16 +92,19 @@ class Experiments:
 
     def load(self, name: str) -> Study:
         folder = self.folder(name)
-        version = _version(folder)
         with self._lock:
-            cached = self._cache.get(name)
-        if cached is not None and cached.version == version:
-            return cached
-        study = _read_database(name, folder, version) if (folder / DB_FILE).exists() \
-            else _read_legacy(name, folder, version)
-        with self._lock:
-            self._cache[name] = study
-        return study
+            reading = self._reading.setdefault(name, threading.Lock())
+        with reading:  # a page asks for a study several times at once: one reads it, the others wait
+            version = _version(folder)
+            with self._lock:
+                cached = self._cache.get(name)
+            if cached is not None and cached.version == version:
+                return cached
+            study = _read_database(name, folder, version) if (folder / DB_FILE).exists() \
+                else _read_legacy(name, folder, version)
+            with self._lock:
+                self._cache[name] = study
+            return study
 
     def running(self, name: str) -> bool:
         """Whether a live process holds the study (its lock names a pid alive on this host)."""

@@ -164,6 +164,7 @@ def _table_row(frame: Frame, i: int) -> dict[str, Any]:
         "started": frame.started[i],
         "reason": (trial.reason or "")[:200],
         "params": {name: values[i] for name, values in frame.params.items()},
+        "metrics": {name: values[i] for name, values in frame.metric_values.items()},
     }
 
 

@@ -1,16 +1,49 @@
 // Plotly figures of a study. Every user string given to Plotly goes through plotText (escaped);
-// missing values are null, which Plotly leaves out.
+// missing values are null, which Plotly leaves out. Plotly itself (1.5 MB) is loaded on first use,
+// so the page's own scripts and the first screen's text never wait for it.
 import { plotText } from "./dom.js";
 
+const PLOTLY_URL = "/static/vendor/plotly-cartesian-4.1.1.min.js"; // server.py's PLOTLY_URL
 const CONFIG = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["sendDataToCloud"] };
 const BLUE = "#2563eb";
 const RED = "#dc2626";
 const GREEN = "#16a34a";
+const GRAY = "#9ca3af";
 const MARGIN = { l: 60, r: 20, t: 30, b: 50 };
 
-export function draw(div, figure) {
+let loading = null;
+
+// Plotly, run once on first use. Its UMD bundle runs as a module too (setting window.Plotly), and
+// a module can be fetched and compiled ahead (the server's Link: modulepreload) yet run only now.
+export function loadPlotly() {
+  if (!loading) {
+    loading = import(PLOTLY_URL).then(() => window.Plotly, () => {
+      loading = null;
+      throw new Error("could not load the plotting library (" + PLOTLY_URL + ")");
+    });
+  }
+  return loading;
+}
+
+export async function draw(div, figure) {
+  const Plotly = await loadPlotly();
   const layout = { margin: MARGIN, hovermode: "closest", font: { size: 11 }, ...figure.layout };
-  return window.Plotly.react(div, figure.data, layout, CONFIG);
+  return Plotly.react(div, figure.data, layout, { ...CONFIG, ...figure.config });
+}
+
+export function purge(div) {
+  if (window.Plotly) window.Plotly.purge(div);
+}
+
+// Whether a log axis can show these values: some present, and every present one above zero.
+export function positive(values) {
+  let any = false;
+  for (const v of values) {
+    if (v === null || v === undefined) continue;
+    if (!(v > 0)) return false;
+    any = true;
+  }
+  return any;
 }
 
 // The axis of a variable: log for log-scale ones, categories (in the space's order) for categorical.
@@ -38,7 +71,7 @@ function rows(cols, test) {
 
 const pick = (values, idx) => idx.map((i) => values[i]);
 
-export function convergence(cols, objective) {
+export function convergence(cols, objective, logY = false) {
   const done = rows(cols, (i) => cols.state[i] === "complete" && cols.value[i] !== null);
   const failed = rows(cols, (i) => cols.state[i] === "failed");
   const values = pick(cols.value, done);
@@ -56,13 +89,18 @@ export function convergence(cols, objective) {
     ],
     layout: {
       xaxis: { title: { text: "trial" } },
-      yaxis: { title: { text: plotText(objective.name) } },
+      yaxis: { title: { text: plotText(objective.name) }, type: logY ? "log" : "linear" },
       legend: { orientation: "h", y: 1.12 },
     },
   };
 }
 
-export function scatter(cols, variable, metric, bestNumber) {
+// The objective values the convergence plot shows (for deciding whether log scale fits them).
+export function convergenceValues(cols) {
+  return cols.value.filter((v, i) => cols.state[i] === "complete" && v !== null);
+}
+
+export function scatter(cols, variable, metric, bestNumber, logY = false) {
   const idx = rows(cols, (i) => cols.state[i] === "complete");
   const best = idx.filter((i) => cols.number[i] === bestNumber);
   const x = plotValues(variable, cols.params[variable.name]);
@@ -76,9 +114,15 @@ export function scatter(cols, variable, metric, bestNumber) {
     ],
     layout: {
       showlegend: false, margin: { l: 55, r: 10, t: 10, b: 45 },
-      xaxis: axisFor(variable), yaxis: { title: { text: plotText(metric) }, automargin: true },
+      xaxis: axisFor(variable),
+      yaxis: { title: { text: plotText(metric) }, automargin: true, type: logY ? "log" : "linear" },
     },
   };
+}
+
+// A metric's values over the complete trials the scatter plots show.
+export function scatterValues(cols, metric) {
+  return (cols.metrics[metric] || []).filter((_, i) => cols.state[i] === "complete");
 }
 
 export function contour(grid, cols, xVar, yVar, objective) {
@@ -130,40 +174,75 @@ function fmtTick(v) {
   return a !== 0 && (a < 1e-3 || a >= 1e5) ? v.toExponential(1) : String(Number(v.toPrecision(3)));
 }
 
-// Parallel coordinates drawn as SVG lines (one per complete trial, colored by objective rank):
-// no WebGL needed, so it works on any machine and under a strict CSP.
-export function parcoords(cols, variables, objective) {
+// The parallel coordinates' data: one line per complete trial, each axis scaled to [0, 1] (keyed
+// `param:NAME`, the objective last as `objective`); `order` lists the lines worst first.
+export function parcoordsData(cols, variables, objective) {
   const idx = rows(cols, (i) => cols.state[i] === "complete" && cols.value[i] !== null);
   const values = pick(cols.value, idx);
-  const axes = variables.map((v) => pcAxis(v.name, pick(cols.params[v.name], idx), v));
-  axes.push(pcAxis(objective.name, values, null));
+  const axes = variables.map((v) => ({ key: `param:${v.name}`, ...pcAxis(v.name, pick(cols.params[v.name], idx), v) }));
+  axes.push({ key: "objective", ...pcAxis(objective.name, values, null) });
   const sign = objective.direction === "minimize" ? 1 : -1;
   const order = idx.map((_, k) => k).sort((a, b) => sign * (values[b] - values[a])); // worst first
+  const labels = idx.map((i) => `trial ${cols.number[i]}: ${cols.value[i]}`);
+  return { axes, values, order, labels, sign, objective };
+}
+
+// Lines inside every brushed range (`brushes`: axis key -> [low, high] in scaled units).
+export function brushed(pc, brushes) {
+  const ranges = [...brushes].map(([key, range]) => [pc.axes.find((a) => a.key === key), range])
+    .filter(([axis]) => axis !== undefined);
+  return pc.values.map((_, k) => ranges.every(([axis, [lo, hi]]) => {
+    const v = axis.scaled[k];
+    return v !== null && v >= lo && v <= hi;
+  }));
+}
+
+// Parallel coordinates drawn as SVG lines (one per complete trial, colored by objective rank):
+// no WebGL needed, so it works on any machine and under a strict CSP. Lines outside a brushed
+// range are drawn gray beneath the others.
+export function parcoords(pc, brushes = new Map()) {
+  const { axes, values, order, labels, sign, objective } = pc;
+  const selected = brushed(pc, brushes);
   const groups = VIRIDIS.map(() => ({ x: [], y: [] }));
+  const dimmed = { x: [], y: [] };
   order.forEach((k, rank) => {
-    const g = groups[Math.min(VIRIDIS.length - 1, Math.floor((rank * VIRIDIS.length) / order.length))];
+    const g = !selected[k] ? dimmed
+      : groups[Math.min(VIRIDIS.length - 1, Math.floor((rank * VIRIDIS.length) / order.length))];
     axes.forEach((axis, a) => { g.x.push(a); g.y.push(axis.scaled[k]); });
     g.x.push(null);
     g.y.push(null);
   });
-  const data = groups.map((g, n) => ({ type: "scatter", mode: "lines", x: g.x, y: g.y, hoverinfo: "skip",
-    name: `trials ${n}`, line: { color: VIRIDIS[n], width: 1.2 }, opacity: 0.75, connectgaps: false }));
-  const axisX = axes.flatMap((_, a) => [a, a, null]);
-  const axisY = axes.flatMap(() => [0, 1, null]);
-  data.unshift({ type: "scatter", mode: "lines", x: axisX, y: axisY, hoverinfo: "skip", name: "axes",
-    line: { color: "#6b7280", width: 1 } });
   const last = axes.length - 1;
-  data.push({ type: "scatter", mode: "markers", name: "objective", x: values.map(() => last),
-    y: axes[last].scaled, text: idx.map((i) => `trial ${cols.number[i]}: ${cols.value[i]}`), hoverinfo: "text",
-    marker: { size: 6, color: values, colorscale: "Viridis", reversescale: sign > 0, showscale: true,
-      colorbar: { title: { text: plotText(objective.name) } } } });
+  const traces = [
+    { type: "scatter", mode: "lines", x: axes.flatMap((_, a) => [a, a, null]), y: axes.flatMap(() => [0, 1, null]),
+      hoverinfo: "skip", name: "axes", line: { color: "#6b7280", width: 1 } },
+    { type: "scatter", mode: "lines", x: dimmed.x, y: dimmed.y, hoverinfo: "skip", name: "dimmed",
+      line: { color: GRAY, width: 1 }, opacity: 0.25, connectgaps: false },
+    ...groups.map((g, n) => ({ type: "scatter", mode: "lines", x: g.x, y: g.y, hoverinfo: "skip",
+      name: `trials ${n}`, line: { color: VIRIDIS[n], width: 1.2 }, opacity: 0.75, connectgaps: false })),
+    { type: "scatter", mode: "markers", name: "objective", x: values.map(() => last),
+      y: axes[last].scaled, text: labels, hoverinfo: "text",
+      marker: { size: 6, color: values, colorscale: "Viridis", reversescale: sign > 0, showscale: true,
+        opacity: selected.map((s) => (s ? 1 : 0.15)), colorbar: { title: { text: plotText(objective.name) } } } },
+  ];
   const annotations = axes.flatMap((axis, a) => [
     { x: a, y: 1.06, text: `<b>${plotText(axis.name)}</b>`, showarrow: false, yanchor: "bottom" },
     ...axis.ticks.map(([y, text]) => ({ x: a, y, text, showarrow: false, xanchor: "right", xshift: -4,
       font: { size: 10, color: "#374151" } })),
   ]);
-  return { data, layout: { showlegend: false, annotations, margin: { l: 80, r: 20, t: 40, b: 20 },
-    xaxis: { visible: false, range: [-0.6, last + 0.3] }, yaxis: { visible: false, range: [-0.04, 1.14] } } };
+  const shapes = [...brushes].flatMap(([key, [lo, hi]]) => {
+    const a = axes.findIndex((axis) => axis.key === key);
+    return a < 0 ? [] : [{ type: "rect", xref: "x", yref: "y", x0: a - 0.06, x1: a + 0.06, y0: lo, y1: hi,
+      fillcolor: "rgba(37,99,235,0.18)", line: { color: BLUE, width: 1 } }];
+  });
+  return {
+    selected: selected.filter(Boolean).length,
+    data: traces,
+    config: { modeBarButtonsToRemove: [...CONFIG.modeBarButtonsToRemove, "select2d", "lasso2d"] }, // brush.js selects
+    layout: { showlegend: false, annotations, shapes, dragmode: false, margin: { l: 80, r: 20, t: 40, b: 20 },
+      xaxis: { visible: false, range: [-0.6, last + 0.3], fixedrange: true },
+      yaxis: { visible: false, range: [-0.04, 1.14], fixedrange: true } },
+  };
 }
 
 export function importance(model) {

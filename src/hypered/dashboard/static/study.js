@@ -1,15 +1,17 @@
 // The study page: best trial, convergence, scatter grid, contour, parallel coordinates,
 // importance, the model's view and the trial table; polls the study and redraws when it changes.
+// The first screen (header, best trial, convergence) is drawn at once; the other plots go through
+// a DrawQueue, one per task, those on screen first.
 import {
   apiUrl, clear, el, fmt, getJSON, keyValueTable, poll, setCrumbs, setLive, studyUrl, trialUrl,
 } from "./dom.js";
+import { ParcoordsBrush } from "./brush.js";
+import { DrawQueue } from "./draw.js";
 import * as plots from "./plots.js";
 import { TrialTable } from "./table.js";
 
 const REFRESH_MS = 2000;
 const DEFAULT_SCATTER_VARIABLES = 6;
-
-const nextFrame = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 function section(id, title, ...children) {
   return el("section", { id, className: "card" }, el("h2", { text: title }), ...children);
@@ -29,6 +31,26 @@ function select(id, items, value, onChange) {
     items.map((item) => el("option", { value: item, selected: item === value, text: item })));
 }
 
+// A "log scale" checkbox; `refresh(enabled, why)` greys it out when the values cannot go on a log axis.
+function logToggle(id, label, onChange) {
+  const input = el("input", { type: "checkbox", id, onchange: () => onChange() });
+  const node = el("label", { className: "toggle" }, input, " ", el("span", { text: label }));
+  return {
+    node,
+    get asked() { return input.checked; },
+    get checked() { return input.checked && !input.disabled; },
+    refresh(enabled, why) {
+      input.disabled = !enabled;
+      node.title = enabled ? "" : why;
+    },
+  };
+}
+
+const metricsOf = (detail) => detail.metrics.filter((m) => m !== detail.objective.name);
+
+// Resolves after the browser has painted what is in the page now.
+const afterPaint = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+
 class StudyPage {
   constructor(name, detail) {
     this.name = name;
@@ -40,7 +62,9 @@ class StudyPage {
     this.contourX = names[0];
     this.contourY = names[1] ?? names[0];
     this.completeSeen = -1;
-    this.table = new TrialTable(name, detail.variables);
+    this.queue = new DrawQueue();
+    this.brush = new ParcoordsBrush();
+    this.table = new TrialTable(name, detail.variables, metricsOf(detail));
   }
 
   build(main) {
@@ -48,11 +72,12 @@ class StudyPage {
     this.header = el("div", { className: "study-header" });
     this.best = section("best", "Best trial");
     this.convergence = el("div", { id: "plot-convergence", className: "plot" });
+    this.convergenceLog = logToggle("log-convergence", "log scale", () => this.drawConvergence());
+    this.scatterLog = logToggle("log-metrics", "log scale for metrics", () => this.drawScatter());
     this.sampleNote = el("p", { className: "muted", id: "sample-note" });
     this.scatterGrid = el("div", { id: "scatter-grid", className: "plot-grid" });
     this.contourDiv = el("div", { id: "plot-contour", className: "plot" });
     this.contourNote = el("p", { className: "muted" });
-    this.parcoordsDiv = el("div", { id: "plot-parcoords", className: "plot" });
     this.importanceDiv = el("div", { id: "plot-importance", className: "plot small" });
     this.modelNote = el("p", { className: "muted", id: "model-method" });
     this.slicesGrid = el("div", { id: "slices-grid", className: "plot-grid" });
@@ -60,21 +85,23 @@ class StudyPage {
     main.append(
       this.header,
       this.best,
-      section("convergence", "Convergence", el("p", { className: "muted",
-        text: "Objective of each complete trial, the best so far, and failed trials (×, drawn at the worst value)." }),
+      section("convergence", "Convergence", el("p", { className: "muted" },
+        "Objective of each complete trial, the best so far, and failed trials (×, drawn at the worst value). ",
+        this.convergenceLog.node),
       this.convergence, this.sampleNote),
       section("scatter", "Parameters against metrics",
         el("div", { className: "choosers" },
           checkboxes("variables", names, this.chosenVariables, () => this.drawScatter()),
-          checkboxes("metrics", d.metrics, this.chosenMetrics, () => this.drawScatter())),
+          checkboxes("metrics", d.metrics, this.chosenMetrics, () => this.drawScatter()),
+          this.scatterLog.node),
         this.scatterGrid),
       section("contour", "Contour of the objective over two parameters",
         el("div", { className: "choosers" },
-          el("label", {}, "x ", select("contour-x", names, this.contourX, (v) => { this.contourX = v; this.drawContour(); })),
-          el("label", {}, " y ", select("contour-y", names, this.contourY, (v) => { this.contourY = v; this.drawContour(); }))),
+          el("label", {}, "x ", select("contour-x", names, this.contourX, (v) => { this.contourX = v; this.queueContour(); })),
+          el("label", {}, " y ", select("contour-y", names, this.contourY, (v) => { this.contourY = v; this.queueContour(); }))),
         el("p", { className: "muted", text: "The GP's posterior mean, other parameters at the best trial; dots are trials." }),
         this.contourNote, this.contourDiv),
-      section("parallel", "Parallel coordinates", this.parcoordsDiv),
+      section("parallel", "Parallel coordinates", ...this.brush.elements()),
       section("importance", "Parameter importance", this.modelNote, this.importanceDiv),
       section("model", "The model's view",
         el("p", { className: "muted", text: "For each parameter: the GP's posterior mean of the objective and a "
@@ -112,7 +139,15 @@ class StudyPage {
         el("div", {}, el("h3", { text: "metrics" }), keyValueTable(Object.entries(b.metrics), "kv best-metrics"))));
   }
 
-  async drawScatter() {
+  drawConvergence() {
+    if (!this.cols) return null;
+    const fits = plots.positive(plots.convergenceValues(this.cols));
+    this.convergenceLog.refresh(fits, "log scale needs every objective value above zero");
+    return plots.draw(this.convergence, plots.convergence(this.cols, this.detail.objective, this.convergenceLog.checked));
+  }
+
+  // Queues a plot per chosen (variable, metric); cells no longer chosen are removed.
+  drawScatter() {
     if (!this.cols) return;
     const bestNumber = this.detail.best ? this.detail.best.number : null;
     const wanted = [];
@@ -122,17 +157,28 @@ class StudyPage {
     }
     const keys = wanted.map(([v, m]) => JSON.stringify([v.name, m]));
     const existing = new Map([...this.scatterGrid.children].map((n) => [n.dataset.key, n]));
-    for (const [key, node] of existing) if (!keys.includes(key)) { window.Plotly.purge(node.lastChild); node.remove(); }
-    const cells = wanted.map(([v, metric], i) => {
+    for (const [key, node] of existing) if (!keys.includes(key)) { plots.purge(node.lastChild); node.remove(); }
+    const logAsked = this.scatterLog.asked;
+    let anyFits = false;
+    wanted.forEach(([v, metric], i) => {
       const node = existing.get(keys[i]) || el("div", { className: "cell", dataset: { key: keys[i], variable: v.name, metric } },
-        el("div", { className: "cell-title", text: `${metric} vs ${v.name}` }), el("div", { className: "plot scatter" }));
+        el("div", { className: "cell-title" }), el("div", { className: "plot scatter" }));
       this.scatterGrid.appendChild(node); // keeps the order of `wanted`
-      return node;
+      const values = plots.scatterValues(this.cols, metric);
+      const fits = plots.positive(values);
+      anyFits = anyFits || fits;
+      const log = logAsked && fits;
+      node.dataset.log = log ? "1" : "0";
+      const why = values.some((y) => y !== null) ? " (linear: values ≤ 0)" : " (no values)";
+      node.firstChild.textContent = `${metric} vs ${v.name}` + (logAsked && !fits ? why : "");
+      const figure = plots.scatter(this.cols, v, metric, bestNumber, log);
+      this.queue.add(node.lastChild, () => plots.draw(node.lastChild, figure));
     });
-    for (const [i, [v, metric]] of wanted.entries()) {
-      await plots.draw(cells[i].lastChild, plots.scatter(this.cols, v, metric, bestNumber));
-      await nextFrame(); // stay responsive while a large grid draws
-    }
+    this.scatterLog.refresh(anyFits || wanted.length === 0, "log scale needs a chosen metric with every value above zero");
+  }
+
+  queueContour() {
+    this.queue.add(this.contourDiv, () => this.drawContour());
   }
 
   async drawContour() {
@@ -140,7 +186,7 @@ class StudyPage {
     const yVar = this.variables.get(this.contourY);
     if (!xVar || !yVar || xVar === yVar) {
       this.contourNote.textContent = "Choose two different parameters.";
-      window.Plotly.purge(this.contourDiv);
+      plots.purge(this.contourDiv);
       return;
     }
     const grid = await getJSON(apiUrl(this.name, "contour", { x: xVar.name, y: yVar.name }));
@@ -152,47 +198,59 @@ class StudyPage {
     await plots.draw(this.contourDiv, plots.contour(grid, this.cols, xVar, yVar, this.detail.objective));
   }
 
-  async drawModel(model) {
+  // Queues the importance bars, one slice per parameter and the contour.
+  drawModel(model) {
     this.modelNote.textContent = model.available ? `Method: ${model.method} Fitted on ${model.trials} trials.`
       : `No model yet: ${model.reason}. (Method: ${model.method})`;
+    for (const cell of this.slicesGrid.children) plots.purge(cell.lastChild);
     clear(this.slicesGrid);
     if (!model.available) return;
-    await plots.draw(this.importanceDiv, plots.importance(model));
+    this.queue.add(this.importanceDiv, () => plots.draw(this.importanceDiv, plots.importance(model)));
     for (const slice of model.slices) {
       const variable = this.variables.get(slice.name);
       const div = el("div", { className: "plot scatter" });
       this.slicesGrid.appendChild(el("div", { className: "cell", dataset: { variable: slice.name } },
         el("div", { className: "cell-title", text: slice.name }), div));
-      plots.draw(div, plots.modelSlice(slice, variable, this.detail.objective));
+      this.queue.add(div, () => plots.draw(div, plots.modelSlice(slice, variable, this.detail.objective)));
     }
-    await this.drawContour();
+    this.queueContour();
   }
 
-  async refresh() {
-    const [detail, cols] = await Promise.all([getJSON(apiUrl(this.name)), getJSON(apiUrl(this.name, "columns"))]);
+  // Redraws everything from the study's current data. `first` holds the requests renderStudy
+  // started before this page existed: [detail, columns].
+  async refresh(first = null) {
+    const [detailFetch, colsFetch] = first ?? [getJSON(apiUrl(this.name)), getJSON(apiUrl(this.name, "columns"))];
+    const detail = await detailFetch;
+    // asked for now, not with the study: the server fits the model while the browser draws rather
+    // than before it answers (a fit is cached per number of complete trials)
+    const newModel = detail.counts.complete !== this.completeSeen;
+    const modelFetch = newModel ? getJSON(apiUrl(this.name, "model")) : null;
+    if (modelFetch) modelFetch.catch(() => {}); // awaited below; this keeps an early failure from being "unhandled"
     this.detail = detail;
-    this.cols = cols;
-    this.version = detail.version;
     this.renderHeader(detail);
     this.renderBest(detail);
+    // plotly's first run takes a few hundred ms: it starts once the header and best trial are on screen
+    if (!window.Plotly) afterPaint().then(plots.loadPlotly).catch(() => {}); // awaited where plots are drawn
+    const cols = await colsFetch;
+    this.cols = cols;
+    this.version = detail.version;
     this.sampleNote.textContent = cols.sampled
       ? `Large study: plots show ${cols.shown} of ${cols.total} trials (every improvement, the best 100, `
         + "running ones and an even spread); the table below has them all." : "";
-    await plots.draw(this.convergence, plots.convergence(cols, detail.objective));
+    if (this.table.setMetrics(metricsOf(detail))) this.table.offset = 0;
+    const tableLoad = this.table.refresh();
+    tableLoad.catch(() => {}); // awaited below
+    await this.drawConvergence();
     document.body.dataset.ready = "1"; // the first screen is drawn; the rest follows, yielding to input
-    // asked for now, awaited last: a first fit runs on the server while the other plots draw (it is
-    // cached per number of complete trials, so a refresh without new ones is cheap)
-    const modelFetch = getJSON(apiUrl(this.name, "model"));
-    modelFetch.catch(() => {}); // awaited below; this only keeps an early failure from being "unhandled"
-    await nextFrame();
-    await this.drawScatter();
-    await plots.draw(this.parcoordsDiv, plots.parcoords(cols, detail.variables, detail.objective));
-    await this.table.refresh();
-    if (detail.counts.complete !== this.completeSeen) {
+    this.drawScatter();
+    this.brush.setData(plots.parcoordsData(cols, detail.variables, detail.objective));
+    this.queue.add(this.brush.plot, () => this.brush.draw());
+    if (modelFetch) {
+      this.drawModel(await modelFetch);
       this.completeSeen = detail.counts.complete;
-      await nextFrame();
-      await this.drawModel(await modelFetch);
     }
+    await tableLoad;
+    await this.queue.idle();
     document.body.dataset.version = detail.version;
     document.body.dataset.drawn = "1";
   }
@@ -205,11 +263,13 @@ class StudyPage {
 }
 
 export async function renderStudy(name) {
-  const detail = await getJSON(apiUrl(name));
+  const first = [getJSON(apiUrl(name)), getJSON(apiUrl(name, "columns"))]; // at once, before the page is built
+  for (const request of first) request.catch(() => {}); // awaited in refresh
+  const detail = await first[0];
   setCrumbs(["studies", "/"], [name, studyUrl(name)]);
   document.title = `${name} · hypered`;
   const page = new StudyPage(name, detail);
   page.build(clear(document.getElementById("main")));
-  await page.refresh();
+  await page.refresh(first);
   poll(() => page.tick(), REFRESH_MS);
 }

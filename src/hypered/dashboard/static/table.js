@@ -1,22 +1,33 @@
-// The trial table: filtered by state, sorted by any column, paged; all server-side so a
-// 10,000-trial study sends one page at a time.
+// The trial table: filtered by state, sorted by any column (params and metrics too), paged; all
+// server-side so a 10,000-trial study sends one page at a time.
 import { apiUrl, clear, el, fmt, fmtDuration, fmtTime, getJSON, trialUrl } from "./dom.js";
 
 const PAGE = 50;
 const STATES = ["", "complete", "failed", "running", "interrupted"];
 
 export class TrialTable {
-  constructor(study, variables) {
+  constructor(study, variables, metrics) {
     this.study = study;
     this.variables = variables;
     this.state = "";
     this.sort = "number";
     this.order = "asc";
     this.offset = 0;
+    this.setMetrics(metrics);
+  }
+
+  // The metric columns (the objective's is the value column); true if they changed.
+  setMetrics(metrics) {
+    if (this.metrics && this.metrics.join("\n") === metrics.join("\n")) return false;
+    this.metrics = metrics;
     this.columns = [
       ["number", "#"], ["state", "state"], ["value", "value"], ["duration", "duration"], ["started", "started"],
-      ...variables.map((v) => [`param:${v.name}`, v.name]),
+      ...this.variables.map((v) => [`param:${v.name}`, v.name]),
+      ...metrics.map((m) => [`metric:${m}`, m]),
     ];
+    if (!this.columns.some(([key]) => key === this.sort)) [this.sort, this.order] = ["number", "asc"];
+    if (this.head) this.renderHead();
+    return true;
   }
 
   element() {
@@ -37,8 +48,8 @@ export class TrialTable {
     clear(this.head);
     for (const [key, title] of this.columns) {
       const arrow = key === this.sort ? (this.order === "asc" ? " ▲" : " ▼") : "";
-      this.head.appendChild(el("th", { className: "sortable", dataset: { sort: key }, title: "sort",
-        onclick: () => this.sortBy(key) }, title + arrow));
+      this.head.appendChild(el("th", { className: key.startsWith("metric:") ? "sortable metric" : "sortable",
+        dataset: { sort: key }, title: `sort by ${title}`, onclick: () => this.sortBy(key) }, title + arrow));
     }
   }
 
@@ -63,6 +74,7 @@ export class TrialTable {
       el("td", { className: "num", text: fmtDuration(r.duration) }),
       el("td", { text: fmtTime(r.started) }),
       ...this.variables.map((v) => el("td", { className: v.type === "categorical" ? "" : "num", text: fmt(r.params[v.name]) })),
+      ...this.metrics.map((m) => el("td", { className: "num", text: fmt(r.metrics[m]) })),
     ];
     return el("tr", { dataset: { number: r.number, state: r.state } }, cells);
   }
@@ -70,7 +82,9 @@ export class TrialTable {
   async refresh() {
     const query = { sort: this.sort, order: this.order, offset: this.offset, limit: PAGE };
     if (this.state) query.state = this.state;
+    const asked = (this.asked = (this.asked ?? 0) + 1);
     const data = await getJSON(apiUrl(this.study, "table", query));
+    if (asked !== this.asked) return; // a later sort, filter or page was asked for meanwhile
     clear(this.body);
     for (const r of data.rows) this.body.appendChild(this.row(r));
     const last = Math.min(data.offset + data.rows.length, data.total);
