@@ -1,19 +1,24 @@
 """Parallel trials: throughput of parallel=1 vs 4, and what asynchronous parallelism costs in quality.
 
-    python benchmarks/parallel.py [--seeds 10]
+    python benchmarks/parallel.py [--seeds 10] [--strategy-seeds 20]
 
 Throughput: 24 trials of a program that sleeps 1 s, run by the real local runner
 with parallel=1 and parallel=4; dispatch overhead = (wall time - the programs' own
 run time, as recorded in study.db) per trial at parallel=1.
 Quality: Hartmann6 and the mixed HPO problem at budget 48 (10 random starts), each
 evaluation sleeping a random 50-150 ms so that trials finish out of order; hypered
-with parallel=1 and parallel=4 against random search. Writes results/parallel.json
-and PARALLEL.md.
+with parallel=1 and parallel=4 against random search.
+Strategies: how pending trials are fantasized (bayesopt.PENDING_STRATEGIES), compared
+on the same problems by a simulated asynchronous loop around the real Suggester (4
+workers, durations drawn at random, no threads, so each run is reproducible).
+Writes results/parallel.json and PARALLEL.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import heapq
 import json
 import sqlite3
 import statistics
@@ -31,6 +36,12 @@ from peers import run_random  # noqa: E402
 from problems import PROBLEMS  # noqa: E402
 
 import hypered as hp  # noqa: E402
+from hypered.bayesopt import PENDING_STRATEGIES  # noqa: E402
+from hypered.space import Encoding  # noqa: E402
+from hypered.space.params import parse_params  # noqa: E402
+from hypered.storage import trial_key  # noqa: E402
+from hypered.suggest import Suggester  # noqa: E402
+from hypered.trial import Trial, TrialState  # noqa: E402
 
 HERE = Path(__file__).parent
 SLEEPER = textwrap.dedent("""
@@ -78,10 +89,44 @@ def quality(problem_name: str, parallel: int, seed: int, budget: int = 48) -> fl
     return max(float(best["value"]) - problem.optimum, 0.0)
 
 
+def simulated(problem_name: str, parallel: int, seed: int, pending: str, budget: int = 48) -> float:
+    """Regret of one run of an asynchronous loop like the study's, on a simulated clock.
+
+    `parallel` trials run at once; each lasts a random 0.5-1.5 time units; a new one is
+    suggested as soon as one finishes, with the others pending.
+    """
+    problem = next(p for p in PROBLEMS if p.name == problem_name)
+    suggester = Suggester(Encoding(parse_params(problem.params).variables), hp.minimize("loss"), random_starts=10,
+                          seed=seed, kernel="Matern52", kernel_scale=None, acquisition="EI", restarts=5,
+                          pending=pending)
+    durations = np.random.default_rng(seed + 1000).uniform(0.5, 1.5, size=budget)
+    trials: list[Trial] = []
+    finishing: list[tuple[float, int]] = []  # (finish time, trial number), a heap
+    clock = 0.0
+    while len(trials) < budget or finishing:
+        while len(trials) < budget and len(finishing) < parallel:
+            values = suggester.suggest(trials)
+            assert values is not None
+            trials.append(Trial(len(trials), trial_key(values), values, values, TrialState.RUNNING))
+            heapq.heappush(finishing, (clock + durations[len(trials) - 1], len(trials) - 1))
+        clock, number = heapq.heappop(finishing)
+        trials[number] = dataclasses.replace(trials[number], state=TrialState.COMPLETE,
+                                             value=problem.loss(trials[number].values))
+    best = min(t.value for t in trials if t.value is not None)
+    return max(best - problem.optimum, 0.0)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     parser.add_argument("--seeds", type=int, default=10)
+    parser.add_argument("--strategy-seeds", type=int, default=20)
     args = parser.parse_args()
+    strategies: dict[str, dict[str, list[float]]] = {}
+    for name in ("hartmann6", "mixed_hpo"):
+        strategies[name] = {"parallel=1": [simulated(name, 1, s, "believer") for s in range(args.strategy_seeds)]}
+        for pending in PENDING_STRATEGIES:
+            strategies[name][pending] = [simulated(name, 4, s, pending) for s in range(args.strategy_seeds)]
+            print(name, pending, statistics.median(strategies[name][pending]), flush=True)
     tp = [throughput(1), throughput(4), throughput(1, random_starts=10), throughput(4, random_starts=10)]
     for row in tp:
         print(f"throughput parallel={row['parallel']}: {row['wall']:.2f} s wall, "
@@ -96,11 +141,18 @@ def main() -> None:
             results[name][f"hypered p{parallel}"] = [quality(name, parallel, s) for s in range(args.seeds)]
             print(name, parallel, statistics.median(results[name][f"hypered p{parallel}"]), flush=True)
     (HERE / "results").mkdir(exist_ok=True)
-    (HERE / "results" / "parallel.json").write_text(json.dumps({"throughput": tp, "quality": results}, indent=1))
-    write(tp, results, args.seeds)
+    (HERE / "results" / "parallel.json").write_text(json.dumps(
+        {"throughput": tp, "quality": results, "strategies": strategies}, indent=1))
+    write(tp, results, args.seeds, strategies, args.strategy_seeds)
 
 
-def write(tp: list[dict[str, float]], results: dict[str, dict[str, list[float]]], seeds: int) -> None:
+def score(regrets: list[float], random: list[float]) -> float:
+    """100 x (1 - median regret / median regret of random search)."""
+    return 100 * (1 - statistics.median(regrets) / statistics.median(random))
+
+
+def write(tp: list[dict[str, float]], results: dict[str, dict[str, list[float]]], seeds: int,
+          strategies: dict[str, dict[str, list[float]]], strategy_seeds: int) -> None:
     lines = ["# Parallel trials", "", "Written by `python benchmarks/parallel.py` (see its docstring).", "",
              "## Throughput: 24 trials of a program that sleeps 1 s", "",
              "Overhead per trial = (wall time − the programs' own run time) / 24, meaningful at parallel=1. "
@@ -122,6 +174,19 @@ def write(tp: list[dict[str, float]], results: dict[str, dict[str, list[float]]]
         for key in ("random", "hypered p1", "hypered p4"):
             regret = statistics.median(cells[key])
             row.append(f"{regret:.4g} (score {100 * (1 - regret / base):.1f})")
+        lines.append(f"| {name} | " + " | ".join(row) + " |")
+    columns = list(next(iter(strategies.values())))
+    lines += ["", f"## How pending trials are fantasized ({strategy_seeds} seeds, simulated clock)", "",
+              "parallel=4 unless said otherwise; each cell: median regret, normalized score (random search's "
+              "median regret from the table above), and the mean of the per-seed scores, which shows the tails.",
+              "believer (the default) = kriging believer, the posterior mean; liar_* = constant liar; samples = "
+              "EI averaged over 8 joint posterior samples.", "",
+              "| problem | " + " | ".join(columns) + " |", "|---" * (len(columns) + 1) + "|"]
+    for name, cells in strategies.items():
+        random = results[name]["random"]
+        base = statistics.median(random)
+        row = [f"{statistics.median(cells[c]):.3g} ({score(cells[c], random):.1f}; mean "
+               f"{statistics.mean(100 * (1 - r / base) for r in cells[c]):.1f})" for c in columns]
         lines.append(f"| {name} | " + " | ".join(row) + " |")
     (HERE / "PARALLEL.md").write_text("\n".join(lines) + "\n")
 

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from hypered.bayesopt import ACQUISITIONS, DEFAULT_KERNEL, KERNELS, Proposer, condition
+from hypered.bayesopt import ACQUISITIONS, DEFAULT_KERNEL, KERNELS, PENDING_STRATEGIES, Proposer, condition
 from hypered.bayesopt.proposer import PRIOR_MEAN
 from hypered.bayesopt.warp import warp_outputs
 
@@ -74,14 +74,52 @@ def test_same_seed_same_proposal(make_domain):
     np.testing.assert_array_equal(first, second)
 
 
-def test_pending_points_push_the_next_proposal_away(make_domain):
+@pytest.mark.parametrize("pending", PENDING_STRATEGIES)
+def test_pending_points_push_the_next_proposal_away(make_domain, pending):
     domain = make_domain(2)
     data_rng = np.random.default_rng(1)
     X = data_rng.random((8, 2))
     y = branin(X)
-    first = Proposer(domain).propose(X, y, np.random.default_rng(0))
-    again = Proposer(domain).propose(X, y, np.random.default_rng(0), X_pending=first[None, :])
+    first = Proposer(domain, pending=pending).propose(X, y, np.random.default_rng(0))
+    again = Proposer(domain, pending=pending).propose(X, y, np.random.default_rng(0), X_pending=first[None, :])
     assert np.linalg.norm(again - first) > 0.05
+
+
+@pytest.mark.parametrize("pending", PENDING_STRATEGIES)
+def test_three_pending_points_on_a_mixed_domain(make_domain, pending, rng):
+    domain = make_domain(2, integer_levels=(4,), category_sizes=(3,))
+    X = domain.project(rng.random((10, domain.n_dims)))
+    y = np.sum((X - 0.3) ** 2, axis=1)
+    pending_points = domain.project(rng.random((3, domain.n_dims)))
+    exclude = np.vstack([X, pending_points])
+    x = Proposer(domain, pending=pending).propose(X, y, rng, X_pending=pending_points, X_exclude=exclude)
+    assert_feasible(domain, x)
+    assert not np.any(np.all(np.abs(exclude - x) < 1e-9, axis=1))
+
+
+def test_averaged_acquisition_gradient_matches_finite_differences(make_domain, rng):
+    domain = make_domain(3)
+    X = rng.random((12, 3))
+    y = np.sum((X - 0.3) ** 2, axis=1)
+    proposer = Proposer(domain, pending="samples")
+    proposer.propose(X, y, rng)  # fits the hyperparameters
+    gp = condition(proposer.kernel, proposer._params, X, warp_outputs(y) - PRIOR_MEAN)
+    models = proposer._with_fantasies(gp, rng.random((3, 3)), rng)
+    assert len(models) > 1 and len({float(m.y[-1]) for m in models}) == len(models)  # distinct samples
+    x = np.array([0.35, 0.6, 0.2])
+    value, grad = proposer._value_and_grad(models, x)
+    assert value == pytest.approx(float(proposer._values(models, x[None, :])[0]), rel=1e-9)
+    step = 1e-6
+    numeric = [(proposer._values(models, (x + step * e)[None, :])[0]
+                - proposer._values(models, (x - step * e)[None, :])[0]) / (2 * step) for e in np.eye(3)]
+    np.testing.assert_allclose(grad, numeric, rtol=1e-4, atol=1e-6)
+
+
+def test_unknown_pending_strategy_is_rejected(make_domain):
+    with pytest.raises(ValueError, match="believer.*samples"):
+        Proposer(make_domain(2), pending="optimist")
+    with pytest.raises(ValueError, match="needs acquisition='EI'"):
+        Proposer(make_domain(2), pending="samples", acquisition="UCB")
 
 
 @pytest.mark.parametrize("case", ["constant", "duplicates", "single", "tiny", "huge", "outlier", "infinite"])

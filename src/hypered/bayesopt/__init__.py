@@ -12,7 +12,7 @@ Glossary (names used throughout this subpackage):
     alpha (n,) K^-1 y = L^T \\ (L \\ y)
     X_query (m, d)  points where the posterior is evaluated
     mean, std (m,)  posterior mean and standard deviation of the latent f at X_query
-    best       min of y (including kriging-believer fantasies of pending points)
+    best       min of y (including the fantasized values of pending points)
     theta      log hyperparameters [log ell, log signal_var, log noise_var]
 
 Modules: domain (feasible set), kernels, gp (posterior), fit (hyperparameters), warp (y),
@@ -24,7 +24,7 @@ from .domain import Domain
 from .fit import FitSettings, fit_params
 from .gp import GaussianProcess, GPParams, condition
 from .kernels import KERNELS, Kernel
-from .proposer import DEFAULT_KERNEL, Proposer
+from .proposer import DEFAULT_KERNEL, PENDING_STRATEGIES, Proposer
 from .warp import clip_outliers
 
 __all__ = [
@@ -37,6 +37,7 @@ __all__ = [
     "GaussianProcess",
     "KERNELS",
     "Kernel",
+    "PENDING_STRATEGIES",
     "Proposer",
     "clip_outliers",
     "condition",

@@ -10,14 +10,17 @@ Ackley-5 5.8 -> 4.2, Hartmann6 8e-4 -> 1e-4, Branin, mixed HPO and seed example 
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TypeVar
 
 import numpy as np
+import scipy.linalg
+from scipy.special import logsumexp
 
 from .acquisition import ACQUISITIONS, Acquisition
 from .domain import Domain
 from .fit import FitSettings, fit_params
-from .gp import GaussianProcess, GPParams, condition
+from .gp import GaussianProcess, GPParams, condition, cross_covariance
 from .kernels import KERNELS, Kernel
 from .maximize import SearchSettings, maximize_acquisition
 from .warp import warp_outputs
@@ -25,6 +28,14 @@ from .warp import warp_outputs
 DEFAULT_KERNEL = "Matern52"
 PRIOR_MEAN = 0.5  # in stds of the warped y, above its mean
 _N_SEEDS = 5
+_N_FANTASIES = 8  # posterior samples of the pending points, for pending="samples"
+
+# How points under evaluation are fantasized (benchmarks/parallel.py compares them):
+#   believer    at the posterior mean (kriging believer, Ginsbourger et al. 2010), the default
+#   liar_worst  at the worst observed y (constant liar), liar_mean at the mean observed y
+#   samples     at _N_FANTASIES joint posterior samples; the acquisition is EI averaged over them
+#               (Snoek et al. 2012), _N_FANTASIES times the cost of the others
+PENDING_STRATEGIES = ("believer", "liar_worst", "liar_mean", "samples")
 
 
 T = TypeVar("T")
@@ -50,8 +61,9 @@ class Proposer:
         lengthscale: float | None = None,
         acquisition: str = "EI",
         restarts: int = 5,
+        pending: str = "believer",
     ) -> None:
-        """Raises ValueError on an unknown kernel or acquisition name (listing valid ones)."""
+        """Raises ValueError on an unknown kernel, acquisition or pending strategy (listing valid ones)."""
         self.domain = domain
         self.kernel: Kernel = _choose("kernel", kernel, KERNELS)
         self.acquisition: Acquisition = _choose("acquisition", acquisition, ACQUISITIONS)
@@ -59,8 +71,13 @@ class Proposer:
             raise ValueError(f"lengthscale must be positive or None, got {lengthscale!r}")
         if restarts < 0:
             raise ValueError(f"restarts must be >= 0, got {restarts!r}")
+        if pending not in PENDING_STRATEGIES:
+            raise ValueError(f"unknown pending strategy {pending!r}; valid names: {', '.join(PENDING_STRATEGIES)}")
+        if pending == "samples" and acquisition != "EI":
+            raise ValueError("pending='samples' averages EI over fantasies: it needs acquisition='EI'")
         self.lengthscale = lengthscale
         self.restarts = restarts
+        self.pending = pending
         self._params: GPParams | None = None
 
     def propose(
@@ -73,8 +90,7 @@ class Proposer:
     ) -> np.ndarray | None:  # (d,)
         """A feasible point not in X_exclude maximizing the acquisition, or None if none is left.
 
-        Pending points are fantasized at the posterior mean (kriging believer, Ginsbourger et
-        al. 2010), so the proposal avoids them.
+        Pending points are fantasized (see PENDING_STRATEGIES), so the proposal avoids them.
         """
         X, y = self._checked(X, y)
         X = self.domain.project(X)  # the GP only ever sees feasible points
@@ -90,13 +106,14 @@ class Proposer:
         )
         gp = condition(self.kernel, self._params, X, y_std)
         if X_pending is not None and len(X_pending):
-            gp = self._with_fantasies(gp, self._projected(X_pending))
-        best = float(np.min(gp.y))
+            models = self._with_fantasies(gp, self._projected(X_pending), rng)
+        else:
+            models = [gp]
         seeds = X[np.argsort(y_std, kind="stable")[:_N_SEEDS]]
         exclude = self._projected(X_exclude) if X_exclude is not None else None
         return maximize_acquisition(
-            lambda X_query: self._values(gp, X_query, best),
-            lambda x: self._value_and_grad(gp, x, best),
+            lambda X_query: self._values(models, X_query),
+            lambda x: self._value_and_grad(models, x),
             self.domain,
             seeds,
             rng,
@@ -123,19 +140,58 @@ class Proposer:
         X = np.asarray(X, dtype=float).reshape(-1, self.domain.n_dims)
         return self.domain.project(X) if len(X) else X
 
-    def _with_fantasies(self, gp: GaussianProcess, X_pending: np.ndarray) -> GaussianProcess:
-        fantasy, _ = gp.posterior(X_pending)  # kriging believer: y = posterior mean
-        X_all = np.vstack([gp.X, X_pending])
-        return condition(self.kernel, gp.params, X_all, np.concatenate([gp.y, fantasy]))
+    def _with_fantasies(self, gp: GaussianProcess, X_pending: np.ndarray,  # (p, d)
+                        rng: np.random.Generator) -> list[GaussianProcess]:
+        """The GP conditioned on fantasized values at X_pending: one model, or one per sample."""
+        X_all = np.vstack([gp.X, X_pending])  # (n + p, d)
+        if self.pending == "samples":
+            fantasies = _posterior_samples(gp, X_pending, _N_FANTASIES, rng)  # (s, p)
+        elif self.pending == "believer":
+            fantasies = gp.posterior(X_pending)[0][None, :]
+        else:
+            lie = np.max(gp.y) if self.pending == "liar_worst" else np.mean(gp.y)
+            fantasies = np.full((1, len(X_pending)), lie)
+        first = condition(self.kernel, gp.params, X_all, np.concatenate([gp.y, fantasies[0]]))
+        models = [first]
+        for fantasy in fantasies[1:]:  # same inputs, so the same Cholesky factor: only alpha changes
+            y = np.concatenate([gp.y, fantasy])
+            models.append(dataclasses.replace(first, y=y, alpha=scipy.linalg.cho_solve((first.L, True), y)))
+        return models
 
-    def _values(self, gp: GaussianProcess, X_query: np.ndarray, best: float) -> np.ndarray:
-        mean, std = gp.posterior(X_query)
-        return self.acquisition.evaluate(mean, std, best)[0]
+    def _values(self, models: list[GaussianProcess], X_query: np.ndarray) -> np.ndarray:  # (m,)
+        """The acquisition at X_query, averaged over the models (log-mean-exp for log-EI)."""
+        values = []
+        for gp in models:
+            mean, std = gp.posterior(X_query)
+            values.append(self.acquisition.evaluate(mean, std, float(np.min(gp.y)))[0])
+        if len(values) == 1:
+            return values[0]
+        return logsumexp(np.stack(values), axis=0) - np.log(len(values))
 
-    def _value_and_grad(self, gp: GaussianProcess, x: np.ndarray, best: float) -> tuple[float, np.ndarray]:
-        mean, std, dmean, dstd = gp.posterior_grad(x)
-        value, d_mean, d_std = self.acquisition.evaluate(np.array([mean]), np.array([std]), best)
-        return float(value[0]), d_mean[0] * dmean + d_std[0] * dstd
+    def _value_and_grad(self, models: list[GaussianProcess], x: np.ndarray) -> tuple[float, np.ndarray]:
+        pairs = []
+        for gp in models:
+            mean, std, dmean, dstd = gp.posterior_grad(x)
+            value, d_mean, d_std = self.acquisition.evaluate(np.array([mean]), np.array([std]), float(np.min(gp.y)))
+            pairs.append((float(value[0]), d_mean[0] * dmean + d_std[0] * dstd))
+        if len(pairs) == 1:
+            return pairs[0]
+        values = np.array([v for v, _ in pairs])  # (s,)
+        weights = np.exp(values - logsumexp(values))  # d log-mean-exp / d value_s
+        grad = np.sum([w * g for w, (_, g) in zip(weights, pairs)], axis=0)
+        return float(logsumexp(values) - np.log(len(values))), grad
+
+
+def _posterior_samples(gp: GaussianProcess, X_pending: np.ndarray, count: int,
+                       rng: np.random.Generator) -> np.ndarray:  # (count, p)
+    """Joint samples of the latent f at X_pending (p, d) from the GP posterior."""
+    mean, _ = gp.posterior(X_pending)
+    K_cross = cross_covariance(gp.kernel, gp.params, X_pending, gp.X)  # (p, n)
+    v = scipy.linalg.solve_triangular(gp.L, K_cross.T, lower=True, check_finite=False)  # (n, p)
+    cov = cross_covariance(gp.kernel, gp.params, X_pending, X_pending) - v.T @ v  # (p, p)
+    eigenvalues, vectors = np.linalg.eigh((cov + cov.T) / 2)
+    root = vectors * np.sqrt(np.maximum(eigenvalues, 0.0))  # cov = root root^T, robust when singular
+    return mean + rng.standard_normal((count, len(mean))) @ root.T
 
 
 def _search_settings(n: int) -> SearchSettings:

@@ -27,7 +27,7 @@ class Suggester:
 
     def __init__(self, encoding: Encoding, objective: Objective, *, random_starts: int,
                  seed: int, kernel: str, kernel_scale: float | None, acquisition: str,
-                 restarts: int) -> None:
+                 restarts: int, pending: str = "believer") -> None:
         self.encoding = encoding
         self.objective = objective
         self.random_starts = random_starts
@@ -39,7 +39,7 @@ class Suggester:
             project=encoding.project,
         )
         self._proposer = Proposer(domain, kernel=kernel, lengthscale=kernel_scale,
-                                  acquisition=acquisition, restarts=restarts)
+                                  acquisition=acquisition, restarts=restarts, pending=pending)
         self._blas = ThreadpoolController()
 
     def suggest(self, trials: Sequence[Trial]) -> dict[str, Any] | None:
