@@ -47,8 +47,8 @@ def main() -> None:
                     "--disable-component-update", "--no-first-run"])
                 page = browser.new_page(viewport={"width": 1280, "height": 900})
                 page.goto(f"http://127.0.0.1:{server.server_address[1]}/study/mnist_mlp")
-                page.wait_for_selector("#model-method", timeout=60_000)
-                page.wait_for_timeout(4000)  # every plot drawn
+                page.wait_for_selector("body[data-drawn='1']", timeout=60_000)  # every plot drawn
+                page.wait_for_timeout(500)  # plotly's transitions settle
                 page.screenshot(path=str(OUT), full_page=True)
                 browser.close()
         finally:
