@@ -6,12 +6,15 @@ import os
 import socket
 import sqlite3
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from dashboard_helpers import start_study, write_db, write_legacy_study
 
+from hypered.dashboard import api
 from hypered.dashboard.api import Dashboard
-from hypered.dashboard.studies import Experiments, StudyNotFound, lock_holder_alive
+from hypered.dashboard.frame import Frame, build_frame
+from hypered.dashboard.studies import Experiments, Study, StudyNotFound, lock_holder_alive
 from hypered.trial import TrialState
 
 SPACE = {"x": {"type": "real", "low": 0, "high": 1, "log": False}}
@@ -156,3 +159,22 @@ def test_model_of_a_maximized_study_is_in_the_users_direction(tmp_path) -> None:
 def test_folder_path_is_inside_root(tmp_path: Path) -> None:
     write_db(tmp_path / "s", SPACE, OBJECTIVE, [{"values": {"x": 0.5}, "value": 1.0}])
     assert Experiments(tmp_path).folder("s") == (tmp_path / "s").resolve()
+
+
+def test_a_cold_study_is_tabulated_once_however_many_ask(tmp_path, monkeypatch) -> None:
+    write_db(tmp_path / "s", SPACE, OBJECTIVE, [{"values": {"x": 0.1 * i}, "value": float(i)} for i in range(5)])
+    dashboard = Dashboard(tmp_path)
+    builds: list[str] = []
+
+    def slow_build(study: Study) -> Frame:
+        builds.append(study.name)
+        time.sleep(0.3)  # long enough for every other request to arrive meanwhile
+        return build_frame(study)
+
+    monkeypatch.setattr(api, "build_frame", slow_build)
+    dashboard.read_ahead("s")  # as when its page is asked for
+    time.sleep(0.05)
+    with ThreadPoolExecutor(4) as pool:
+        frames = list(pool.map(lambda _: dashboard.frame("s"), range(4)))  # the page's API requests
+    assert builds == ["s"] and all(frame is frames[0] for frame in frames)
+    assert dashboard.exists("s") and not dashboard.exists("nope")
