@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
+import pty
 import sqlite3
+import subprocess
 import sys
 from pathlib import Path
 
-from helpers import run_hypered
+from helpers import HYPERED, run_hypered
 
 PY = sys.executable
 
@@ -144,3 +147,27 @@ def test_an_unwritable_experiments_folder_is_one_line(tmp_path, programs, write_
     done = run_hypered(conf, "--dir", blocker, cwd=tmp_path)
     assert done.returncode == 1
     assert done.stderr.startswith("hypered: error:") and "Traceback" not in done.stderr
+
+
+def test_on_a_terminal_a_progress_bar_shows_the_running_trials(tmp_path, programs, write_config) -> None:
+    conf = write_config(_config(programs, iterations=6, extra="parallel=2,"))
+    leader, follower = pty.openpty()
+    env = {**os.environ, "COLUMNS": "140", "TERM": "xterm"}
+    process = subprocess.Popen([*HYPERED, str(conf), "--dir", str(tmp_path / "exp")], cwd=tmp_path,
+                               stdin=subprocess.DEVNULL, stdout=follower, stderr=follower, env=env)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    assert process.wait(timeout=120) == 0
+    os.close(leader)
+    screen = b"".join(chunks).decode(errors="replace")
+    assert "6/6" in screen and "running" in screen and "best" in screen and "eta" in screen
+    assert "best trial written to" in screen
+    assert "trial 0 complete" not in screen  # the per-trial lines are for pipes, not terminals

@@ -48,6 +48,7 @@ class ConsoleReporter:
         self.spec: StudySpec | None = None
         self._progress: Progress | None = None
         self._task: TaskID | None = None
+        self._running = 0  # trials started and not yet finished, shown when parallel > 1
 
     def __enter__(self) -> ConsoleReporter:
         return self
@@ -74,20 +75,24 @@ class ConsoleReporter:
                     f"{spec.objective.describe()}, in {escape(str(spec.study_dir))}")
         if self.quiet or not self.console.is_terminal:
             return
+        running = [TextColumn("{task.fields[running]} running")] if spec.parallel > 1 else []
         self._progress = Progress(
-            TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+            TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), *running,
             TextColumn("best {task.fields[best]}"), TimeElapsedColumn(), TextColumn("eta"),
             TimeRemainingColumn(), console=self.console, transient=False,
         )
         self._progress.start()
         self._task = self._progress.add_task(spec.name, total=spec.iterations, completed=done,
-                                             best="-")
+                                             best="-", running=0)
 
     def trial_started(self, trial: Trial) -> None:
-        pass
+        self._running += 1
+        if self._progress is not None and self._task is not None:
+            self._progress.update(self._task, running=self._running)
 
     def trial_finished(self, trial: Trial, best: Trial | None) -> None:
         assert self.spec is not None
+        self._running = max(self._running - 1, 0)
         best_text = "-" if best is None or best.value is None else f"{best.value:.6g}"
         folder = self.spec.study_dir / trial.key
         if trial.state is TrialState.FAILED:
@@ -100,7 +105,7 @@ class ConsoleReporter:
             self._print(complete)
         if self._progress is not None and self._task is not None:
             advance = 1 if trial.state is TrialState.COMPLETE else 0
-            self._progress.update(self._task, advance=advance, best=best_text)
+            self._progress.update(self._task, advance=advance, best=best_text, running=self._running)
 
     def _count_line(self, trial: Trial, best_text: str) -> str:
         return (f"trial {trial.number} complete: {trial.value:.6g} "
