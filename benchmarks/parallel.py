@@ -3,8 +3,9 @@
     python benchmarks/parallel.py [--seeds 10] [--strategy-seeds 20]
 
 Throughput: 24 trials of a program that sleeps 1 s, run by the real local runner
-with parallel=1 and parallel=4; dispatch overhead = (wall time - the programs' own
-run time, as recorded in study.db) per trial at parallel=1.
+with parallel=1 and parallel=4; dispatch overhead per trial = the time each of the
+`parallel` slots is not running a program (wall time - the programs' own run time, as
+recorded in study.db, / parallel), divided by the trials each slot ran.
 Quality: Hartmann6 and the mixed HPO problem at budget 48 (10 random starts), each
 evaluation sleeping a random 50-150 ms so that trials finish out of order; hypered
 with parallel=1 and parallel=4 against random search.
@@ -20,6 +21,7 @@ import argparse
 import dataclasses
 import heapq
 import json
+import os
 import sqlite3
 import statistics
 import sys
@@ -67,7 +69,7 @@ def throughput(parallel: int, trials: int = 24, random_starts: int = 24) -> dict
         with sqlite3.connect(Path(folder) / "tp" / "study.db") as conn:
             own = sum(d for (d,) in conn.execute("SELECT duration FROM trials"))
     return {"parallel": parallel, "random_starts": random_starts, "wall": wall, "programs": own,
-            "overhead_per_trial": (wall - own) / trials}
+            "overhead_per_trial": (wall - own / parallel) / (trials / parallel)}
 
 
 def quality(problem_name: str, parallel: int, seed: int, budget: int = 48) -> float:
@@ -155,9 +157,10 @@ def write(tp: list[dict[str, float]], results: dict[str, dict[str, list[float]]]
           strategies: dict[str, dict[str, list[float]]], strategy_seeds: int) -> None:
     lines = ["# Parallel trials", "", "Written by `python benchmarks/parallel.py` (see its docstring).", "",
              "## Throughput: 24 trials of a program that sleeps 1 s", "",
-             "Overhead per trial = (wall time − the programs' own run time) / 24, meaningful at parallel=1. "
-             "With 24 random starts no model is fitted (dispatch alone); with 10, the GP chooses 14 trials "
-             "and its thinking time is included.", "",
+             "Overhead per trial = (wall time − the programs' own run time / parallel) / (24 / parallel): "
+             "how long each slot waits between two programs. With 24 random starts no model is fitted "
+             "(dispatch alone); with 10, the GP chooses 14 trials and its thinking time is included.", "",
+             f"Load average when written: {os.getloadavg()[0]:.1f} (2 shared cores).", "",
              "| parallel | random starts | wall time (s) | programs' own time (s) | overhead per trial (ms) |",
              "|---|---|---|---|---|"]
     for row in tp:
