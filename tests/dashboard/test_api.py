@@ -7,14 +7,18 @@ import http.client
 import json
 import math
 import re
+import socket
+import struct
+import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import pytest
-from dashboard_helpers import XSS, write_db
+from dashboard_helpers import XSS, serve, write_db
 
 from hypered.dashboard.server import PLOTLY_URL, STATIC, DashboardServer
+from hypered.trial import TrialState
 
 
 def get(server: DashboardServer, path: str, host: str | None = None, method: str = "GET",
@@ -63,6 +67,25 @@ def test_study_detail_has_variables_metrics_and_best_trial(server, experiments: 
     assert set(best["params"]) == {"x", "lr", "layers", "opt"} and best["all_params"]["model.fixed"] == 1
     table = api(server, "/api/studies/demo/table?sort=value&limit=1")
     assert table["rows"][0]["number"] == best["number"] and table["rows"][0]["value"] == best["value"]
+
+
+def test_outline_is_the_detail_without_its_metrics_cold_or_warm(server, experiments: Path, tmp_path) -> None:
+    space = {"a": {"type": "real", "low": 0, "high": 1, "log": False},
+             "c": {"type": "categorical", "choices": [XSS, None, 3]}}
+    trials = [{"values": {"a": i / 10, "c": [XSS, None, 3][i % 3]}, "value": float(i % 4),
+               "results": {"m": float("nan") if i % 2 else i, "x": float(i % 4)}} for i in range(9)]
+    trials[5]["state"] = TrialState.FAILED
+    write_db(tmp_path / "max", space, {"name": "x", "direction": "maximize"}, trials)
+    for root, names in ((experiments, ["demo", "legacy"]), (tmp_path, ["max"])):
+        for srv in serve(root):  # a new server: the outline is read before the study
+            for name in names:
+                outline = api(srv, f"/api/studies/{quote(name)}/outline")
+                detail = api(srv, f"/api/studies/{quote(name)}")
+                assert detail.pop("metrics") and "metrics" not in outline
+                assert outline == detail
+                assert api(srv, f"/api/studies/{quote(name)}/outline") == detail  # now from the read study
+    assert outline["best"]["number"] == 3 and outline["best"]["params"]["c"] == XSS  # the first of the best
+    api(server, "/api/studies/nope/outline", status=404)
 
 
 def test_columns_hold_every_trial_with_missing_values_as_null(server) -> None:
@@ -212,6 +235,22 @@ def test_static_files_carry_etags_and_unchanged_ones_are_not_sent_again(server) 
                                                        "If-None-Match": headers["ETag"]})[0] == 304
 
 
+def test_a_browser_leaving_mid_response_is_not_an_error(server, capsys) -> None:
+    port = server.server_address[1]
+    for _ in range(5):  # a reload or a closed tab: the connection is reset while plotly is sent
+        sock = socket.socket()
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        sock.connect(("127.0.0.1", port))
+        sock.sendall(f"GET /static/{PLOTLY_URL} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
+        assert sock.recv(100).startswith(b"HTTP/1.1 200")
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # close with a reset
+        sock.close()
+    time.sleep(0.5)
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "error serving" not in err
+    assert get(server, "/api/studies")[0] == 200
+
+
 def test_security_headers_and_host_check(server) -> None:
     port = server.server_address[1]
     code, headers, _ = get(server, "/api/studies")
@@ -240,8 +279,6 @@ def test_json_is_gzipped_when_asked(server) -> None:
 
 
 def test_non_finite_values_and_hostile_names_in_a_db(tmp_path) -> None:
-    from dashboard_helpers import serve
-
     root = tmp_path / "exp"
     space = {"a</script><b>": {"type": "real", "low": 0, "high": 1, "log": False},
              "c": {"type": "categorical", "choices": [XSS, None, 3, True]}}

@@ -244,20 +244,29 @@ def test_parallel_coordinates_brushing(tab: Page) -> None:
     assert tab.errors == []
 
 
-def test_first_screen_shows_before_plotly_has_loaded(browser: Any, server: DashboardServer) -> None:
+def test_first_screen_shows_before_plotly_and_the_full_study_have_loaded(browser: Any, server: DashboardServer) -> None:
     tab = Page(browser, f"http://127.0.0.1:{server.server_address[1]}")
-    held: list[Any] = []
-    tab.page.route("**/vendor/plotly-*.js", lambda route: held.append(route))
+    plotly: list[Any] = []
+    detail: list[Any] = []
+    tab.page.route("**/vendor/plotly-*.js", lambda route: plotly.append(route))
+    tab.page.route("**/api/studies/demo", lambda route: detail.append(route))  # not /outline, /columns...
     requests: list[str] = []
     tab.page.on("request", lambda r: requests.append(r.url))
-    page = tab.open("/study/demo", ready="#best-value")
+    page = tab.open("/study/demo", ready="#best-value")  # from the outline alone
+    demo = api(tab.base, "/api/studies/demo")
     assert page.locator("h1").inner_text().startswith("demo")
-    assert page.locator("#best-value").inner_text() not in ("", "–")
+    assert page.locator("#count-complete").inner_text() == f"{demo['counts']['complete']} complete"
+    assert page.locator("#best a").inner_text() == f"trial {demo['best']['number']}"
+    assert page.locator(".best-params tr").count() == len(demo["best"]["all_params"])
     page.wait_for_timeout(300)
-    assert held and page.evaluate("window.Plotly === undefined")
-    assert page.evaluate("document.body.dataset.ready") is None
+    assert plotly and detail and page.evaluate("window.Plotly === undefined")
+    assert page.evaluate("document.body.dataset.ready") is None and page.locator("#scatter").count() == 0
+    for route in detail:
+        route.continue_()
+    page.wait_for_selector("#parallel")
     page.locator("#parallel").scroll_into_view_if_needed()  # the plots on screen now are drawn first
-    for route in held:
+    assert page.evaluate("document.body.dataset.ready") is None  # the convergence plot waits for plotly
+    for route in plotly:
         route.continue_()
     page.wait_for_selector("body[data-ready='1']")
     page.wait_for_selector("body[data-drawn='1']")
@@ -266,6 +275,7 @@ def test_first_screen_shows_before_plotly_has_loaded(browser: Any, server: Dashb
     assert len(scatter) == 4 and parcoords < min(scatter)
     api_calls = [u.split("/api/", 1)[1] for u in requests if "/api/" in u]
     assert api_calls.count("studies/demo") == 1  # asked for once, not again by the first refresh
+    assert api_calls.count("studies/demo/outline") == 1
     tab.close()
     assert tab.errors == []
 

@@ -167,8 +167,9 @@ def test_a_cold_study_is_tabulated_once_however_many_ask(tmp_path, monkeypatch) 
     builds: list[str] = []
 
     def slow_build(study: Study) -> Frame:
-        builds.append(study.name)
-        time.sleep(0.3)  # long enough for every other request to arrive meanwhile
+        if not study.outline:  # the read ahead tabulates the study's outline first, quickly
+            builds.append(study.name)
+            time.sleep(0.3)  # long enough for every other request to arrive meanwhile
         return build_frame(study)
 
     monkeypatch.setattr(api, "build_frame", slow_build)
@@ -178,3 +179,20 @@ def test_a_cold_study_is_tabulated_once_however_many_ask(tmp_path, monkeypatch) 
         frames = list(pool.map(lambda _: dashboard.frame("s"), range(4)))  # the page's API requests
     assert builds == ["s"] and all(frame is frames[0] for frame in frames)
     assert dashboard.exists("s") and not dashboard.exists("nope")
+
+
+def test_outline_reads_states_values_and_times_but_no_json(tmp_path) -> None:
+    trials = [{"values": {"x": 0.1 * i}, "value": float(i), "results": {"loss": float(i)}} for i in range(4)]
+    trials[2]["state"] = TrialState.FAILED
+    write_db(tmp_path / "s", SPACE, OBJECTIVE, trials)
+    experiments = Experiments(tmp_path)
+    outline = experiments.outline("s")
+    assert outline.outline and all(t.values == {} and t.params == {} and t.results is None for t in outline.trials)
+    full = experiments.load("s")
+    assert not full.outline and full.version == outline.version
+    for light, trial in zip(outline.trials, full.trials, strict=True):
+        assert (light.number, light.state, light.value, light.started, light.finished) == \
+            (trial.number, trial.state, trial.value, trial.started, trial.finished)
+        assert experiments.read_trial("s", trial.number) == trial
+    assert experiments.read_trial("s", 99) is None
+    assert experiments.outline("s") is full  # once read in full, that is the outline

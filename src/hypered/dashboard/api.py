@@ -2,6 +2,7 @@
 
     /api/studies                           every study: counts, best value, last activity, running
     /api/studies/NAME                      summary, variables, metrics, best trial
+    /api/studies/NAME/outline              summary, variables, best trial: quick when the study is not read yet
     /api/studies/NAME/version              a token that changes when the study does (for polling)
     /api/studies/NAME/columns              plot data, one array per column (sampled when large)
     /api/studies/NAME/table                a page of the trial table (state=, sort=, order=, offset=, limit=;
@@ -13,10 +14,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from . import model, views
 from .frame import Frame, build_frame, clean
@@ -29,22 +32,53 @@ class NotFound(Exception):
     """The path names nothing (the message says what was missing)."""
 
 
+T = TypeVar("T")
+
+
+class PerVersion(Generic[T]):
+    """A value per study, made once per version of it: who asks while it is being made waits for it."""
+
+    def __init__(self) -> None:
+        self._values: dict[str, tuple[str, T]] = {}
+        self._making: dict[str, threading.Lock] = {}
+        self._lock = threading.Lock()
+
+    def peek(self, name: str, version: str) -> T | None:
+        with self._lock:
+            kept = self._values.get(name)
+        return kept[1] if kept is not None and kept[0] == version else None
+
+    def get(self, name: str, version: str, make: Callable[[], T]) -> T:
+        with self._lock:
+            making = self._making.setdefault(name, threading.Lock())
+        with making:
+            value = self.peek(name, version)
+            if value is None:
+                value = make()
+                with self._lock:
+                    self._values[name] = (version, value)
+            return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
+
+
 class Dashboard:
     """The studies of one experiments folder, with parsed frames and fitted models cached."""
 
     def __init__(self, root: Path) -> None:
         self.experiments = Experiments(root)
         self.models = model.ModelCache()
-        self._frames: dict[str, Frame] = {}
-        self._lock = threading.Lock()
-        self._building: dict[str, threading.Lock] = {}
+        self._frames: PerVersion[Frame] = PerVersion()
+        self._outlines: PerVersion[tuple[Frame, Frame | None]] = PerVersion()
 
     def clear_caches(self) -> None:
         """Forget every parsed study, frame and fitted model (the next request starts cold)."""
         self.experiments.clear()
         self.models.clear()
-        with self._lock:
-            self._frames.clear()
+        self._frames.clear()
+        self._outlines.clear()
 
     def study(self, name: str) -> Study:
         try:
@@ -54,17 +88,7 @@ class Dashboard:
 
     def frame(self, name: str) -> Frame:
         study = self.study(name)
-        with self._lock:
-            building = self._building.setdefault(name, threading.Lock())
-        with building:  # one build per version; concurrent requests wait for it
-            with self._lock:
-                cached = self._frames.get(name)
-            if cached is not None and cached.study.version == study.version:
-                return cached
-            frame = build_frame(study)
-            with self._lock:
-                self._frames[name] = frame
-            return frame
+        return self._frames.get(name, study.version, lambda: build_frame(study))
 
     def exists(self, name: str, trial: int | None = None) -> bool:
         """Whether the study (and its trial) exists; a study alone is looked up without reading it."""
@@ -76,15 +100,52 @@ class Dashboard:
             return False
         return study.trial(trial) is not None
 
-    def read_ahead(self, name: str) -> None:
-        """Read and tabulate a study in a background thread: its page asks for it a moment later.
+    def outline(self, name: str) -> dict[str, Any]:
+        """The study's detail less its metrics, without waiting for a first read of every trial.
 
-        The page's requests wait for this read instead of starting another (one read per change).
+        The page shows its header and best trial from this while the full read (a third of a
+        second for 10,000 trials) goes on: the counts and the best value come from the trials'
+        states and values alone, the best trial's params and metrics from its own row.
+        """
+        try:
+            version = self.experiments.version(name)
+        except StudyNotFound:
+            raise NotFound(f"no study named {name!r}") from None
+        running = self.experiments.running(name)
+        frame = self._frames.peek(name, version)
+        best = None
+        if frame is None:
+            frame, best = self._outlines.get(name, version, lambda: self._read_outline(name))
+        out = views.study_detail(frame, running)
+        del out["metrics"]  # those of every trial's results: known once they are all read
+        if best is not None:
+            out["best"] = views.study_detail(best, running)["best"]
+        return out
+
+    def _read_outline(self, name: str) -> tuple[Frame, Frame | None]:
+        """A frame of the study's outline, and one of its best trial alone read in full."""
+        study = self.experiments.outline(name)
+        if not study.outline:  # read in full already
+            return self._frames.get(name, study.version, lambda: build_frame(study)), None
+        frame = build_frame(study)
+        best = frame.best_index()
+        if best is None:
+            return frame, None
+        trial = self.experiments.read_trial(name, frame.number[best])
+        if trial is None:  # gone meanwhile (a study replaced)
+            return frame, None
+        return frame, build_frame(dataclasses.replace(frame.study, trials=(trial,)))
+
+    def read_ahead(self, name: str) -> None:
+        """Read a study in a background thread, its outline first: its page asks for both a moment later.
+
+        The page's requests wait for these reads instead of starting others (one read per change).
         """
         threading.Thread(target=self._read_ahead, args=(name,), name=f"read-ahead {name}", daemon=True).start()
 
     def _read_ahead(self, name: str) -> None:
         try:
+            self.outline(name)
             self.frame(name)
         except Exception as err:  # the page's own request reads it again and reports the error
             sys.stderr.write(f"hypered-dash: reading study {name!r} ahead of its page: {type(err).__name__}: {err}\n")
@@ -98,6 +159,8 @@ class Dashboard:
         name, rest = parts[1], parts[2:]
         if not rest:
             return 200, views.study_detail(self.frame(name), self.experiments.running(name))
+        if rest == ["outline"]:
+            return 200, self.outline(name)
         if rest == ["version"]:
             study = self.study(name)
             return 200, {"version": study.version, "running": self.experiments.running(name)}

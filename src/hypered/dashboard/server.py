@@ -152,6 +152,12 @@ class Handler(BaseHTTPRequestHandler):
         if not self.server.quiet:
             sys.stderr.write(f"{self.address_string()} {format % args}\n")
 
+    def handle(self) -> None:
+        try:
+            super().handle()
+        except ConnectionError:  # the browser left while its request was read: no one to answer
+            self.close_connection = True
+
     def do_GET(self) -> None:  # noqa: N802 (http.server's name)
         if not _host_ok(self.server, self.headers.get("Host")):
             self._send_json(HTTPStatus.FORBIDDEN, {"error": "this Host header is not served here"})
@@ -169,6 +175,8 @@ class Handler(BaseHTTPRequestHandler):
                 self._send_static("/".join(parts[1:]))
             else:
                 self._send_page(parts)
+        except ConnectionError:  # the browser left (a closed tab, a reload): no one to answer
+            self.close_connection = True
         except NotFound as err:
             self._send_json(HTTPStatus.NOT_FOUND, {"error": str(err)})
         except ValueError as err:

@@ -29,6 +29,7 @@ DB_FILE = "study.db"
 LOCK_FILE = "study.lock"
 _COLUMNS = ("number, key, state, sampled, params, value, results, reason, "
             "started, finished, pid, host, worker")
+_OUTLINE_COLUMNS = _COLUMNS.replace("sampled, params", "NULL, NULL").replace("results", "NULL")
 _LEGACY_OBJECTIVES = ("loss", "val_loss", "val.loss")
 
 
@@ -46,6 +47,7 @@ class Study:
     iterations: int | None = None
     legacy: bool = False  # a folder of trial folders without study.db: space and objective inferred
     kernel: str = DEFAULT_KERNEL  # the GP kernel the study's optimizer used
+    outline: bool = False  # trials read without their sampled values, params and results
 
     def trial(self, number: int) -> Trial | None:
         for trial in self.trials:
@@ -105,6 +107,41 @@ class Experiments:
             with self._lock:
                 self._cache[name] = study
             return study
+
+    def version(self, name: str) -> str:
+        """The token of the study's files now (see Study.version), without reading it."""
+        return _version(self.folder(name))
+
+    def outline(self, name: str) -> Study:
+        """The study as last read if that is current; else, for a study.db, its trials without their
+        sampled values, params or results: read in a fraction of the time (no JSON parsed), enough
+        for the counts, the best value and the last activity. Never waits for a read under way.
+        """
+        folder = self.folder(name)
+        version = _version(folder)
+        with self._lock:
+            cached = self._cache.get(name)
+        if cached is not None and cached.version == version:
+            return cached
+        if not (folder / DB_FILE).exists():
+            return self.load(name)  # trial folders: read in full (there is no quicker way)
+        return _read_database(name, folder, version, outline=True)
+
+    def read_trial(self, name: str, number: int) -> Trial | None:
+        """One trial of a study.db, read in full (None if there is no such trial or no study.db)."""
+        path = self.folder(name) / DB_FILE
+        if not path.exists():
+            return None
+        conn = _connect(path)
+        try:
+            row = conn.execute(f"SELECT {_COLUMNS} FROM trials WHERE number = ?", (number,)).fetchone()
+        except sqlite3.OperationalError as err:
+            if "no such table" not in str(err):
+                raise
+            row = None
+        finally:
+            conn.close()
+        return None if row is None else _trial(row)
 
     def running(self, name: str) -> bool:
         """Whether a live process holds the study (its lock names a pid alive on this host)."""
@@ -185,12 +222,14 @@ def _connect(path: Path) -> sqlite3.Connection:
         return sqlite3.connect(uri + "&immutable=1", uri=True, timeout=5.0, check_same_thread=False)
 
 
-def _read_database(name: str, folder: Path, version: str) -> Study:
+def _read_database(name: str, folder: Path, version: str, outline: bool = False) -> Study:
+    """The study in study.db; with `outline`, its trials' sampled values, params and results left out."""
     conn = _connect(folder / DB_FILE)
+    columns = _OUTLINE_COLUMNS if outline else _COLUMNS
     try:
         conn.execute("BEGIN")  # one snapshot for meta and trials, released at once
         meta = {key: _loads(value) for key, value in conn.execute("SELECT key, value FROM meta")}
-        rows = conn.execute(f"SELECT {_COLUMNS} FROM trials ORDER BY number").fetchall()
+        rows = conn.execute(f"SELECT {columns} FROM trials ORDER BY number").fetchall()
         conn.execute("COMMIT")
     except sqlite3.OperationalError as err:
         if "no such table" not in str(err):
@@ -208,7 +247,7 @@ def _read_database(name: str, folder: Path, version: str) -> Study:
         name=name, folder=folder, space=meta.get("space") or {},
         objective=Objective(objective.get("name") or "loss", direction), trials=trials,
         version=version, created=_number(meta.get("created")), iterations=_int(meta.get("iterations")),
-        kernel=_kernel(meta.get("settings")),
+        kernel=_kernel(meta.get("settings")), outline=outline,
     )
 
 

@@ -51,6 +51,43 @@ const metricsOf = (detail) => detail.metrics.filter((m) => m !== detail.objectiv
 // Resolves after the browser has painted what is in the page now.
 const afterPaint = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
 
+// The study's name, counts and state; `d` is its detail or its outline.
+function fillHeader(header, d) {
+  const c = d.counts;
+  clear(header).append(
+    el("h1", {}, d.name, " ", el("span", { className: `badge ${d.running ? "running" : "idle"}`, id: "study-status",
+      text: d.running ? "running" : "idle" })),
+    el("p", { className: "summary" },
+      `${d.objective.direction} ${d.objective.name} · `,
+      el("span", { id: "count-complete", text: `${c.complete} complete` }), ` · ${c.failed} failed · `,
+      `${c.running} running · ${c.interrupted} interrupted`,
+      d.iterations ? ` · target ${d.iterations}` : "",
+      d.legacy ? " · an older study (trial folders only): the search space and objective are inferred" : ""));
+  setLive(d.running);
+}
+
+// The best trial's value, params and metrics; `d` is the study's detail or its outline.
+function fillBest(best, name, d) {
+  clear(best).appendChild(el("h2", { text: "Best trial" }));
+  if (!d.best) {
+    best.appendChild(el("p", { className: "empty", text: "No complete trial yet." }));
+    return;
+  }
+  const b = d.best;
+  best.append(
+    el("p", {}, el("a", { href: trialUrl(name, b.number), text: `trial ${b.number}` }),
+      `: ${d.objective.name} = `, el("strong", { id: "best-value", text: fmt(b.value) })),
+    el("div", { className: "columns" },
+      el("div", {}, el("h3", { text: "params" }), keyValueTable(Object.entries(b.all_params), "kv best-params")),
+      el("div", {}, el("h3", { text: "metrics" }), keyValueTable(Object.entries(b.metrics), "kv best-metrics"))));
+}
+
+// Starts running plotly once what is on the page now is painted (its first run takes a few
+// hundred ms); plots.draw awaits it.
+function loadPlotlyAfterPaint() {
+  if (!window.Plotly) afterPaint().then(plots.loadPlotly).catch(() => {});
+}
+
 class StudyPage {
   constructor(name, detail) {
     this.name = name;
@@ -111,32 +148,11 @@ class StudyPage {
   }
 
   renderHeader(d) {
-    const c = d.counts;
-    clear(this.header).append(
-      el("h1", {}, d.name, " ", el("span", { className: `badge ${d.running ? "running" : "idle"}`, id: "study-status",
-        text: d.running ? "running" : "idle" })),
-      el("p", { className: "summary" },
-        `${d.objective.direction} ${d.objective.name} · `,
-        el("span", { id: "count-complete", text: `${c.complete} complete` }), ` · ${c.failed} failed · `,
-        `${c.running} running · ${c.interrupted} interrupted`,
-        d.iterations ? ` · target ${d.iterations}` : "",
-        d.legacy ? " · an older study (trial folders only): the search space and objective are inferred" : ""));
-    setLive(d.running);
+    fillHeader(this.header, d);
   }
 
   renderBest(d) {
-    clear(this.best).appendChild(el("h2", { text: "Best trial" }));
-    if (!d.best) {
-      this.best.appendChild(el("p", { className: "empty", text: "No complete trial yet." }));
-      return;
-    }
-    const b = d.best;
-    this.best.append(
-      el("p", {}, el("a", { href: trialUrl(this.name, b.number), text: `trial ${b.number}` }),
-        `: ${d.objective.name} = `, el("strong", { id: "best-value", text: fmt(b.value) })),
-      el("div", { className: "columns" },
-        el("div", {}, el("h3", { text: "params" }), keyValueTable(Object.entries(b.all_params), "kv best-params")),
-        el("div", {}, el("h3", { text: "metrics" }), keyValueTable(Object.entries(b.metrics), "kv best-metrics"))));
+    fillBest(this.best, this.name, d);
   }
 
   drawConvergence() {
@@ -229,8 +245,7 @@ class StudyPage {
     this.detail = detail;
     this.renderHeader(detail);
     this.renderBest(detail);
-    // plotly's first run takes a few hundred ms: it starts once the header and best trial are on screen
-    if (!window.Plotly) afterPaint().then(plots.loadPlotly).catch(() => {}); // awaited where plots are drawn
+    loadPlotlyAfterPaint();
     const cols = await colsFetch;
     this.cols = cols;
     this.version = detail.version;
@@ -263,13 +278,25 @@ class StudyPage {
 }
 
 export async function renderStudy(name) {
-  const first = [getJSON(apiUrl(name)), getJSON(apiUrl(name, "columns"))]; // at once, before the page is built
-  for (const request of first) request.catch(() => {}); // awaited in refresh
-  const detail = await first[0];
+  const main = document.getElementById("main");
   setCrumbs(["studies", "/"], [name, studyUrl(name)]);
   document.title = `${name} · hypered`;
-  const page = new StudyPage(name, detail);
-  page.build(clear(document.getElementById("main")));
+  const first = [getJSON(apiUrl(name)), getJSON(apiUrl(name, "columns"))]; // at once, before the page is built
+  for (const request of first) request.catch(() => {}); // awaited in refresh
+  // the header and best trial from the outline, quick even while the server first reads the study
+  let page = null;
+  getJSON(apiUrl(name, "outline")).then((outline) => {
+    if (page) return;
+    const header = el("div", { className: "study-header" });
+    const best = section("best", "Best trial");
+    fillHeader(header, outline);
+    fillBest(best, name, outline);
+    clear(main).append(header, best);
+    loadPlotlyAfterPaint();
+  }, () => {}); // a failure shows through the study's own request
+  const detail = await first[0];
+  page = new StudyPage(name, detail);
+  page.build(clear(main));
   await page.refresh(first);
   poll(() => page.tick(), REFRESH_MS);
 }
