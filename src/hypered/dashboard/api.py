@@ -72,6 +72,7 @@ class Dashboard:
         self.models = model.ModelCache()
         self._frames: PerVersion[Frame] = PerVersion()
         self._outlines: PerVersion[tuple[Frame, Frame | None]] = PerVersion()
+        self._details: PerVersion[dict[str, Any]] = PerVersion()  # study_detail, made once per version
 
     def clear_caches(self) -> None:
         """Forget every parsed study, frame and fitted model (the next request starts cold)."""
@@ -79,6 +80,7 @@ class Dashboard:
         self.models.clear()
         self._frames.clear()
         self._outlines.clear()
+        self._details.clear()
 
     def study(self, name: str) -> Study:
         try:
@@ -113,13 +115,21 @@ class Dashboard:
             raise NotFound(f"no study named {name!r}") from None
         running = self.experiments.running(name)
         frame = self._frames.peek(name, version)
-        best = None
-        if frame is None:
-            frame, best = self._outlines.get(name, version, lambda: self._read_outline(name))
-        out = views.study_detail(frame, running)
+        if frame is not None:
+            out = self.detail(frame, running)
+        else:
+            outline, best = self._outlines.get(name, version, lambda: self._read_outline(name))
+            out = views.study_detail(outline, running)
+            if best is not None:
+                out["best"] = views.study_detail(best, running)["best"]
         del out["metrics"]  # those of every trial's results: known once they are all read
-        if best is not None:
-            out["best"] = views.study_detail(best, running)["best"]
+        return out
+
+    def detail(self, frame: Frame, running: bool) -> dict[str, Any]:
+        """views.study_detail, made once per version of the study (a page asks for it twice)."""
+        study = frame.study
+        out = dict(self._details.get(study.name, study.version, lambda: views.study_detail(frame, False)))
+        out["running"] = running
         return out
 
     def _read_outline(self, name: str) -> tuple[Frame, Frame | None]:
@@ -158,7 +168,7 @@ class Dashboard:
             raise NotFound("no such API path")
         name, rest = parts[1], parts[2:]
         if not rest:
-            return 200, views.study_detail(self.frame(name), self.experiments.running(name))
+            return 200, self.detail(self.frame(name), self.experiments.running(name))
         if rest == ["outline"]:
             return 200, self.outline(name)
         if rest == ["version"]:
