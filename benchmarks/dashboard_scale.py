@@ -96,9 +96,10 @@ def fetch(url: str) -> tuple[float, int]:
 
 
 def time_endpoints(base: str) -> list[dict[str, Any]]:
-    paths = [
+    paths = [  # the outline first: cold, it is read before the study is
+        ("study outline (header, best trial)", "/api/studies/big/outline"),
         ("study list", "/api/studies"),
-        ("study summary", "/api/studies/big"),
+        ("study detail", "/api/studies/big"),
         ("plot columns (sampled)", "/api/studies/big/columns"),
         ("trial table page, sorted by value", "/api/studies/big/table?sort=value&limit=50"),
         ("trial table, failed only", "/api/studies/big/table?state=failed&limit=50"),
@@ -219,7 +220,8 @@ def report(n: int, build_s: float, endpoints: list[dict[str, Any]],
         "",
         "## JSON endpoints of the study page",
         "",
-        "Cold: the first request (reads and parses the study.db, or fits the GP); warm: median of 5 more "
+        "Cold: the first request (reads and parses the study.db, or fits the GP; the outline reads only "
+        "the trials' states, values and times and the best trial's row); warm: median of 5 more "
         "(cached until the study's files change; the model until the number of complete trials changes).",
         "",
         "| endpoint | path | cold (ms) | warm (ms) | size (KB) |",
@@ -240,8 +242,9 @@ def report(n: int, build_s: float, endpoints: list[dict[str, Any]],
             "browser context (nothing cached) on a server that has just dropped its caches, so it parses "
             "the study and fits the model; *reload*: the same tab reloaded (scripts from the browser's "
             "cache, the study and model cached on the server); *new visitor*: a fresh context on a warm "
-            "server. \"Every plot drawn\" includes the plots below the fold: they are drawn one per frame, "
-            "those on screen first, with no scrolling needed, so the page answers clicks meanwhile. The last "
+            "server. \"Every plot drawn\" includes the plots below the fold: they are drawn one at a time, "
+            "those on screen first (each painted before the next), with no scrolling needed, so the page "
+            "answers clicks meanwhile. The last "
             "two rows measure that: the longest task that kept the page from answering after the first "
             "screen, and a click on the table's value column made as soon as the first screen is seen "
             "(Playwright scrolls the table into view), until the rows sorted by value are shown.",
