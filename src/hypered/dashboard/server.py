@@ -34,7 +34,7 @@ JS = "text/javascript; charset=utf-8"
 REVALIDATE = "no-cache"  # kept by the browser, asked again on each load: a 304 when unchanged
 DAY = "public, max-age=86400"
 IMMUTABLE = "public, max-age=31536000, immutable"  # the URL names the version: a new one is a new URL
-PLOTLY_URL = "vendor/plotly-cartesian-4.1.1.min.js"  # index.html and plots.js name it too
+PLOTLY_URL = "vendor/plotly-cartesian-4.1.1.min.js"  # plots.js names it too
 STATIC = {  # URL name -> (file under static/, content type, Cache-Control)
     "app.js": ("app.js", JS, REVALIDATE),
     "dom.js": ("dom.js", JS, REVALIDATE),
