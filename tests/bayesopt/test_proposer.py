@@ -1,7 +1,15 @@
 import numpy as np
 import pytest
 
-from hypered.bayesopt import ACQUISITIONS, DEFAULT_KERNEL, KERNELS, PENDING_STRATEGIES, Proposer, condition
+from hypered.bayesopt import (
+    ACQUISITIONS,
+    DEFAULT_KERNEL,
+    KERNELS,
+    PENDING_STRATEGIES,
+    Proposer,
+    condition,
+    gp_targets,
+)
 from hypered.bayesopt.proposer import PRIOR_MEAN
 from hypered.bayesopt.warp import warp_outputs
 
@@ -219,3 +227,14 @@ def test_far_from_the_data_the_model_predicts_worse_than_average(make_domain, rn
     mean, _ = gp.posterior(np.ones((1, 8)))  # a corner, many lengthscales from every point
     corner_in_warped_units = mean[0] + PRIOR_MEAN  # the warped y have mean 0
     assert PRIOR_MEAN > 0.0 and corner_in_warped_units == pytest.approx(PRIOR_MEAN, abs=1e-3)
+
+
+def test_gp_targets_are_what_the_proposer_fits_and_map_back_to_the_loss(rng):
+    loss = np.concatenate([rng.normal(5.0, 2.0, size=19), [1e30]])  # a failure imputed far away
+    targets = gp_targets(loss)
+    np.testing.assert_allclose(targets.y, warp_outputs(loss) - PRIOR_MEAN)
+    back, _ = targets.to_loss(targets.y, np.zeros(20))
+    np.testing.assert_allclose(back[:19], loss[:19])  # only the outlier was clipped
+    assert back[19] < 1e3
+    flat = gp_targets(np.full(5, 2.5))
+    np.testing.assert_allclose(flat.to_loss(flat.y, np.ones(5)), (np.full(5, 2.5), np.ones(5)))

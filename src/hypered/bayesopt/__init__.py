@@ -24,7 +24,7 @@ from .domain import Domain
 from .fit import FitSettings, fit_params
 from .gp import GaussianProcess, GPParams, condition
 from .kernels import KERNELS, Kernel
-from .proposer import DEFAULT_KERNEL, PENDING_STRATEGIES, Proposer
+from .proposer import DEFAULT_KERNEL, PENDING_STRATEGIES, GPTargets, Proposer, gp_targets
 from .warp import clip_outliers
 
 __all__ = [
@@ -34,6 +34,7 @@ __all__ = [
     "Domain",
     "FitSettings",
     "GPParams",
+    "GPTargets",
     "GaussianProcess",
     "KERNELS",
     "Kernel",
@@ -42,4 +43,5 @@ __all__ = [
     "clip_outliers",
     "condition",
     "fit_params",
+    "gp_targets",
 ]

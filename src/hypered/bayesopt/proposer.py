@@ -11,6 +11,7 @@ Ackley-5 5.8 -> 4.2, Hartmann6 8e-4 -> 1e-4, Branin, mixed HPO and seed example 
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass
 from typing import TypeVar
 
 import numpy as np
@@ -23,7 +24,7 @@ from .fit import FitSettings, fit_params
 from .gp import GaussianProcess, GPParams, condition, cross_covariance
 from .kernels import KERNELS, Kernel
 from .maximize import SearchSettings, maximize_acquisition
-from .warp import warp_outputs
+from .warp import clip_outliers, moments, standardize
 
 DEFAULT_KERNEL = "Matern52"
 PRIOR_MEAN = 0.5  # in stds of the warped y, above its mean
@@ -39,6 +40,29 @@ PENDING_STRATEGIES = ("believer", "liar_worst", "liar_mean", "samples")
 
 
 T = TypeVar("T")
+
+
+@dataclass(frozen=True, eq=False)
+class GPTargets:
+    """What the GP is fitted to, y = standardize(clip_outliers(loss)) - PRIOR_MEAN, and the way back.
+
+    A zero-mean GP on y is a GP whose prior mean sits PRIOR_MEAN stds above the mean of the
+    warped losses. `to_loss` maps the posterior of y to loss units (the dashboard's model view).
+    """
+
+    y: np.ndarray  # (n,)
+    center: float  # loss = center + scale * (y + PRIOR_MEAN)
+    scale: float
+
+    def to_loss(self, mean: np.ndarray, std: np.ndarray) -> tuple[np.ndarray, np.ndarray]:  # (m,), (m,)
+        return self.center + self.scale * (mean + PRIOR_MEAN), self.scale * std
+
+
+def gp_targets(loss: np.ndarray) -> GPTargets:  # loss (n,), finite
+    """The GP's targets for raw losses (lower is better), as Proposer.propose fits them."""
+    clipped = clip_outliers(loss)
+    center, scale = moments(clipped)
+    return GPTargets(standardize(clipped) - PRIOR_MEAN, center, scale if scale > 0.0 else 1.0)
 
 
 def _choose(kind: str, name: str, table: dict[str, T]) -> T:
@@ -94,7 +118,7 @@ class Proposer:
         """
         X, y = self._checked(X, y)
         X = self.domain.project(X)  # the GP only ever sees feasible points
-        y_std = warp_outputs(y) - PRIOR_MEAN  # a zero-mean GP on y - c is a GP with mean c on y
+        y_std = gp_targets(y).y
         self._params = fit_params(
             self.kernel,
             X,

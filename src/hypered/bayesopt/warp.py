@@ -35,13 +35,21 @@ def clip_outliers(y: np.ndarray) -> np.ndarray:  # (n,) -> (n,)
     return np.clip(y, median - _CLIP_SPREADS * spread, median + _CLIP_SPREADS * spread)
 
 
+def moments(y: np.ndarray) -> tuple[float, float]:  # y (n,)
+    """(center, scale) with standardize(y) = (y - center) / scale; scale 0.0 when y is constant."""
+    center = float(np.mean(y))
+    scale = float(np.std(y - center))
+    if not scale > 1e-15 * float(np.max(np.abs(y))):  # constant up to rounding
+        return center, 0.0
+    return center, scale
+
+
 def standardize(y: np.ndarray) -> np.ndarray:  # (n,) -> (n,)
     """Zero mean, unit variance; zeros when y is constant."""
-    centered = y - np.mean(y)
-    scale = float(np.std(centered))
-    if not scale > 1e-15 * float(np.max(np.abs(y))):  # constant up to rounding
+    center, scale = moments(y)
+    if scale == 0.0:
         return np.zeros_like(y)
-    return centered / scale
+    return (y - center) / scale
 
 
 def warp_outputs(y: np.ndarray) -> np.ndarray:  # (n,) -> (n,)

@@ -2,7 +2,7 @@
 
 Inputs are the unit-cube encoding of the sampled values (`space.Encoding`); the output is the
 objective as a loss (negated when maximized), warped like the optimizer does (outlier clip, then
-standardization) and shifted by the optimizer's `PRIOR_MEAN`, so away from the trials the model
+standardization) and shifted by the optimizer's prior mean (`bayesopt.gp_targets`), so away from the trials the model
 expects worse than average, as the optimizer's does; predictions are mapped back to the objective
 in the user's direction.
 The kernel is the one the study used (stored in study.db; Matern 5/2 by default), one lengthscale per
@@ -23,8 +23,7 @@ from typing import Any, TypeVar
 import numpy as np
 from threadpoolctl import ThreadpoolController
 
-from ..bayesopt import KERNELS, FitSettings, GaussianProcess, clip_outliers, condition, fit_params
-from ..bayesopt.proposer import PRIOR_MEAN
+from ..bayesopt import KERNELS, FitSettings, GaussianProcess, GPTargets, condition, fit_params, gp_targets
 from ..errors import SpaceError
 from ..objective import Direction
 from ..space import Categorical, Encoding, Integer, Variable, variable_from_dict
@@ -56,8 +55,7 @@ class FittedModel:
 
     encoding: Encoding
     gp: GaussianProcess
-    center: float  # loss = center + scale * (y + PRIOR_MEAN), y the GP's target
-    scale: float
+    targets: GPTargets  # the GP's y and the map back to the loss
     sign: float  # objective = sign * loss
     best_values: dict[str, Any]  # sampled values of the best trial
     best_x: np.ndarray  # (d,) its encoding
@@ -65,8 +63,8 @@ class FittedModel:
 
     def predict(self, X_query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:  # (m, d) -> (m,), (m,)
         """Posterior mean and std of the objective, in the user's units and direction."""
-        mean, std = self.gp.posterior(X_query)
-        return self.sign * (self.center + self.scale * (mean + PRIOR_MEAN)), self.scale * std
+        loss_mean, loss_std = self.targets.to_loss(*self.gp.posterior(X_query))
+        return self.sign * loss_mean, loss_std
 
 
 def fit(study: Study) -> FittedModel:
@@ -86,18 +84,13 @@ def fit(study: Study) -> FittedModel:
     best = int(np.argmin(loss))
     rows = _condition_rows(loss)
     X, loss = encoding.project(X[rows]), loss[rows]
-    clipped = clip_outliers(loss)
-    center, scale = float(np.mean(clipped)), float(np.std(clipped))
-    if not scale > 1e-12 * max(1.0, float(np.max(np.abs(clipped)))):
-        scale = 1.0  # constant objective: the model is flat
-    # the optimizer's warp_outputs(loss) - PRIOR_MEAN (bayesopt.Proposer.propose), its constants kept
-    y = (clipped - center) / scale - PRIOR_MEAN
+    targets = gp_targets(loss)  # what the optimizer fits (bayesopt.Proposer.propose)
     kernel = KERNELS[study.kernel]
     rng = np.random.default_rng(0)
-    params = fit_params(kernel, X, y, rng, settings=FitSettings())  # the optimizer's own settings
-    gp = condition(kernel, params, X, y)
+    params = fit_params(kernel, X, targets.y, rng, settings=FitSettings())  # the optimizer's own settings
+    gp = condition(kernel, params, X, targets.y)
     best_values = complete[best].values
-    return FittedModel(encoding, gp, center, scale, sign, best_values,
+    return FittedModel(encoding, gp, targets, sign, best_values,
                        encoding.encode([best_values])[0], len(complete))
 
 
