@@ -57,6 +57,33 @@ class Page:
         return self.js(f"""(() => {{ const traces = [...document.querySelectorAll({json.dumps(selector + " .scatterlayer .trace")})];
             const t = traces.at({trace}); return t ? t.querySelectorAll('path.point').length : -1; }})()""")
 
+    def subplots(self, selector: str) -> list[dict[str, Any]]:
+        """The subplots of a grid figure (#scatter-grid, #slices-grid), in order: each the `meta` of its
+        main trace ([variable, metric] or a slice's parameter), its axis types, title and tick labels as
+        drawn, and the markers drawn by its first trace (`points`) and by its last (`stars`)."""
+        return self.js(f"""(() => {{ const gd = document.querySelector({json.dumps(selector)});
+            if (!gd || !gd._fullLayout || !gd.data) return [];
+            const axis = (id) => gd._fullLayout[id.charAt(0) + 'axis' + id.slice(1)];
+            const titles = [...gd.querySelectorAll('.annotation-text')].map(t => t.textContent);
+            return gd.data.filter(t => t.meta !== undefined).map((t, k) => {{
+                const [x, y] = [t.xaxis || 'x', t.yaxis || 'y'];
+                const sub = gd.querySelector('.subplot.' + x + y);
+                const traces = sub ? [...sub.querySelectorAll('.scatterlayer .trace')] : [];
+                const count = (tr) => tr ? tr.querySelectorAll('path.point').length : -1;
+                return {{ meta: t.meta, xaxis: x, yaxis: y, xtype: axis(x).type, ytype: axis(y).type,
+                    title: titles[k], points: count(traces[0]), stars: count(traces.at(-1)), traces: traces.length,
+                    ticks: [...gd.querySelectorAll('.' + x + 'tick text')].map(n => n.textContent) }};
+            }}); }})()""")
+
+    def wait_subplots(self, selector: str, n: int) -> list[dict[str, Any]]:
+        """The subplots of a grid figure once it has `n` of them, every one drawn."""
+        self.page.wait_for_function(f"""() => {{ const gd = document.querySelector({json.dumps(selector)});
+            return gd && gd.data && gd._fullLayout && gd.data.filter(t => t.meta !== undefined).length === {n}
+                && gd.querySelectorAll('.cartesianlayer .subplot').length === {n}; }}""")
+        cells = self.subplots(selector)
+        assert len(cells) == n
+        return cells
+
     def close(self) -> None:
         self.context.close()
 
@@ -99,22 +126,28 @@ def test_study_page_draws_every_plot_with_the_right_points(tab: Page) -> None:
     demo = api(tab.base, "/api/studies/demo")
     complete, failed = demo["counts"]["complete"], demo["counts"]["failed"]
     page = tab.open("/study/demo")
-    page.wait_for_selector("#slices-grid .cell .scatterlayer")
     assert tab.points("#plot-convergence", 0) == complete
     assert tab.points("#plot-convergence", 2) == failed
-    cells = page.locator("#scatter-grid .cell")
-    assert cells.count() == 4  # 4 variables x the objective
-    for i in range(4):
-        assert tab.points(f"#scatter-grid .cell:nth-child({i + 1})") == complete
-    axis_types = tab.js("""[...document.querySelectorAll('#scatter-grid .cell')].map(
-        c => [c.dataset.variable, c.lastChild._fullLayout.xaxis.type])""")
-    assert dict(axis_types) == {"x": "linear", "lr": "log", "layers": "linear", "opt": "category"}
+    cells = tab.wait_subplots("#scatter-grid", 4)  # 4 variables x the objective, one figure
+    assert [c["meta"] for c in cells] == [["x", "loss"], ["lr", "loss"], ["layers", "loss"], ["opt", "loss"]]
+    assert len({(c["xaxis"], c["yaxis"]) for c in cells}) == 4  # each on its own axes
+    assert [(c["points"], c["stars"]) for c in cells] == [(complete, 1)] * 4
+    assert [c["title"] for c in cells] == ["loss vs x", "loss vs lr", "loss vs layers", "loss vs opt"]
+    assert [(c["xtype"], c["ytype"]) for c in cells] == [
+        ("linear", "linear"), ("log", "linear"), ("linear", "linear"), ("category", "linear")]
+    slices = tab.wait_subplots("#slices-grid", 4)  # one figure, a subplot per parameter
+    assert [(c["meta"], c["xtype"], c["title"]) for c in slices] == [
+        ("x", "linear", "x"), ("lr", "log", "lr"), ("layers", "linear", "layers"), ("opt", "category", "opt")]
+    assert [(c["traces"], c["stars"]) for c in slices] == [(4, 1), (4, 1), (4, 1), (2, 1)]  # band, mean, star
+    bands = tab.js("""(() => { const d = document.getElementById('slices-grid').data;
+        return d.flatMap((t, i) => t.fill === 'tonexty' ? [[t.xaxis, t.yaxis, d[i - 1].xaxis, d[i - 1].yaxis]] : []); })()""")
+    assert len(bands) == 3 and all(a == b and c == d for a, c, b, d in bands)  # each filled to its own lower edge
+    assert page.locator("#slices-grid .subplot.x4y4 .errorbar").count() == 3  # opt: 3 choices
     assert tab.js("document.getElementById('plot-parcoords').data.find(t => t.name === 'objective').y.length") == complete
     assert tab.points("#plot-parcoords", -1) == complete  # the objective markers, drawn last
     assert page.locator("#plot-contour .contourlayer path").count() > 0
     assert tab.points("#plot-contour", 0) == complete  # the trials over the GP mean
     assert page.locator("#plot-importance .barlayer .point").count() == 4
-    assert page.locator("#slices-grid .cell").count() == 4
     assert "1 / lengthscale" in page.locator("#model-method").inner_text()
     assert page.locator("#trial-table tbody tr").count() == complete + failed
     assert page.locator("#best-value").inner_text() not in ("", "–")
@@ -124,10 +157,8 @@ def test_study_page_draws_every_plot_with_the_right_points(tab: Page) -> None:
 
 def test_xss_value_renders_as_text(tab: Page) -> None:
     page = tab.open("/study/demo")
-    page.wait_for_selector("#slices-grid .cell .scatterlayer")
-    ticks = tab.js("""[...document.querySelectorAll("#scatter-grid .cell[data-variable='opt'] .xtick text")]
-        .map(t => t.textContent)""")
-    assert XSS in ticks
+    opt = [c for c in tab.wait_subplots("#scatter-grid", 4) if c["meta"][0] == "opt"]
+    assert len(opt) == 1 and XSS in opt[0]["ticks"]
     assert XSS in page.locator("#contour").inner_text() or True  # the contour may not show opt
     assert page.locator("img").count() == 0 and page.locator("main script").count() == 0
     table_text = page.locator("#trial-table").inner_text()
@@ -138,14 +169,23 @@ def test_xss_value_renders_as_text(tab: Page) -> None:
 
 def test_choosing_variables_and_metrics(tab: Page) -> None:
     page = tab.open("/study/demo")
+    complete = api(tab.base, "/api/studies/demo")["counts"]["complete"]
     page.locator("fieldset[data-choices='variables'] input[value='x']").uncheck()
-    assert page.locator("#scatter-grid .cell").count() == 3
+    cells = tab.wait_subplots("#scatter-grid", 3)
+    assert [c["meta"][0] for c in cells] == ["lr", "layers", "opt"]
     page.locator("fieldset[data-choices='metrics'] input[value='val.acc']").check()
-    assert page.locator("#scatter-grid .cell").count() == 6
+    cells = tab.wait_subplots("#scatter-grid", 6)
+    assert [c["meta"][1] for c in cells] == ["loss"] * 3 + ["val.acc"] * 3
     page.locator("fieldset[data-choices='metrics'] input[value='nan_metric']").check()
-    assert page.locator("#scatter-grid .cell").count() == 9  # drawn empty: NaN is missing
-    page.wait_for_selector("#scatter-grid .cell[data-metric='nan_metric']:last-child .scatterlayer .trace", state="attached")
-    assert tab.points("#scatter-grid .cell[data-metric='nan_metric']") == 0
+    cells = tab.wait_subplots("#scatter-grid", 9)  # drawn empty: NaN is missing
+    points = [(c["meta"][1], c["points"]) for c in cells]
+    assert points == [("loss", complete)] * 3 + [("val.acc", complete)] * 3 + [("nan_metric", 0)] * 3
+    assert len({(c["xaxis"], c["yaxis"]) for c in cells}) == 9
+    for box in ("variables", "metrics"):
+        for item in page.locator(f"fieldset[data-choices='{box}'] input").all():
+            item.uncheck()
+    page.wait_for_function("() => !document.querySelector('#scatter-grid .subplot')")
+    assert page.locator("#scatter-grid").bounding_box()["height"] == 0
     page.select_option("#contour-x", "opt")
     page.select_option("#contour-y", "layers")
     page.wait_for_function("() => document.getElementById('plot-contour')._fullLayout.xaxis.type === 'category'")
@@ -198,13 +238,9 @@ def test_log_scale_toggles(tab: Page) -> None:
     page.wait_for_function(f"() => ({axis_type})('#plot-convergence') === 'linear'")
     page.check("#log-metrics")
     page.locator("fieldset[data-choices='metrics'] input[value='nan_metric']").check()
-    page.wait_for_selector("body:not(:has(#scatter-grid .plot:not([data-draw-order])))")
-    page.wait_for_function("""() => [...document.querySelectorAll("#scatter-grid .cell[data-metric='loss']")]
-        .every(c => c.lastChild._fullLayout.yaxis.type === 'log')""")
-    nan_cells = page.locator("#scatter-grid .cell[data-metric='nan_metric']")
-    assert nan_cells.count() == 4
-    assert all(t.endswith("(no values)") for t in nan_cells.locator(".cell-title").all_inner_texts())
-    assert page.evaluate(f"({axis_type})(\"#scatter-grid .cell[data-metric='nan_metric'] .plot\")") == "linear"
+    cells = tab.wait_subplots("#scatter-grid", 8)
+    assert [(c["meta"][1], c["ytype"]) for c in cells] == [("loss", "log")] * 4 + [("nan_metric", "linear")] * 4
+    assert [c["title"].endswith("(no values)") for c in cells] == [False] * 4 + [True] * 4
     assert tab.errors == []
 
 
@@ -271,8 +307,7 @@ def test_first_screen_shows_before_plotly_and_the_full_study_have_loaded(browser
     page.wait_for_selector("body[data-ready='1']")
     page.wait_for_selector("body[data-drawn='1']")
     parcoords = int(page.locator("#plot-parcoords").get_attribute("data-draw-order"))
-    scatter = [int(n) for n in page.locator("#scatter-grid .plot").evaluate_all("ns => ns.map(n => n.dataset.drawOrder)")]
-    assert len(scatter) == 4 and parcoords < min(scatter)
+    assert parcoords < int(page.locator("#scatter-grid").get_attribute("data-draw-order"))
     api_calls = [u.split("/api/", 1)[1] for u in requests if "/api/" in u]
     assert api_calls.count("studies/demo") == 1  # asked for once, not again by the first refresh
     assert api_calls.count("studies/demo/outline") == 1
@@ -309,15 +344,17 @@ def test_hostile_names_render_as_text(browser: Any, tmp_path: Path) -> None:
     for srv in serve(tmp_path):
         tab = Page(browser, f"http://127.0.0.1:{srv.server_address[1]}")
         page = tab.open("/study/" + quote(name))
-        page.wait_for_selector("#slices-grid .cell .scatterlayer")
+        page.wait_for_selector("#slices-grid .scatterlayer")
         assert page.locator("h1").inner_text().startswith(name)
         assert page.locator("main b, main i, main img, main script").count() == 0
-        assert "a</script><b>x" in page.locator("#scatter-grid").inner_text()
+        assert [c["title"] for c in tab.subplots("#scatter-grid")] == ["x vs a</script><b>x", "x vs c"]
+        assert XSS in tab.subplots("#scatter-grid")[1]["ticks"]
         assert tab.points("#plot-convergence") == 8
         assert page.locator("#log-convergence").is_disabled()  # some values are 0: no log scale
         page.locator("fieldset[data-choices='metrics'] input[value='m<i>']").check()
-        page.wait_for_selector("#scatter-grid .cell[data-metric='m<i>']:last-child .scatterlayer .trace", state="attached")
-        assert tab.points("#scatter-grid .cell[data-metric='m<i>']") == 4  # the NaN ones are missing
+        cells = tab.wait_subplots("#scatter-grid", 4)
+        assert [(c["meta"][1], c["points"]) for c in cells] == [("x", 8)] * 2 + [("m<i>", 4)] * 2  # NaN is missing
+        assert [c["title"] for c in cells][2:] == ["m<i> vs a</script><b>x", "m<i> vs c"]
         list_page = tab.open("/", ready="#study-list tbody tr")
         assert list_page.locator("a.study-link").inner_text() == name
         tab.close()

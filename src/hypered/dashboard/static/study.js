@@ -82,6 +82,22 @@ function fillBest(best, name, d) {
       el("div", {}, el("h3", { text: "metrics" }), keyValueTable(Object.entries(b.metrics), "kv best-metrics"))));
 }
 
+// Sizes a grid figure's div for `n` subplots (before it is drawn, so the page does not shift).
+function fitGrid(div, n) {
+  const rows = n ? Math.ceil(n / plots.gridColumns(n, div.clientWidth || 1000)) : 0;
+  div.style.height = `${rows * plots.CELL_HEIGHT}px`;
+}
+
+// Draws the figure `figure(width)` of `n` subplots into `div`, or clears it when there are none.
+async function drawGrid(div, n, figure) {
+  fitGrid(div, n);
+  if (!n) {
+    plots.purge(div);
+    return;
+  }
+  await plots.draw(div, figure(div.clientWidth || 1000));
+}
+
 // Starts running plotly once what is on the page now is painted (its first run takes a few
 // hundred ms); plots.draw awaits it.
 function loadPlotlyAfterPaint() {
@@ -112,12 +128,12 @@ class StudyPage {
     this.convergenceLog = logToggle("log-convergence", "log scale", () => this.drawConvergence());
     this.scatterLog = logToggle("log-metrics", "log scale for metrics", () => this.drawScatter());
     this.sampleNote = el("p", { className: "muted", id: "sample-note" });
-    this.scatterGrid = el("div", { id: "scatter-grid", className: "plot-grid" });
+    this.scatterGrid = el("div", { id: "scatter-grid", className: "plot grid" });
     this.contourDiv = el("div", { id: "plot-contour", className: "plot" });
     this.contourNote = el("p", { className: "muted" });
     this.importanceDiv = el("div", { id: "plot-importance", className: "plot small" });
     this.modelNote = el("p", { className: "muted", id: "model-method" });
-    this.slicesGrid = el("div", { id: "slices-grid", className: "plot-grid" });
+    this.slicesGrid = el("div", { id: "slices-grid", className: "plot grid" });
     const names = d.variables.map((v) => v.name);
     main.append(
       this.header,
@@ -162,35 +178,29 @@ class StudyPage {
     return plots.draw(this.convergence, plots.convergence(this.cols, this.detail.objective, this.convergenceLog.checked));
   }
 
-  // Queues a plot per chosen (variable, metric); cells no longer chosen are removed.
+  // Queues the scatter grid: one figure, a subplot per chosen (variable, metric).
   drawScatter() {
     if (!this.cols) return;
     const bestNumber = this.detail.best ? this.detail.best.number : null;
-    const wanted = [];
+    const logAsked = this.scatterLog.asked;
+    const cells = [];
+    let anyFits = false;
     for (const metric of this.detail.metrics) {
       if (!this.chosenMetrics.has(metric)) continue;
-      for (const v of this.detail.variables) if (this.chosenVariables.has(v.name)) wanted.push([v, metric]);
-    }
-    const keys = wanted.map(([v, m]) => JSON.stringify([v.name, m]));
-    const existing = new Map([...this.scatterGrid.children].map((n) => [n.dataset.key, n]));
-    for (const [key, node] of existing) if (!keys.includes(key)) { plots.purge(node.lastChild); node.remove(); }
-    const logAsked = this.scatterLog.asked;
-    let anyFits = false;
-    wanted.forEach(([v, metric], i) => {
-      const node = existing.get(keys[i]) || el("div", { className: "cell", dataset: { key: keys[i], variable: v.name, metric } },
-        el("div", { className: "cell-title" }), el("div", { className: "plot scatter" }));
-      this.scatterGrid.appendChild(node); // keeps the order of `wanted`
       const values = plots.scatterValues(this.cols, metric);
       const fits = plots.positive(values);
       anyFits = anyFits || fits;
-      const log = logAsked && fits;
-      node.dataset.log = log ? "1" : "0";
       const why = values.some((y) => y !== null) ? " (linear: values ≤ 0)" : " (no values)";
-      node.firstChild.textContent = `${metric} vs ${v.name}` + (logAsked && !fits ? why : "");
-      const figure = plots.scatter(this.cols, v, metric, bestNumber, log);
-      this.queue.add(node.lastChild, () => plots.draw(node.lastChild, figure));
-    });
-    this.scatterLog.refresh(anyFits || wanted.length === 0, "log scale needs a chosen metric with every value above zero");
+      for (const variable of this.detail.variables) {
+        if (!this.chosenVariables.has(variable.name)) continue;
+        cells.push({ variable, metric, log: logAsked && fits,
+          title: `${metric} vs ${variable.name}` + (logAsked && !fits ? why : "") });
+      }
+    }
+    this.scatterLog.refresh(anyFits || cells.length === 0, "log scale needs a chosen metric with every value above zero");
+    const grid = this.scatterGrid;
+    fitGrid(grid, cells.length);
+    this.queue.add(grid, () => drawGrid(grid, cells.length, (width) => plots.scatterGrid(this.cols, cells, bestNumber, width)));
   }
 
   queueContour() {
@@ -214,21 +224,19 @@ class StudyPage {
     await plots.draw(this.contourDiv, plots.contour(grid, this.cols, xVar, yVar, this.detail.objective));
   }
 
-  // Queues the importance bars, one slice per parameter and the contour.
+  // Queues the importance bars, the slices (one figure, a subplot per parameter) and the contour.
   drawModel(model) {
     this.modelNote.textContent = model.available ? `Method: ${model.method} Fitted on ${model.trials} trials.`
       : `No model yet: ${model.reason}. (Method: ${model.method})`;
-    for (const cell of this.slicesGrid.children) plots.purge(cell.lastChild);
-    clear(this.slicesGrid);
-    if (!model.available) return;
-    this.queue.add(this.importanceDiv, () => plots.draw(this.importanceDiv, plots.importance(model)));
-    for (const slice of model.slices) {
-      const variable = this.variables.get(slice.name);
-      const div = el("div", { className: "plot scatter" });
-      this.slicesGrid.appendChild(el("div", { className: "cell", dataset: { variable: slice.name } },
-        el("div", { className: "cell-title", text: slice.name }), div));
-      this.queue.add(div, () => plots.draw(div, plots.modelSlice(slice, variable, this.detail.objective)));
+    const grid = this.slicesGrid;
+    const n = model.available ? model.slices.length : 0;
+    fitGrid(grid, n);
+    if (!model.available) {
+      this.queue.add(grid, () => drawGrid(grid, 0, null)); // replaces slices still queued
+      return;
     }
+    this.queue.add(this.importanceDiv, () => plots.draw(this.importanceDiv, plots.importance(model)));
+    this.queue.add(grid, () => drawGrid(grid, n, (width) => plots.modelSlices(model, this.variables, this.detail.objective, width)));
     this.queueContour();
   }
 
