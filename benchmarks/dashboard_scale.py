@@ -247,7 +247,10 @@ def report(n: int, build_s: float, endpoints: list[dict[str, Any]],
             "answers clicks meanwhile. The last "
             "two rows measure that: the longest task that kept the page from answering after the first "
             "screen, and a click on the table's value column made as soon as the first screen is seen "
-            "(Playwright scrolls the table into view), until the rows sorted by value are shown.",
+            "(Playwright scrolls the table into view), until the rows sorted by value are shown. The page "
+            "draws six Plotly figures: convergence, the scatter grid (one figure, a subplot per chosen "
+            "variable and metric, 6 by default), contour, parallel coordinates, importance and the model's "
+            "slices (one figure, a subplot per parameter); the longest task is the scatter grid's.",
             "",
             "| step | " + " | ".join(page) + " |",
             "| --- |" + " ---: |" * len(page),
