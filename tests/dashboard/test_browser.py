@@ -195,12 +195,13 @@ def test_choosing_variables_and_metrics(tab: Page) -> None:
 def test_trial_table_sorts_and_filters(tab: Page) -> None:
     page = tab.open("/study/demo")
     page.locator("#trial-table th[data-sort='value']").click()
-    page.wait_for_function("() => document.querySelector('#trial-table th[data-sort=value]').textContent.includes('▲')")
-    page.wait_for_timeout(300)
+    page.wait_for_selector("#trial-table tbody[data-shown='value asc all 0']")
     values = [float(v) for v in page.locator("#trial-table tbody tr td:nth-child(3)").all_inner_texts() if v != "–"]
     assert values == sorted(values) and len(values) >= 2
     page.select_option("#state-filter", "failed")
-    page.wait_for_function("() => [...document.querySelectorAll('#trial-table tbody tr')].every(r => r.dataset.state === 'failed')")
+    page.wait_for_selector("#trial-table tbody[data-shown='value asc failed 0']")
+    assert all(state == "failed" for state in page.locator("#trial-table tbody tr").evaluate_all(
+        "(rows) => rows.map((r) => r.dataset.state)"))
     failed = api(tab.base, "/api/studies/demo")["counts"]["failed"]
     assert page.locator("#trial-table tbody tr").count() == failed
     page.locator("#trial-table tbody tr a").first.click()
@@ -214,11 +215,10 @@ def test_trial_table_sorts_by_a_metric(tab: Page) -> None:
     header = page.locator("#trial-table th[data-sort='metric:val.acc']")
     assert header.inner_text() == "val.acc"
     column = 1 + page.locator("#trial-table th").all_inner_texts().index("val.acc")
-    for arrow, descending in (("▲", False), ("▼", True)):
+    for arrow, order, descending in (("▲", "asc", False), ("▼", "desc", True)):
         header.click()
-        page.wait_for_function(f"() => document.querySelector(\"#trial-table th[data-sort='metric:val.acc']\")"
-                               f".textContent.includes('{arrow}')")
-        page.wait_for_load_state("networkidle")
+        assert arrow in header.inner_text()
+        page.wait_for_selector(f"#trial-table tbody[data-shown='metric:val.acc {order} all 0']")
         texts = page.locator(f"#trial-table tbody tr td:nth-child({column})").all_inner_texts()
         values = [float(t) for t in texts if t != "–"]
         assert len(values) == 20 and values == sorted(values, reverse=descending)

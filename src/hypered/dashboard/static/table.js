@@ -87,6 +87,7 @@ export class TrialTable {
     if (asked !== this.asked) return; // a later sort, filter or page was asked for meanwhile
     clear(this.body);
     for (const r of data.rows) this.body.appendChild(this.row(r));
+    this.body.dataset.shown = `${this.sort} ${this.order} ${this.state || "all"} ${this.offset}`; // what the rows are
     const last = Math.min(data.offset + data.rows.length, data.total);
     this.info.textContent = data.total ? `${data.offset + 1}–${last} of ${data.total}` : "no trials";
     this.prev.disabled = this.offset === 0;
