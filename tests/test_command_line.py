@@ -171,3 +171,13 @@ def test_on_a_terminal_a_progress_bar_shows_the_running_trials(tmp_path, program
     assert "6/6" in screen and "running" in screen and "best" in screen and "eta" in screen
     assert "best trial written to" in screen
     assert "trial 0 complete" not in screen  # the per-trial lines are for pipes, not terminals
+
+
+def test_piped_output_keeps_long_paths_on_one_line(tmp_path, programs, write_config) -> None:
+    conf = write_config(_config(programs, iterations=3))
+    deep = tmp_path / ("a-long-folder-name-" * 6) / "experiments"
+    done = run_hypered(conf, "--dir", deep, cwd=tmp_path, env={"COLUMNS": "80"})
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert f"best trial written to {deep / 'quad' / 'best.json'}" in lines
+    assert any(line.endswith(f"in {deep / 'quad'}") for line in lines)

@@ -74,7 +74,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             for spec in specs:
                 console.print(space_table(spec))
                 console.print(f"{spec.iterations} trials ({spec.random_starts} random starts) "
-                              f"into {escape(str(spec.study_dir))}")
+                              f"into {escape(str(spec.study_dir))}", soft_wrap=True)
             console.print("config is valid; nothing was run (--dry-run)")
             return 0
         for spec in specs:

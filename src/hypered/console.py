@@ -65,7 +65,7 @@ class ConsoleReporter:
     def _print(self, text: str) -> None:
         if not self.quiet:
             target = self._progress.console if self._progress else self.console
-            target.print(text, highlight=False)
+            target.print(text, highlight=False, soft_wrap=True)  # paths stay whole when piped
 
     def started(self, spec: StudySpec, trials: list[Trial]) -> None:
         self.spec = spec
@@ -116,11 +116,11 @@ class ConsoleReporter:
         assert self.spec is not None
         self._print(escape(message))
         if best is None:
-            self.console.print("no trial completed, so there is no best trial", highlight=False)
+            self.console.print("no trial completed, so there is no best trial", highlight=False, soft_wrap=True)
             return
         if not self.quiet:
             self.console.print(best_table(self.spec, best))
-        self.console.print(f"best trial written to {escape(str(self.spec.study_dir / BEST_FILE))}",
+        self.console.print(f"best trial written to {escape(str(self.spec.study_dir / BEST_FILE))}", soft_wrap=True,
                            highlight=False)
 
 
