@@ -114,12 +114,13 @@ def test_averaged_acquisition_gradient_matches_finite_differences(make_domain, r
     gp = condition(proposer.kernel, proposer._params, X, warp_outputs(y) - PRIOR_MEAN)
     models = proposer._with_fantasies(gp, rng.random((3, 3)), rng)
     assert len(models) > 1 and len({float(m.y[-1]) for m in models}) == len(models)  # distinct samples
+    scored = [(m, float(np.min(m.y))) for m in models]  # each model with its best y, as propose pairs them
     x = np.array([0.35, 0.6, 0.2])
-    value, grad = proposer._value_and_grad(models, x)
-    assert value == pytest.approx(float(proposer._values(models, x[None, :])[0]), rel=1e-9)
+    value, grad = proposer._value_and_grad(scored, x)
+    assert value == pytest.approx(float(proposer._values(scored, x[None, :])[0]), rel=1e-9)
     step = 1e-6
-    numeric = [(proposer._values(models, (x + step * e)[None, :])[0]
-                - proposer._values(models, (x - step * e)[None, :])[0]) / (2 * step) for e in np.eye(3)]
+    numeric = [(proposer._values(scored, (x + step * e)[None, :])[0]
+                - proposer._values(scored, (x - step * e)[None, :])[0]) / (2 * step) for e in np.eye(3)]
     np.testing.assert_allclose(grad, numeric, rtol=1e-4, atol=1e-6)
 
 

@@ -129,10 +129,9 @@ class Proposer:
             settings=FitSettings(),
         )
         gp = condition(self.kernel, self._params, X, y_std)
-        if X_pending is not None and len(X_pending):
-            models = self._with_fantasies(gp, self._projected(X_pending), rng)
-        else:
-            models = [gp]
+        fitted = [gp] if X_pending is None or not len(X_pending) else \
+            self._with_fantasies(gp, self._projected(X_pending), rng)
+        models = [(model, float(np.min(model.y))) for model in fitted]  # each with its best y
         seeds = X[np.argsort(y_std, kind="stable")[:_N_SEEDS]]
         exclude = self._projected(X_exclude) if X_exclude is not None else None
         return maximize_acquisition(
@@ -182,21 +181,22 @@ class Proposer:
             models.append(dataclasses.replace(first, y=y, alpha=scipy.linalg.cho_solve((first.L, True), y)))
         return models
 
-    def _values(self, models: list[GaussianProcess], X_query: np.ndarray) -> np.ndarray:  # (m,)
+    def _values(self, models: list[tuple[GaussianProcess, float]], X_query: np.ndarray) -> np.ndarray:  # (m,)
         """The acquisition at X_query, averaged over the models (log-mean-exp for log-EI)."""
         values = []
-        for gp in models:
+        for gp, best in models:
             mean, std = gp.posterior(X_query)
-            values.append(self.acquisition.evaluate(mean, std, float(np.min(gp.y)))[0])
+            values.append(self.acquisition.evaluate(mean, std, best)[0])
         if len(values) == 1:
             return values[0]
         return logsumexp(np.stack(values), axis=0) - np.log(len(values))
 
-    def _value_and_grad(self, models: list[GaussianProcess], x: np.ndarray) -> tuple[float, np.ndarray]:
+    def _value_and_grad(self, models: list[tuple[GaussianProcess, float]],
+                        x: np.ndarray) -> tuple[float, np.ndarray]:
         pairs = []
-        for gp in models:
+        for gp, best in models:
             mean, std, dmean, dstd = gp.posterior_grad(x)
-            value, d_mean, d_std = self.acquisition.evaluate(np.array([mean]), np.array([std]), float(np.min(gp.y)))
+            value, d_mean, d_std = self.acquisition.evaluate(np.array([mean]), np.array([std]), best)
             pairs.append((float(value[0]), d_mean[0] * dmean + d_std[0] * dstd))
         if len(pairs) == 1:
             return pairs[0]
@@ -209,8 +209,8 @@ class Proposer:
 def _posterior_samples(gp: GaussianProcess, X_pending: np.ndarray, count: int,
                        rng: np.random.Generator) -> np.ndarray:  # (count, p)
     """Joint samples of the latent f at X_pending (p, d) from the GP posterior."""
-    mean, _ = gp.posterior(X_pending)
     K_cross = cross_covariance(gp.kernel, gp.params, X_pending, gp.X)  # (p, n)
+    mean = K_cross @ gp.alpha  # (p,), as in GaussianProcess.posterior
     v = scipy.linalg.solve_triangular(gp.L, K_cross.T, lower=True, check_finite=False)  # (n, p)
     cov = cross_covariance(gp.kernel, gp.params, X_pending, X_pending) - v.T @ v  # (p, p)
     eigenvalues, vectors = np.linalg.eigh((cov + cov.T) / 2)
