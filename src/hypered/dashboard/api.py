@@ -17,11 +17,11 @@ from __future__ import annotations
 import dataclasses
 import sys
 import threading
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from . import model, views
+from .cache import PerVersion
 from .frame import Frame, build_frame, clean
 from .studies import Experiments, Study, StudyNotFound
 
@@ -30,38 +30,6 @@ Response = tuple[int, Any]
 
 class NotFound(Exception):
     """The path names nothing (the message says what was missing)."""
-
-
-T = TypeVar("T")
-
-
-class PerVersion(Generic[T]):
-    """A value per study, made once per version of it: who asks while it is being made waits for it."""
-
-    def __init__(self) -> None:
-        self._values: dict[str, tuple[str, T]] = {}
-        self._making: dict[str, threading.Lock] = {}
-        self._lock = threading.Lock()
-
-    def peek(self, name: str, version: str) -> T | None:
-        with self._lock:
-            kept = self._values.get(name)
-        return kept[1] if kept is not None and kept[0] == version else None
-
-    def get(self, name: str, version: str, make: Callable[[], T]) -> T:
-        with self._lock:
-            making = self._making.setdefault(name, threading.Lock())
-        with making:
-            value = self.peek(name, version)
-            if value is None:
-                value = make()
-                with self._lock:
-                    self._values[name] = (version, value)
-            return value
-
-    def clear(self) -> None:
-        with self._lock:
-            self._values.clear()
 
 
 class Dashboard:

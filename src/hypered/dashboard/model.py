@@ -28,6 +28,7 @@ from ..errors import SpaceError
 from ..objective import Direction
 from ..space import Categorical, Encoding, Integer, Variable, variable_from_dict
 from ..trial import TrialState
+from .cache import PerVersion
 from .frame import clean, label
 from .studies import Study
 
@@ -193,9 +194,7 @@ class ModelCache:
     """One fit per (study, number of complete trials): polling never refits."""
 
     def __init__(self) -> None:
-        self._fits: dict[str, tuple[tuple[Any, ...], FittedModel | ModelUnavailable]] = {}
-        self._lock = threading.Lock()
-        self._fitting: dict[str, threading.Lock] = {}
+        self._fits: PerVersion[FittedModel | ModelUnavailable] = PerVersion()
         self._compute = threading.Lock()
         self._blas = ThreadpoolController()
 
@@ -209,24 +208,19 @@ class ModelCache:
             return function(*args)
 
     def clear(self) -> None:
-        with self._lock:
-            self._fits.clear()
+        self._fits.clear()
 
     def get(self, study: Study) -> FittedModel:
         """The study's fitted model; ModelUnavailable saying why there is none."""
         n = sum(t.state is TrialState.COMPLETE for t in study.trials)
         key = (n, repr(study.space), study.objective)
-        with self._lock:
-            lock = self._fitting.setdefault(study.name, threading.Lock())
-        with lock:  # one fit at a time per study; others wait for it
-            cached = self._fits.get(study.name)
-            if cached is None or cached[0] != key:
-                try:
-                    result: FittedModel | ModelUnavailable = self.run(fit, study)
-                except ModelUnavailable as err:
-                    result = err
-                self._fits[study.name] = (key, result)
-            result = self._fits[study.name][1]
+        result = self._fits.get(study.name, key, lambda: self._fit(study))  # one fit per key; others wait
         if isinstance(result, ModelUnavailable):
             raise result
         return result
+
+    def _fit(self, study: Study) -> FittedModel | ModelUnavailable:
+        try:
+            return self.run(fit, study)
+        except ModelUnavailable as err:
+            return err  # kept like a model: the same trials give the same reason

@@ -14,7 +14,6 @@ import math
 import os
 import socket
 import sqlite3
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +23,7 @@ from urllib.parse import quote
 from ..bayesopt import DEFAULT_KERNEL, KERNELS
 from ..objective import Direction, Objective
 from ..trial import Trial, TrialState
+from .cache import PerVersion
 
 DB_FILE = "study.db"
 LOCK_FILE = "study.lock"
@@ -65,9 +65,7 @@ class Experiments:
 
     def __init__(self, root: Path) -> None:
         self.root = Path(root).resolve()
-        self._cache: dict[str, Study] = {}
-        self._lock = threading.Lock()
-        self._reading: dict[str, threading.Lock] = {}
+        self._studies: PerVersion[Study] = PerVersion()
 
     def names(self) -> list[str]:
         """Names of the study folders, sorted (only direct sub-folders that look like studies)."""
@@ -89,24 +87,14 @@ class Experiments:
         return self.root / name
 
     def clear(self) -> None:
-        with self._lock:
-            self._cache.clear()
+        self._studies.clear()
 
     def load(self, name: str) -> Study:
+        """The study as its files are now, read once per version of them."""
         folder = self.folder(name)
-        with self._lock:
-            reading = self._reading.setdefault(name, threading.Lock())
-        with reading:  # a page asks for a study several times at once: one reads it, the others wait
-            version = _version(folder)
-            with self._lock:
-                cached = self._cache.get(name)
-            if cached is not None and cached.version == version:
-                return cached
-            study = _read_database(name, folder, version) if (folder / DB_FILE).exists() \
-                else _read_legacy(name, folder, version)
-            with self._lock:
-                self._cache[name] = study
-            return study
+        version = _version(folder)
+        return self._studies.get(name, version, lambda: _read_database(name, folder, version)
+                                 if (folder / DB_FILE).exists() else _read_legacy(name, folder, version))
 
     def version(self, name: str) -> str:
         """The token of the study's files now (see Study.version), without reading it."""
@@ -119,9 +107,8 @@ class Experiments:
         """
         folder = self.folder(name)
         version = _version(folder)
-        with self._lock:
-            cached = self._cache.get(name)
-        if cached is not None and cached.version == version:
+        cached = self._studies.peek(name, version)
+        if cached is not None:
             return cached
         if not (folder / DB_FILE).exists():
             return self.load(name)  # trial folders: read in full (there is no quicker way)
