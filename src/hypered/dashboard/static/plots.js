@@ -47,7 +47,7 @@ export function positive(values) {
 }
 
 // The axis of a variable: log for log-scale ones, categories (in the space's order) for categorical.
-export function axisFor(variable, title) {
+function axisFor(variable, title) {
   const axis = { title: { text: plotText(title ?? variable.name) }, automargin: true };
   if (variable.type === "categorical") {
     axis.type = "category";
@@ -240,7 +240,7 @@ export function parcoordsData(cols, variables, objective) {
 }
 
 // Lines inside every brushed range (`brushes`: axis key -> [low, high] in scaled units).
-export function brushed(pc, brushes) {
+function brushed(pc, brushes) {
   const ranges = [...brushes].map(([key, range]) => [pc.axes.find((a) => a.key === key), range])
     .filter(([axis]) => axis !== undefined);
   return pc.values.map((_, k) => ranges.every(([axis, [lo, hi]]) => {
