@@ -113,3 +113,20 @@ def _trial_from_row(row: tuple[Any, ...]) -> Trial:
         results=None if results is None else json.loads(results),
         reason=reason, started=started, finished=finished, pid=pid, host=host, worker=worker,
     )
+
+
+def read_meta(path: Path) -> tuple[dict[str, Any], dict[str, int]]:
+    """A study.db's meta and its trial count per state, read-only (no lock, nothing written).
+
+    ({}, {}) when the file does not exist; StudyError when it is not a study database.
+    """
+    if not Path(path).is_file():
+        return {}, {}
+    try:
+        with sqlite3.connect(f"file:{Path(path).absolute()}?mode=ro", uri=True, timeout=30.0) as conn:
+            meta = {key: json.loads(value) for key, value in conn.execute("SELECT key, value FROM meta")}
+            counts = dict(conn.execute("SELECT state, COUNT(*) FROM trials GROUP BY state").fetchall())
+    except (sqlite3.DatabaseError, json.JSONDecodeError) as err:
+        raise StudyError(f"cannot read study database {path}: {err}; move it away to start "
+                         "the study afresh") from None
+    return meta, counts
