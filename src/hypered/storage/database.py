@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -120,10 +121,13 @@ def read_meta(path: Path) -> tuple[dict[str, Any], dict[str, int]]:
 
     ({}, {}) when the file does not exist; StudyError when it is not a study database.
     """
-    if not Path(path).is_file():
+    path = Path(path).absolute()
+    if not path.is_file():
         return {}, {}
+    # no -wal file: no writer has it open, and immutable=1 keeps SQLite from creating -wal/-shm
+    uri = f"file:{path}?mode=ro" + ("" if Path(f"{path}-wal").exists() else "&immutable=1")
     try:
-        with sqlite3.connect(f"file:{Path(path).absolute()}?mode=ro", uri=True, timeout=30.0) as conn:
+        with closing(sqlite3.connect(uri, uri=True, timeout=30.0)) as conn:
             meta = {key: json.loads(value) for key, value in conn.execute("SELECT key, value FROM meta")}
             counts = dict(conn.execute("SELECT state, COUNT(*) FROM trials GROUP BY state").fetchall())
     except (sqlite3.DatabaseError, json.JSONDecodeError) as err:
