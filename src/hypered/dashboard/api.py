@@ -5,8 +5,8 @@
     /api/studies/NAME/outline              summary, variables, best trial: quick when the study is not read yet
     /api/studies/NAME/version              a token that changes when the study does (for polling)
     /api/studies/NAME/columns              plot data, one array per column (sampled when large)
-    /api/studies/NAME/table                a page of the trial table (state=, sort=, order=, offset=, limit=;
-                                           sort= a column, param:NAME or metric:NAME)
+    /api/studies/NAME/table                a page of the trial table (state=, sort=, order=, offset=, limit=,
+                                           filter=, around=; sort= a column, param:NAME or metric:NAME)
     /api/studies/NAME/model                GP importance and per-parameter posterior slices
     /api/studies/NAME/contour?x=A&y=B      GP posterior mean over two parameters
     /api/studies/NAME/trials/N             one trial with the tails of its logs
@@ -146,10 +146,7 @@ class Dashboard:
             limit = _int(query, "max_points", views.MAX_PLOT_POINTS)
             return 200, views.columns(self.frame(name), max(limit, 10))
         if rest == ["table"]:
-            return 200, views.table(
-                self.frame(name), state=query.get("state", ""), sort=query.get("sort", "number"),
-                descending=query.get("order", "asc") == "desc",
-                offset=_int(query, "offset", 0), limit=_int(query, "limit", 100))
+            return 200, views.table_query(self.frame(name), query)
         if rest == ["model"]:
             return 200, self.model_view(name)
         if rest == ["contour"]:

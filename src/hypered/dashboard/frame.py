@@ -2,7 +2,8 @@
 
 Params are shown as the user wrote them: numbers for reals and integers, labels for categorical
 choices (strings as they are, other JSON values as JSON). Metrics are the numeric leaves of each
-trial's results by dotted name. Non-finite numbers become None (null in JSON, missing on plots).
+trial's results by dotted name, NaN and infinities kept: `clean` makes them null for the plots
+(missing there), `shown` makes them "NaN", "Infinity" and "-Infinity" for the table and the best trial.
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ class Frame:
     started: list[float | None]
     finished: list[float | None]
     params: dict[str, list[Any]]
-    metric_values: dict[str, list[float | None]]
+    metric_values: dict[str, list[float | None]]  # NaN and infinities kept
 
     @property
     def minimize(self) -> bool:
@@ -84,6 +85,28 @@ def finite(value: Any) -> int | float | None:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
     return value if math.isfinite(value) else None
+
+
+def number(value: Any) -> int | float | None:
+    """The number, NaN and infinities included (ints stay ints), else None (bools, non-numbers)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return value
+
+
+NONFINITE = {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}  # as json.dumps writes them
+
+
+def shown(value: Any) -> Any:
+    """`value` with every non-finite float as the text json.dumps gives it ("NaN", "Infinity",
+    "-Infinity"), so the page can tell it from a missing value (null)."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else NONFINITE[repr(value)]
+    if isinstance(value, dict):
+        return {str(k): shown(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [shown(v) for v in value]
+    return value
 
 
 def clean(value: Any) -> Any:
@@ -125,7 +148,7 @@ def build_frame(study: Study) -> Frame:
             params[var.name].append(
                 label(raw) if var.type == "categorical" and var.name in trial.values else finite(raw))
         for name in metrics:
-            metric_values[name].append(finite(flat.get(name)))
+            metric_values[name].append(number(flat.get(name)))
         v = finite(trial.value) if trial.state is TrialState.COMPLETE else None
         if v is not None and (best is None or (v < best if minimize else v > best)):
             best = v

@@ -7,11 +7,13 @@ sends a thousand points, not all of them.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 from ..trial import Trial, TrialState
-from .frame import Frame, clean, finite, label
+from . import filters
+from .frame import Frame, clean, label, number, shown
 from .studies import Study, flatten
 
 MAX_PLOT_POINTS = 1000
@@ -60,7 +62,7 @@ def study_detail(frame: Frame, running: bool) -> dict[str, Any]:
     best = frame.best_index()
     if best is not None:
         trial = frame.study.trials[best]
-        out["best"] = clean({
+        out["best"] = shown({
             "number": trial.number,
             "value": frame.value[best],
             "params": {v.name: frame.params[v.name][best] for v in frame.variables},
@@ -112,29 +114,57 @@ def columns(frame: Frame, max_points: int = MAX_PLOT_POINTS) -> dict[str, Any]:
 
 
 def table(frame: Frame, *, state: str = "", sort: str = "number", descending: bool = False,
-          offset: int = 0, limit: int = 100) -> dict[str, Any]:
-    """One page of the trial table, filtered by state and sorted by a column.
+          offset: int = 0, limit: int = 100, where: str = "", around: int | None = None) -> dict[str, Any]:
+    """One page of the trial table, filtered by state and `where` (filters.py) and sorted by a column.
 
-    `sort` is number, state, value, duration, started, `param:NAME` or `metric:NAME`; missing
-    values sort last either way. ValueError on an unknown column or state.
+    `sort` is number, state, value, duration, started, `param:NAME` or `metric:NAME`; NaN sorts
+    after the numbers and missing values last, either way. With `around`, the page is the one
+    holding that trial (`found` says whether the filtered rows hold it). ValueError on an unknown
+    column or state, or a filter that cannot be read.
     """
     if state and state not in STATES:
         raise ValueError(f"unknown state {state!r}; valid: {', '.join(STATES)}")
     key = _sort_column(frame, sort)
-    rows = [i for i in range(len(frame.number)) if not state or frame.state[i] == state]
-    present = [i for i in rows if key[i] is not None]
+    kept = filters.keep(frame, filters.parse(where, frame))
+    rows = [i for i in range(len(frame.number)) if (not state or frame.state[i] == state) and kept(i)]
+    present = [i for i in rows if key[i] is not None and key[i] == key[i]]  # NaN != NaN
+    nan = [i for i in rows if key[i] is not None and key[i] != key[i]]
     missing = [i for i in rows if key[i] is None]
     present.sort(key=lambda i: (_sortable(key[i]), frame.number[i]), reverse=descending)
-    rows = present + missing
+    rows = present + nan + missing
     limit = max(1, min(limit, TABLE_LIMIT_MAX))
-    page = rows[max(offset, 0):max(offset, 0) + limit]
-    return clean({
+    found = None
+    if around is not None:
+        at = next((k for k, i in enumerate(rows) if frame.number[i] == around), None)
+        if at is not None:
+            found, offset = around, at - at % limit
+    offset = max(offset, 0)
+    return {
         "total": len(rows),
         "offset": offset,
         "limit": limit,
+        "found": found,
         "version": frame.study.version,
-        "rows": [_table_row(frame, i) for i in page],
-    })
+        "rows": [_table_row(frame, i) for i in rows[offset:offset + limit]],
+    }
+
+
+def table_query(frame: Frame, query: dict[str, str]) -> dict[str, Any]:
+    """`table` for the query of /api/studies/NAME/table (state, sort, order, offset, limit, filter, around)."""
+    around = query.get("around", "").strip().lstrip("#")
+    if around and not around.isdigit():
+        raise ValueError(f"around must be a trial number, got {query['around']!r}")
+    return table(frame, state=query.get("state", ""), sort=query.get("sort", "number"),
+                 descending=query.get("order", "asc") == "desc", offset=_query_int(query, "offset", 0),
+                 limit=_query_int(query, "limit", 100), where=query.get("filter", ""),
+                 around=int(around) if around else None)
+
+
+def _query_int(query: dict[str, str], key: str, default: int) -> int:
+    try:
+        return int(query.get(key, default))
+    except ValueError:
+        raise ValueError(f"{key} must be a whole number, got {query[key]!r}") from None
 
 
 def _sort_column(frame: Frame, sort: str) -> list[Any]:
@@ -156,7 +186,7 @@ def _sortable(value: Any) -> tuple[int, Any]:
 
 def _table_row(frame: Frame, i: int) -> dict[str, Any]:
     trial = frame.study.trials[i]
-    return {
+    return shown({
         "number": frame.number[i],
         "state": frame.state[i],
         "value": frame.value[i],
@@ -165,24 +195,27 @@ def _table_row(frame: Frame, i: int) -> dict[str, Any]:
         "reason": (trial.reason or "")[:200],
         "params": {name: values[i] for name, values in frame.params.items()},
         "metrics": {name: values[i] for name, values in frame.metric_values.items()},
-    }
+    })
 
 
 def trial_detail(study: Study, trial: Trial) -> dict[str, Any]:
     """Everything about one trial, with the tails of its stdout and stderr."""
     folder = _trial_folder(study.folder, trial.key)
-    return clean({
+    return shown({
         "study": study.name,
         "number": trial.number,
         "key": trial.key,
         "state": trial.state.value,
-        "value": finite(trial.value),
+        "value": number(trial.value),
         "objective": {"name": study.objective.name, "direction": study.objective.direction.value},
         "sampled": {name: label(v) if isinstance(study.space.get(name), dict)
                     and study.space[name].get("type") == "categorical" else v
                     for name, v in trial.values.items()},
-        "params": trial.params,
-        "results": trial.results,
+        "params": clean(trial.params),
+        "results": clean(trial.results),
+        # as written to params.json / results.json: NaN and Infinity as they are, not null
+        "params_text": json.dumps(trial.params, indent=2, ensure_ascii=False),
+        "results_text": None if trial.results is None else json.dumps(trial.results, indent=2, ensure_ascii=False),
         "reason": trial.reason,
         "started": trial.started,
         "finished": trial.finished,

@@ -1,0 +1,88 @@
+"""The trial table's API: filters, the page holding a trial, NaN and infinities shown as such."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from dashboard_helpers import write_db
+
+from hypered.dashboard.api import Dashboard
+from hypered.trial import TrialState
+
+SPACE = {"lr": {"type": "real", "low": 1e-4, "high": 1.0, "log": True},
+         "layers": {"type": "integer", "low": 1, "high": 8, "log": False},
+         "opt": {"type": "categorical", "choices": ["adam", "sgd"]}}
+ODD = [float("nan"), float("inf"), float("-inf")]
+
+
+@pytest.fixture(scope="module")
+def dash(tmp_path_factory: pytest.TempPathFactory) -> Dashboard:
+    root = tmp_path_factory.mktemp("table")
+    trials: list[dict[str, Any]] = []
+    for i in range(30):
+        values = {"lr": 10 ** (-4 + 4 * i / 29), "layers": 1 + i % 8, "opt": ["adam", "sgd"][i % 2]}
+        if i % 10 == 9:
+            trials.append({"values": values, "state": TrialState.FAILED, "reason": f"run {i} diverged at step 7"})
+        else:
+            trials.append({"values": values, "value": float(i), "results": {"loss": float(i), "odd": ODD[i % 3]}})
+    write_db(root / "s", SPACE, {"name": "loss", "direction": "minimize"}, trials)
+    return Dashboard(root)
+
+
+def table(dash: Dashboard, **query: str) -> dict[str, Any]:
+    status, payload = dash.handle(["studies", "s", "table"], query)
+    assert status == 200
+    return payload
+
+
+def numbers(page: dict[str, Any]) -> list[int]:
+    return [r["number"] for r in page["rows"]]
+
+
+def test_comparisons_ranges_and_categories(dash: Dashboard) -> None:
+    assert numbers(table(dash, filter="layers >= 7")) == [i for i in range(30) if 1 + i % 8 >= 7]
+    assert numbers(table(dash, filter="loss = 3..5")) == [3, 4, 5]
+    assert numbers(table(dash, filter="opt = sgd, layers < 3")) == [i for i in range(30) if i % 2 and 1 + i % 8 < 3]
+    assert numbers(table(dash, filter="opt ~ AD, number != 0..25")) == [26, 28]
+    assert numbers(table(dash, filter="lr <= 1e-3")) == [i for i in range(30) if 10 ** (-4 + 4 * i / 29) <= 1e-3]
+
+
+def test_free_text_finds_reasons_and_choices(dash: Dashboard) -> None:
+    assert numbers(table(dash, filter="diverged")) == [9, 19, 29]
+    assert numbers(table(dash, filter="failed, STEP 7")) == [9, 19, 29]
+    assert table(dash, filter="sgd")["total"] == 15
+
+
+def test_nan_and_infinities_are_values(dash: Dashboard) -> None:
+    page = table(dash, sort="metric:odd", limit="500")
+    odd = [r["metrics"]["odd"] for r in page["rows"]]
+    assert odd[:9] == ["-Infinity"] * 9 and odd[9:18] == ["Infinity"] * 9
+    assert odd[18:27] == ["NaN"] * 9 and odd[27:] == [None] * 3  # NaN after the numbers, missing last
+    assert numbers(table(dash, filter="odd = nan")) == [0, 3, 6, 12, 15, 18, 21, 24, 27]
+    assert numbers(table(dash, filter="odd > 0")) == [1, 4, 7, 10, 13, 16, 22, 25, 28]
+    best = dash.handle(["studies", "s"], {})[1]["best"]
+    assert best["metrics"]["odd"] == "NaN"  # trial 0, not null
+    trial = dash.handle(["studies", "s", "trials", "1"], {})[1]
+    assert trial["results_text"] == '{\n  "loss": 1.0,\n  "odd": Infinity\n}'
+    columns = dash.handle(["studies", "s", "columns"], {})[1]
+    assert columns["metrics"]["odd"][:3] == [None, None, None]  # missing on the plots
+
+
+def test_the_page_holding_a_trial(dash: Dashboard) -> None:
+    page = table(dash, sort="value", order="desc", limit="5", around="#7")
+    assert page["found"] == 7 and page["offset"] == 15 and 7 in numbers(page)
+    missing = table(dash, limit="5", offset="10", around="9", state="complete")
+    assert missing["found"] is None and missing["offset"] == 10
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("lrr < 1", "no column named 'lrr'"),
+    ("opt < 1", "opt holds text"),
+    ("lr < big", "'big' is not a number"),
+    ("lr > 1..2", "a range a..b goes with = or !="),
+    ("layers =", "nothing after '='"),
+])
+def test_a_filter_that_cannot_be_read_says_why(dash: Dashboard, text: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        table(dash, filter=text)
