@@ -6,6 +6,7 @@
     ├── ConfigError              a config file that cannot be run (has file:line:col)
     ├── StudyError               a study that cannot start or go on
     │   ├── StudyLockedError     another process is running the same study
+    │   ├── StudyReadError       a study folder that is missing or cannot be read (names the file)
     │   └── TooManyFailuresError max_failures consecutive trials failed
     └── SpaceExhaustedError      every configuration of a finite space was tried
 
@@ -53,6 +54,10 @@ class StudyError(HyperedError):
 
 class StudyLockedError(StudyError):
     """Another hypered process holds the study's lock."""
+
+
+class StudyReadError(StudyError):
+    """A study folder is missing, is not a study, or its files cannot be read (names the file)."""
 
 
 class TooManyFailuresError(StudyError):

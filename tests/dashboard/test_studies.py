@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import sqlite3
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -14,7 +13,7 @@ from dashboard_helpers import start_study, write_db, write_legacy_study
 from hypered.dashboard import api
 from hypered.dashboard.api import Dashboard
 from hypered.dashboard.frame import Frame, build_frame
-from hypered.dashboard.studies import Experiments, Study, StudyNotFound, lock_holder_alive
+from hypered.dashboard.studies import Experiments, Study, StudyNotFound
 from hypered.trial import TrialState
 
 SPACE = {"x": {"type": "real", "low": 0, "high": 1, "log": False}}
@@ -76,20 +75,6 @@ def test_cache_follows_changes(tmp_path) -> None:
         conn.execute("UPDATE trials SET state = 'failed', value = NULL")
     again = experiments.load("s")
     assert again.version != first.version and again.trials[0].state is TrialState.FAILED
-
-
-def test_running_needs_a_live_pid_on_this_host(tmp_path) -> None:
-    lock = tmp_path / "study.lock"
-    assert not lock_holder_alive(lock)
-    host = socket.gethostname()
-    lock.write_text(f"pid {os.getpid()} on host {host}\n")
-    assert lock_holder_alive(lock)
-    lock.write_text(f"pid {os.getpid()} on host not-{host}\n")
-    assert not lock_holder_alive(lock)
-    lock.write_text(f"pid 999999999 on host {host}\n")
-    assert not lock_holder_alive(lock)
-    lock.write_text("garbage")
-    assert not lock_holder_alive(lock)
 
 
 def test_a_running_study_shows_as_running_then_idle(tmp_path) -> None:

@@ -1,6 +1,9 @@
 """The JSON API's routes: a path and query in, (status, payload) out. No HTTP here.
 
-    /api/studies                           every study: counts, best value, last activity, running
+    /api/studies                           every study: counts, best value, last activity, running; a study
+                                           that cannot be read is a row {name, error, running}, the others
+                                           are unaffected; every row has `error` (null or a sentence naming
+                                           the file) and `warnings` (parts of the files that could not be read)
     /api/studies/NAME                      summary, variables, metrics, best trial
     /api/studies/NAME/outline              summary, variables, best trial: quick when the study is not read yet
     /api/studies/NAME/version              a token that changes when the study does (for polling)
@@ -18,12 +21,16 @@ import dataclasses
 import sys
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from . import model, views
+from ..errors import SpaceError, StudyReadError
+from . import views
 from .cache import PerVersion
 from .frame import Frame, build_frame, clean
 from .studies import Experiments, Study, StudyNotFound
+
+if TYPE_CHECKING:
+    from .model import ModelCache
 
 Response = tuple[int, Any]
 
@@ -37,10 +44,21 @@ class Dashboard:
 
     def __init__(self, root: Path) -> None:
         self.experiments = Experiments(root)
-        self.models = model.ModelCache()
+        self._models: ModelCache | None = None  # made on first use: the GP's modules load slowly
+        self._models_lock = threading.Lock()
         self._frames: PerVersion[Frame] = PerVersion()
         self._outlines: PerVersion[tuple[Frame, Frame | None]] = PerVersion()
         self._details: PerVersion[dict[str, Any]] = PerVersion()  # study_detail, made once per version
+
+    @property
+    def models(self) -> ModelCache:
+        """The fitted GP models, per study version."""
+        with self._models_lock:
+            if self._models is None:
+                from .model import ModelCache
+
+                self._models = ModelCache()
+            return self._models
 
     def clear_caches(self) -> None:
         """Forget every parsed study, frame and fitted model (the next request starts cold)."""
@@ -88,6 +106,7 @@ class Dashboard:
         else:
             outline, best = self._outlines.get(name, version, lambda: self._read_outline(name))
             out = views.study_detail(outline, running)
+            out["warnings"] = list(outline.study.warnings)
             if best is not None:
                 out["best"] = views.study_detail(best, running)["best"]
         del out["metrics"]  # those of every trial's results: known once they are all read
@@ -98,6 +117,7 @@ class Dashboard:
         study = frame.study
         out = dict(self._details.get(study.name, study.version, lambda: views.study_detail(frame, False)))
         out["running"] = running
+        out["warnings"] = list(study.warnings)
         return out
 
     def _read_outline(self, name: str) -> tuple[Frame, Frame | None]:
@@ -129,7 +149,16 @@ class Dashboard:
             sys.stderr.write(f"hypered-dash: reading study {name!r} ahead of its page: {type(err).__name__}: {err}\n")
 
     def handle(self, parts: list[str], query: dict[str, str]) -> Response:
-        """Route `/api/` + parts; NotFound for unknown paths, ValueError for bad queries."""
+        """Route `/api/` + parts; NotFound for unknown paths, ValueError for bad queries.
+
+        A study that cannot be read answers 500 with {"error": what is wrong with which file}.
+        """
+        try:
+            return self._route(parts, query)
+        except StudyReadError as err:
+            return 500, {"error": str(err)}
+
+    def _route(self, parts: list[str], query: dict[str, str]) -> Response:
         if parts == ["studies"]:
             return 200, self.study_list()
         if len(parts) < 2 or parts[0] != "studies":
@@ -160,19 +189,37 @@ class Dashboard:
         raise NotFound("no such API path")
 
     def study_list(self) -> dict[str, Any]:
+        """Every study's row; one that cannot be read is a row with its `error`, the others unaffected."""
         studies = []
         for name in self.experiments.names():
             try:
-                studies.append(views.summary(self.frame(name), self.experiments.running(name)))
+                frame = self.frame(name)
+                row = views.summary(frame, self.experiments.running(name))
+                row.update(error=None, warnings=list(frame.study.warnings))
             except NotFound:
                 continue  # removed while listing
+            except StudyReadError as err:
+                row = self._error_row(name, str(err))
+            except Exception as err:  # a fault in one study's views must not hide the others
+                sys.stderr.write(f"hypered-dash: listing study {name!r}: {type(err).__name__}: {err}\n")
+                row = self._error_row(name, f"{self.experiments.root / name}: {type(err).__name__}: {err}")
+            studies.append(row)
         return {"root": str(self.experiments.root), "studies": studies}
 
+    def _error_row(self, name: str, error: str) -> dict[str, Any]:
+        try:
+            running = self.experiments.running(name)
+        except StudyNotFound:
+            running = False
+        return {"name": name, "error": error, "warnings": [], "running": running}
+
     def model_view(self, name: str) -> dict[str, Any]:
+        from . import model
+
         study = self.study(name)
         try:
             fitted = self.models.get(study)
-        except model.ModelUnavailable as err:
+        except (model.ModelUnavailable, SpaceError) as err:
             return {"available": False, "reason": str(err), "method": model.method(study)}
         return clean({
             "available": True, "method": model.method(study), "trials": fitted.n,
@@ -180,10 +227,12 @@ class Dashboard:
         })
 
     def contour(self, name: str, x: str, y: str) -> Response:
+        from . import model
+
         study = self.study(name)
         try:
             fitted = self.models.get(study)
-        except model.ModelUnavailable as err:
+        except (model.ModelUnavailable, SpaceError) as err:
             return 200, {"available": False, "reason": str(err)}
         try:
             return 200, {"available": True, "x_name": x, "y_name": y, **self.models.run(model.contour, fitted, x, y)}

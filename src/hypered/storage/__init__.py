@@ -1,7 +1,53 @@
-"""What is kept: study.db, trial folders, best.json and the study lock."""
+"""What is kept: study.db, trial folders, best.json and the study lock; reading it back, read-only.
+
+Modules: layout (file names, the study.db schema, the lock's text), database (the writer's study.db),
+files (atomic JSON, trial keys, results files), lock (the study lock), reader (read-only studies),
+stored (StoredStudy), table (trials as rows, CSV and JSON Lines), legacy (1.0.x trial folders).
+"""
 
 from .database import StudyDatabase, read_meta
 from .files import ResultsError, read_results, trial_key, write_json
+from .layout import (
+    BEST_FILE,
+    DB_FILE,
+    LOCK_FILE,
+    PARAMS_FILE,
+    RESULTS_FILE,
+    STDERR_FILE,
+    STDOUT_FILE,
+    Driver,
+)
 from .lock import StudyLock
+from .reader import find_studies, load_study, lock_holder, read_study, read_trial, study_version
+from .stored import StoredStudy, best_summary
+from .table import FORMATS, flatten, trial_rows, write_table
 
-__all__ = ["ResultsError", "StudyDatabase", "StudyLock", "read_meta", "read_results", "trial_key", "write_json"]
+__all__ = [
+    "BEST_FILE",
+    "DB_FILE",
+    "Driver",
+    "FORMATS",
+    "LOCK_FILE",
+    "PARAMS_FILE",
+    "RESULTS_FILE",
+    "ResultsError",
+    "STDERR_FILE",
+    "STDOUT_FILE",
+    "StoredStudy",
+    "StudyDatabase",
+    "StudyLock",
+    "best_summary",
+    "find_studies",
+    "flatten",
+    "load_study",
+    "lock_holder",
+    "read_meta",
+    "read_results",
+    "read_study",
+    "read_trial",
+    "study_version",
+    "trial_key",
+    "trial_rows",
+    "write_json",
+    "write_table",
+]

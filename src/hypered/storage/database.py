@@ -14,40 +14,10 @@ from types import TracebackType
 from typing import Any
 
 from ..errors import StudyError
-from ..trial import Trial, TrialState
+from ..trial import Trial
+from .layout import COLUMNS, SCHEMA, SCHEMA_VERSION, dumps, trial_from_row, trial_row
 
-SCHEMA_VERSION = 1
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (
-    key TEXT PRIMARY KEY,
-    value TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS trials (
-    number INTEGER PRIMARY KEY,
-    key TEXT NOT NULL,               -- trial folder name
-    state TEXT NOT NULL,             -- running | complete | failed | interrupted
-    sampled TEXT NOT NULL,           -- JSON: sampled variables by dotted name
-    params TEXT NOT NULL,            -- JSON: the full nested params of the trial
-    value REAL,                      -- objective value, in the user's direction
-    results TEXT,                    -- JSON: what the program reported
-    reason TEXT,                     -- why it failed or was interrupted
-    started REAL,                    -- unix time
-    finished REAL,
-    duration REAL,                   -- seconds
-    pid INTEGER,
-    host TEXT,
-    worker TEXT
-);
-CREATE INDEX IF NOT EXISTS trials_state ON trials(state);
-"""
-
-_COLUMNS = ("number, key, state, sampled, params, value, results, reason, "
-            "started, finished, duration, pid, host, worker")
-
-
-def _dumps(value: Any) -> str:
-    return json.dumps(value, sort_keys=False)
+_COLUMNS = ", ".join(COLUMNS)
 
 
 class StudyDatabase:
@@ -59,7 +29,7 @@ class StudyDatabase:
             self._conn = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA synchronous=FULL")
-            self._conn.executescript(_SCHEMA)
+            self._conn.executescript(SCHEMA)
         except sqlite3.DatabaseError as err:
             raise StudyError(f"cannot open study database {self.path}: {err}") from None
         if self.get_meta("schema_version") is None:
@@ -83,37 +53,20 @@ class StudyDatabase:
         self._conn.execute(
             "INSERT INTO meta (key, value) VALUES (?, ?) "
             "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            (key, _dumps(value)),
+            (key, dumps(value)),
         )
 
     def save(self, trial: Trial) -> None:
         """Insert the trial or replace its row (trials change state as they run)."""
         self._conn.execute(
-            f"INSERT OR REPLACE INTO trials ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (
-                trial.number, trial.key, trial.state.value, _dumps(trial.values),
-                _dumps(trial.params), trial.value,
-                None if trial.results is None else _dumps(trial.results),
-                trial.reason, trial.started, trial.finished, trial.duration,
-                trial.pid, trial.host, trial.worker,
-            ),
+            f"INSERT OR REPLACE INTO trials ({_COLUMNS}) VALUES ({', '.join('?' * len(COLUMNS))})",
+            trial_row(trial),
         )
 
     def trials(self) -> list[Trial]:
         """Every trial, by number."""
         rows = self._conn.execute(f"SELECT {_COLUMNS} FROM trials ORDER BY number").fetchall()
-        return [_trial_from_row(row) for row in rows]
-
-
-def _trial_from_row(row: tuple[Any, ...]) -> Trial:
-    (number, key, state, sampled, params, value, results, reason,
-     started, finished, _duration, pid, host, worker) = row
-    return Trial(
-        number=number, key=key, values=json.loads(sampled), params=json.loads(params),
-        state=TrialState(state), value=value,
-        results=None if results is None else json.loads(results),
-        reason=reason, started=started, finished=finished, pid=pid, host=host, worker=worker,
-    )
+        return [trial_from_row(row) for row in rows]
 
 
 def read_meta(path: Path) -> tuple[dict[str, Any], dict[str, int]]:

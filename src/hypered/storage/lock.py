@@ -9,6 +9,7 @@ from pathlib import Path
 from types import TracebackType
 
 from ..errors import StudyLockedError
+from .layout import Driver, lock_text
 
 
 class StudyLock:
@@ -30,7 +31,7 @@ class StudyLock:
                 f"(lock {self.path}); wait for it to finish or stop it first"
             ) from None
         os.ftruncate(fd, 0)
-        os.pwrite(fd, f"pid {os.getpid()} on host {socket.gethostname()}\n".encode(), 0)
+        os.pwrite(fd, lock_text(Driver(os.getpid(), socket.gethostname())).encode(), 0)
         self._fd = fd
         return self
 

@@ -1,0 +1,111 @@
+"""A study as read from its folder: read-only, for the dashboard, the CLI and the library."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..objective import Objective
+from ..trial import Trial, TrialState
+from .layout import Driver
+
+if TYPE_CHECKING:
+    import pandas
+
+STATES = ("complete", "failed", "running", "pruned", "interrupted")  # as `counts` gives them
+
+
+@dataclass(frozen=True)
+class StoredStudy:
+    """One study as its files were at some moment (`version` changes whenever the files do).
+
+    Nothing here writes: change a study by running it again.
+    """
+
+    name: str
+    folder: Path
+    space: dict[str, dict[str, Any]]  # dotted name -> variable dict, as stored in study.db's meta
+    objective: Objective
+    trials: tuple[Trial, ...]
+    version: str
+    created: float | None = None
+    iterations: int | None = None  # complete trials the last run aimed for
+    settings: dict[str, Any] = field(default_factory=dict)  # kernel, acquisition_fn, parallel, ...
+    legacy: bool = False  # trial folders without study.db: space and objective inferred
+    outline: bool = False  # trials read without their sampled values, params and results
+    warnings: tuple[str, ...] = ()  # parts of the files that could not be read, said plainly
+    driver: Driver | None = None  # the process running the study when it was read
+
+    def trial(self, number: int) -> Trial | None:
+        """The trial of that number, or None."""
+        for trial in self.trials:
+            if trial.number == number:
+                return trial
+        return None
+
+    @property
+    def best(self) -> Trial | None:
+        """The complete trial with the best value (the earliest among equals), or None."""
+        best = None
+        for trial in self.trials:
+            if trial.state is not TrialState.COMPLETE or trial.value is None:
+                continue
+            if best is None or best.value is None or self.objective.better(trial.value, best.value):
+                best = trial
+        return best
+
+    @property
+    def running(self) -> bool:
+        """Whether a driver held the study's lock when it was read."""
+        return self.driver is not None
+
+    def counts(self) -> dict[str, int]:
+        """Trials per state: complete, failed, running, pruned, interrupted (each present, maybe 0)."""
+        out = dict.fromkeys(STATES, 0)
+        for trial in self.trials:
+            out[trial.state.value] = out.get(trial.state.value, 0) + 1
+        return out
+
+    @property
+    def last_activity(self) -> float | None:
+        """The latest start or end of any trial (unix time), else when the study was created."""
+        times = [t for trial in self.trials for t in (trial.started, trial.finished) if t is not None]
+        return max(times, default=self.created)
+
+    def best_summary(self) -> dict[str, Any] | None:
+        """The best trial as best.json holds it (params, results, value, experiment_dir, trial, objective)."""
+        best = self.best
+        return None if best is None else best_summary(self.folder, self.objective, best)
+
+    def rows(self) -> list[dict[str, Any]]:
+        """One flat dict per trial, as `hypered export` writes them (see storage.table)."""
+        from .table import trial_rows
+
+        return trial_rows(self)
+
+    def to_dataframe(self) -> pandas.DataFrame:
+        """Every trial as a pandas DataFrame, one row each, the columns of `hypered export`.
+
+        Needs pandas: `pip install 'hypered[pandas]'`.
+        """
+        try:
+            import pandas
+        except ImportError:
+            raise ImportError("StoredStudy.to_dataframe needs pandas: pip install 'hypered[pandas]' "
+                              "(or pip install pandas)") from None
+        from .table import columns
+
+        return pandas.DataFrame(self.rows(), columns=columns(self))
+
+
+def best_summary(folder: Path, objective: Objective, trial: Trial) -> dict[str, Any]:
+    """The best trial as best.json and `optimize` give it."""
+    return {
+        "params": trial.params,
+        "results": trial.results,
+        "value": trial.value,
+        "experiment_dir": str((Path(folder) / trial.key).absolute()),
+        "trial": trial.number,
+        "objective": objective.describe(),
+    }
