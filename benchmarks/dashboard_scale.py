@@ -158,6 +158,11 @@ def load_once(page: Any, go: Any, best: int) -> dict[str, float]:
     page.wait_for_function("() => document.querySelector('#trial-table th[data-sort=value]').textContent.includes('▲')",
                            timeout=120_000)
     page.wait_for_selector("body[data-drawn='1']", timeout=120_000)
+    # data-drawn waits for the table's first rows, not for the sorted ones: under load those can come
+    # later (the table asked after the click), so wait until the stamps hold them
+    sorted_rows = f"""() => {{ const b = window.__bench; const click = b.clicks.at(-1);
+        return click !== undefined && b.rows.some(([t, first]) => t >= click && first === "{best}"); }}"""
+    page.wait_for_function(sorted_rows, timeout=120_000)
     page.wait_for_load_state("networkidle")
     b = page.evaluate("window.__bench")
     click = b["clicks"][-1]

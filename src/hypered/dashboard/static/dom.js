@@ -67,8 +67,18 @@ export async function getJSON(url) {
   return body;
 }
 
-export function fmt(value) {
+// How the server sends the numbers JSON has no literal for (a missing value is null), and how
+// they are shown: as Python prints them, which is also how a table filter names them.
+const NONFINITE = { NaN: "NaN", Infinity: "+inf", "-Infinity": "-inf" };
+
+export function isNonFinite(value) {
+  return typeof value === "string" && Object.hasOwn(NONFINITE, value);
+}
+
+// A number as shown; `numeric`: the value is a number column's (so "NaN" is NaN, not a label).
+export function fmt(value, numeric = false) {
   if (value === null || value === undefined) return "–";
+  if (numeric && isNonFinite(value)) return NONFINITE[value];
   if (typeof value !== "number") return String(value);
   if (Number.isInteger(value) && Math.abs(value) < 1e15) return String(value);
   const magnitude = Math.abs(value);
@@ -98,12 +108,19 @@ export function fmtAgo(unix) {
   return `${Math.round(seconds / 86400)} days ago`;
 }
 
-export function keyValueTable(entries, className = "kv") {
+// A table of names and values; long ones wrap (CSS). `numeric`: which values are numbers.
+export function keyValueTable(entries, className = "kv", numeric = () => false) {
   const body = el("tbody");
   for (const [key, value] of entries) {
-    body.appendChild(el("tr", {}, el("th", { text: key }), el("td", { text: fmt(value) })));
+    body.appendChild(el("tr", {}, el("th", { text: key }), el("td", { text: fmt(value, numeric(key)) })));
   }
   return el("table", { className }, body);
+}
+
+// Text cut to `max` characters (…) with the whole of it as the tooltip.
+export function cut(text, max) {
+  const s = String(text);
+  return s.length > max ? s.slice(0, max - 1) + "…" : s;
 }
 
 export function jsonBlock(value) {
@@ -114,7 +131,8 @@ export function setCrumbs(...items) {
   const nav = clear(document.getElementById("crumbs"));
   for (const [text, href] of items) {
     nav.appendChild(el("span", { className: "sep", text: "/" }));
-    nav.appendChild(href ? el("a", { href, text }) : el("span", { text }));
+    nav.appendChild(href ? el("a", { href, text, title: text, className: "crumb" })
+      : el("span", { text, title: text, className: "crumb" }));
   }
 }
 

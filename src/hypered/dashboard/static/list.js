@@ -3,23 +3,48 @@ import { clear, el, fmt, fmtAgo, fmtTime, getJSON, poll, setCrumbs, setLive, stu
 
 const REFRESH_MS = 3000;
 
+const COLUMNS = ["study", "status", "complete", "failed", "running", "target", "best value", "objective",
+  "last activity"];
+
+// A study that cannot be read: its name and what is wrong (the file and the problem, from the
+// server), across the rest of the row; it has no page to link to.
+function errorRow(study) {
+  return el("tr", { dataset: { study: study.name }, className: "unreadable" },
+    el("td", { className: "name" }, el("span", { className: "study-name", title: study.name, text: study.name })),
+    el("td", {}, el("span", { className: "badge error", text: "unreadable" })),
+    el("td", { colSpan: COLUMNS.length - 2, className: "error study-error", text: study.error }));
+}
+
+// Trials in the running state while no live driver holds the study were left running by a
+// driver that has stopped: they will not finish.
+function runningCell(study) {
+  const n = study.counts.running;
+  if (study.running || n === 0) return el("td", { className: "num running", text: n });
+  return el("td", { className: "num running left-running",
+    title: `left running by a driver that has stopped: ${n === 1 ? "this trial" : `these ${n} trials`} will not finish` },
+  `${n} left running`);
+}
+
 function row(study) {
+  if (study.error) return errorRow(study);
   const c = study.counts;
-  const best = study.best ? fmt(study.best.value) : "–";
+  const best = study.best ? fmt(study.best.value, true) : "–";
   const objective = `${study.objective.direction} ${study.objective.name}`;
   const status = study.running
     ? el("span", { className: "badge running", text: "running" })
     : el("span", { className: "badge idle", text: "idle" });
   return el("tr", { dataset: { study: study.name } },
-    el("td", {}, el("a", { href: studyUrl(study.name), className: "study-link", text: study.name }),
-      study.legacy ? el("span", { className: "badge legacy", text: "trial folders only" }) : null),
+    el("td", { className: "name" },
+      el("a", { href: studyUrl(study.name), className: "study-link", title: study.name, text: study.name }),
+      study.legacy ? el("span", { className: "badge legacy", text: "trial folders only" }) : null,
+      study.warning ? el("span", { className: "badge warning", title: study.warning, text: "warning" }) : null),
     el("td", {}, status),
     el("td", { className: "num complete", text: c.complete }),
     el("td", { className: "num failed", text: c.failed }),
-    el("td", { className: "num running", text: c.running }),
+    runningCell(study),
     el("td", { className: "num", text: study.iterations ?? "–" }),
     el("td", { className: "num best", text: best }),
-    el("td", { text: objective }),
+    el("td", { className: "objective", title: objective, text: objective }),
     el("td", { title: fmtTime(study.last_activity), text: fmtAgo(study.last_activity) }));
 }
 
@@ -35,12 +60,11 @@ export async function renderList() {
   const data = await getJSON("/api/studies");
   const main = clear(document.getElementById("main"));
   main.appendChild(el("h1", { text: "Studies" }));
-  main.appendChild(el("p", { className: "muted", text: `in ${data.root}` }));
+  main.appendChild(el("p", { className: "muted root", text: `in ${data.root}` }));
   if (data.studies.length === 0) {
     main.appendChild(el("p", { className: "empty", text: "No studies yet: run hypered with --dir pointing here." }));
   }
-  const head = el("tr", {}, ...["study", "status", "complete", "failed", "running", "target", "best value",
-    "objective", "last activity"].map((h) => el("th", { text: h })));
+  const head = el("tr", {}, ...COLUMNS.map((h) => el("th", { text: h })));
   const body = el("tbody");
   main.appendChild(el("table", { className: "grid", id: "study-list" }, el("thead", {}, head), body));
   render(body, data);

@@ -1,7 +1,7 @@
 // Plotly figures of a study. Every user string given to Plotly goes through plotText (escaped);
 // missing values are null, which Plotly leaves out. Plotly itself (1.5 MB) is loaded on first use,
 // so the page's own scripts and the first screen's text never wait for it.
-import { plotText } from "./dom.js";
+import { cut, plotText } from "./dom.js";
 
 const PLOTLY_URL = "/static/vendor/plotly-cartesian-4.1.1.min.js"; // server.py's PLOTLY_URL
 const CONFIG = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["sendDataToCloud"] };
@@ -10,6 +10,12 @@ const RED = "#dc2626";
 const GREEN = "#16a34a";
 const GRAY = "#9ca3af";
 const MARGIN = { l: 60, r: 20, t: 30, b: 50 };
+// The longest name or category drawn in a plot (the whole of it is in the hover text and the table)
+const NAME_CHARS = 48;
+const TICK_CHARS = 32;
+
+// A user string as plot text: escaped, cut to `max` characters.
+const label = (value, max = NAME_CHARS) => plotText(cut(value, max));
 
 let loading = null;
 
@@ -46,15 +52,28 @@ export function positive(values) {
   return any;
 }
 
-// The axis of a variable: log for log-scale ones, categories (in the space's order) for categorical.
+// The step between ticks: 1, 2 or 5 times a power of ten, at least `rough`.
+function niceStep(rough) {
+  const power = 10 ** Math.floor(Math.log10(Math.max(rough, 1e-300)));
+  return [1, 2, 5, 10].map((m) => m * power).find((step) => step >= rough);
+}
+
+// The axis of a variable: log for log-scale ones, categories (in the space's order, long names
+// cut on the ticks) for categorical, whole-number ticks for integers.
 function axisFor(variable, title) {
-  const axis = { title: { text: plotText(title ?? variable.name) }, automargin: true };
+  const axis = { title: { text: label(title ?? variable.name) }, automargin: true };
   if (variable.type === "categorical") {
     axis.type = "category";
     axis.categoryorder = "array";
     axis.categoryarray = variable.choices.map(plotText);
+    axis.tickmode = "array";
+    axis.tickvals = axis.categoryarray;
+    axis.ticktext = variable.choices.map((c) => label(c, TICK_CHARS));
   } else if (variable.log) {
     axis.type = "log";
+  } else if (variable.type === "integer") {
+    const span = variable.low !== null && variable.high !== null ? variable.high - variable.low : 10;
+    Object.assign(axis, { tickmode: "linear", tick0: 0, dtick: Math.max(1, niceStep(span / 6)), tickformat: "d" });
   }
   return axis;
 }
@@ -89,7 +108,7 @@ export function convergence(cols, objective, logY = false) {
     ],
     layout: {
       xaxis: { title: { text: "trial" } },
-      yaxis: { title: { text: plotText(objective.name) }, type: logY ? "log" : "linear" },
+      yaxis: { title: { text: label(objective.name) }, type: logY ? "log" : "linear" },
       legend: { orientation: "h", y: 1.12 },
     },
   };
@@ -166,8 +185,8 @@ export function scatterGrid(cols, cells, bestNumber, width) {
           marker: { color: GREEN, size: 11, symbol: "star" }, hoverinfo: "skip" },
       ],
       xaxis: axisFor(variable),
-      yaxis: { title: { text: plotText(metric) }, type: log ? "log" : "linear" },
-      title: plotText(title),
+      yaxis: { title: { text: label(metric) }, type: log ? "log" : "linear" },
+      title: label(title, 2 * NAME_CHARS),
     };
   });
 }
@@ -177,15 +196,20 @@ export function scatterValues(cols, metric) {
   return (cols.metrics[metric] || []).filter((_, i) => cols.state[i] === "complete");
 }
 
+// The GP mean over two parameters. Contour lines interpolate between grid points, which means
+// nothing between two categories: with a categorical axis it is a heatmap, one band per category.
 export function contour(grid, cols, xVar, yVar, objective) {
   const idx = rows(cols, (i) => cols.state[i] === "complete");
   const xs = plotValues(xVar, grid.x);
   const ys = plotValues(yVar, grid.y);
   const reversed = objective.direction === "minimize";
+  const banded = xVar.type === "categorical" || yVar.type === "categorical";
+  const surface = banded ? { type: "heatmap", zsmooth: false, xgap: 1, ygap: 1 }
+    : { type: "contour", contours: { coloring: "heatmap" } };
   return {
     data: [
-      { type: "contour", x: xs, y: ys, z: grid.z, colorscale: "Viridis", reversescale: reversed,
-        contours: { coloring: "heatmap" }, colorbar: { title: { text: plotText(objective.name) } },
+      { ...surface, x: xs, y: ys, z: grid.z, colorscale: "Viridis", reversescale: reversed,
+        colorbar: { title: { text: label(objective.name) } },
         name: "GP mean", hovertemplate: "%{x}, %{y}: %{z:.4g}<extra>model mean</extra>" },
       { type: "scatter", mode: "markers", name: "trials",
         x: pick(plotValues(xVar, cols.params[xVar.name]), idx), y: pick(plotValues(yVar, cols.params[yVar.name]), idx),
@@ -204,7 +228,7 @@ function pcAxis(name, values, variable) {
     const last = Math.max(variable.choices.length - 1, 1);
     const index = new Map(variable.choices.map((c, k) => [c, k / last]));
     return { name, scaled: values.map((v) => index.get(v) ?? null),
-      ticks: variable.choices.map((c, k) => [k / last, plotText(c)]) };
+      ticks: variable.choices.map((c, k) => [k / last, label(c, TICK_CHARS / 2)]) };
   }
   const log = Boolean(variable && variable.log);
   const t = values.map((v) => (v === null || (log && !(v > 0)) ? null : log ? Math.log10(v) : v));
@@ -214,11 +238,21 @@ function pcAxis(name, values, variable) {
   if (log) [lo, hi] = [Math.log10(lo), Math.log10(hi)];
   if (!Number.isFinite(lo) || !Number.isFinite(hi)) [lo, hi] = [0, 1];
   const span = hi > lo ? hi - lo : 1;
-  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => {
-    const v = lo + f * span;
-    return [f, plotText(fmtTick(log ? 10 ** v : v))];
-  });
+  const ticks = variable && variable.type === "integer" && !log ? integerTicks(lo, hi)
+    : [0, 0.25, 0.5, 0.75, 1].map((f) => {
+      const v = lo + f * span;
+      return [f, plotText(fmtTick(log ? 10 ** v : v))];
+    });
   return { name, scaled: t.map((v) => (v === null ? null : hi > lo ? (v - lo) / span : 0.5)), ticks };
+}
+
+// Ticks of an integer axis from lo to hi: whole numbers only, at most about six.
+function integerTicks(lo, hi) {
+  if (!(hi > lo)) return [[0.5, String(lo)]];
+  const step = Math.max(1, niceStep((hi - lo) / 5));
+  const ticks = [];
+  for (let v = Math.ceil(lo / step) * step; v <= hi; v += step) ticks.push([(v - lo) / (hi - lo), String(v)]);
+  return ticks;
 }
 
 function fmtTick(v) {
@@ -279,11 +313,12 @@ export function parcoords(pc, brushes = new Map()) {
       text: ticks.map((t) => t[2]), textposition: "middle left", hoverinfo: "skip",
       textfont: { size: 10, color: "#374151" } },
     { type: "scatter", mode: "text", name: "names", x: axes.map((_, a) => a), y: axes.map(() => 1.03),
-      text: axes.map((axis) => `<b>${plotText(axis.name)}</b>`), textposition: "top center", hoverinfo: "skip" },
+      text: axes.map((axis) => `<b>${label(axis.name, TICK_CHARS / 2)}</b>`), textposition: "top center",
+      hovertext: axes.map((axis) => plotText(axis.name)), hoverinfo: "text" },
     { type: "scatter", mode: "markers", name: "objective", x: values.map(() => last),
       y: axes[last].scaled, text: labels, hoverinfo: "text",
       marker: { size: 6, color: values, colorscale: "Viridis", reversescale: sign > 0, showscale: true,
-        opacity: selected.map((s) => (s ? 1 : 0.15)), colorbar: { title: { text: plotText(objective.name) } } } },
+        opacity: selected.map((s) => (s ? 1 : 0.15)), colorbar: { title: { text: label(objective.name, TICK_CHARS / 2) } } } },
   ];
   const shapes = [...brushes].flatMap(([key, [lo, hi]]) => {
     const a = axes.findIndex((axis) => axis.key === key);
@@ -306,8 +341,10 @@ export function importance(model) {
     data: [{ type: "bar", orientation: "h", x: items.map((d) => d.importance), y: items.map((d) => plotText(d.name)),
       marker: { color: BLUE }, text: items.map((d) => `${(100 * d.importance).toFixed(1)}%`), textposition: "auto",
       hovertemplate: "%{y}: %{x:.3f}<extra></extra>" }],
+    // names on the axis cut (the bars' own y values stay whole: two long names may share a start)
     layout: { xaxis: { title: { text: "importance (normalized 1 / lengthscale)" }, range: [0, 1] },
-      yaxis: { automargin: true, type: "category" }, margin: { l: 100, r: 20, t: 10, b: 45 } },
+      yaxis: { automargin: true, type: "category", tickmode: "array", tickvals: items.map((d) => plotText(d.name)),
+        ticktext: items.map((d) => label(d.name, TICK_CHARS)) }, margin: { l: 100, r: 20, t: 10, b: 45 } },
   };
 }
 
@@ -317,7 +354,7 @@ export function modelSlices(model, variables, objective, width) {
   return gridFigure(model.slices, width, (slice) => {
     const variable = variables.get(slice.name);
     return { ...modelSlice(slice, variable), xaxis: axisFor(variable),
-      yaxis: { title: { text: plotText(objective.name) } }, title: plotText(slice.name) };
+      yaxis: { title: { text: label(objective.name) } }, title: label(slice.name) };
   });
 }
 

@@ -1,5 +1,7 @@
 // The study page: best trial, convergence, scatter grid, contour, parallel coordinates,
 // importance, the model's view and the trial table; polls the study and redraws when it changes.
+// A bar of section links stays at the top; what is chosen (variables, metrics, log scales, the
+// contour's axes, the table's query) is kept in the URL, so a view can be shared or reloaded.
 // The first screen (header, best trial, convergence) is drawn at once; the other plots go through
 // a DrawQueue, one per task, those on screen first.
 import {
@@ -12,6 +14,9 @@ import { TrialTable } from "./table.js";
 
 const REFRESH_MS = 2000;
 const DEFAULT_SCATTER_VARIABLES = 6;
+const SECTIONS = [["best", "Best"], ["convergence", "Convergence"], ["scatter", "Parameters"],
+  ["contour", "Contour"], ["parallel", "Parallel coordinates"], ["importance", "Importance"],
+  ["model", "Model"], ["trials", "Trials"]];
 
 function section(id, title, ...children) {
   return el("section", { id, className: "card" }, el("h2", { text: title }), ...children);
@@ -20,7 +25,7 @@ function section(id, title, ...children) {
 function checkboxes(name, items, checked, onChange) {
   return el("fieldset", { className: "choices", dataset: { choices: name } },
     el("legend", { text: name }),
-    items.map((item) => el("label", {},
+    items.map((item) => el("label", { title: item },
       el("input", { type: "checkbox", value: item, checked: checked.has(item),
         onchange: (e) => { if (e.target.checked) checked.add(item); else checked.delete(item); onChange(); } }),
       " ", item)));
@@ -32,8 +37,8 @@ function select(id, items, value, onChange) {
 }
 
 // A "log scale" checkbox; `refresh(enabled, why)` greys it out when the values cannot go on a log axis.
-function logToggle(id, label, onChange) {
-  const input = el("input", { type: "checkbox", id, onchange: () => onChange() });
+function logToggle(id, label, checked, onChange) {
+  const input = el("input", { type: "checkbox", id, checked, onchange: () => onChange() });
   const node = el("label", { className: "toggle" }, input, " ", el("span", { text: label }));
   return {
     node,
@@ -51,18 +56,26 @@ const metricsOf = (detail) => detail.metrics.filter((m) => m !== detail.objectiv
 // Resolves after the browser has painted what is in the page now.
 const afterPaint = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
 
-// The study's name, counts and state; `d` is its detail or its outline.
+// The study's name, counts and state; `d` is its detail or its outline. Trials in the running
+// state while no live driver holds the study were left running by one that stopped.
 function fillHeader(header, d) {
   const c = d.counts;
-  clear(header).append(
-    el("h1", {}, d.name, " ", el("span", { className: `badge ${d.running ? "running" : "idle"}`, id: "study-status",
-      text: d.running ? "running" : "idle" })),
+  const left = !d.running && c.running > 0;
+  clear(header).append(...[
+    el("h1", {}, el("span", { className: "study-name", text: d.name }), " ",
+      el("span", { className: `badge ${d.running ? "running" : "idle"}`, id: "study-status",
+        text: d.running ? "running" : "idle" })),
     el("p", { className: "summary" },
       `${d.objective.direction} ${d.objective.name} · `,
       el("span", { id: "count-complete", text: `${c.complete} complete` }), ` · ${c.failed} failed · `,
-      `${c.running} running · ${c.interrupted} interrupted`,
+      left ? el("span", { id: "count-left-running", className: "left-running",
+        text: `${c.running} left running by a driver that has stopped (they will not finish)` })
+        : `${c.running} running`,
+      ` · ${c.interrupted} interrupted`,
       d.iterations ? ` · target ${d.iterations}` : "",
-      d.legacy ? " · an older study (trial folders only): the search space and objective are inferred" : ""));
+      d.legacy ? " · an older study (trial folders only): the search space and objective are inferred" : ""),
+    d.warning ? el("p", { className: "warning", id: "study-warning" }, el("strong", { text: "Warning: " }), d.warning) : null,
+  ].filter((node) => node !== null));
   setLive(d.running);
 }
 
@@ -76,10 +89,10 @@ function fillBest(best, name, d) {
   const b = d.best;
   best.append(
     el("p", {}, el("a", { href: trialUrl(name, b.number), text: `trial ${b.number}` }),
-      `: ${d.objective.name} = `, el("strong", { id: "best-value", text: fmt(b.value) })),
+      `: ${d.objective.name} = `, el("strong", { id: "best-value", text: fmt(b.value, true) })),
     el("div", { className: "columns" },
       el("div", {}, el("h3", { text: "params" }), keyValueTable(Object.entries(b.all_params), "kv best-params")),
-      el("div", {}, el("h3", { text: "metrics" }), keyValueTable(Object.entries(b.metrics), "kv best-metrics"))));
+      el("div", {}, el("h3", { text: "metrics" }), keyValueTable(Object.entries(b.metrics), "kv best-metrics", () => true))));
 }
 
 // Sizes a grid figure's div for `n` subplots (before it is drawn, so the page does not shift).
@@ -104,20 +117,64 @@ function loadPlotlyAfterPaint() {
   if (!window.Plotly) afterPaint().then(plots.loadPlotly).catch(() => {});
 }
 
+// The names a URL parameter lists (repeated: ?var=a&var=b; present but empty: none), those known only.
+function chosen(params, key, known, fallback) {
+  if (!params.has(key)) return new Set(fallback);
+  return new Set(params.getAll(key).filter((name) => known.includes(name)));
+}
+
+const sameSet = (a, b) => a.size === b.size && [...a].every((x) => b.has(x));
+
 class StudyPage {
   constructor(name, detail) {
+    const params = new URLSearchParams(window.location.search);
     this.name = name;
     this.detail = detail;
     this.variables = new Map(detail.variables.map((v) => [v.name, v]));
-    this.chosenVariables = new Set(detail.variables.slice(0, DEFAULT_SCATTER_VARIABLES).map((v) => v.name));
-    this.chosenMetrics = new Set([detail.objective.name]);
     const names = detail.variables.map((v) => v.name);
-    this.contourX = names[0];
-    this.contourY = names[1] ?? names[0];
+    this.defaultVariables = new Set(names.slice(0, DEFAULT_SCATTER_VARIABLES));
+    this.chosenVariables = chosen(params, "var", names, this.defaultVariables);
+    this.chosenMetrics = chosen(params, "metric", detail.metrics, [detail.objective.name]);
+    this.logAsked = new Set(params.getAll("log"));
+    this.contourX = names.includes(params.get("cx")) ? params.get("cx") : names[0];
+    this.contourY = names.includes(params.get("cy")) ? params.get("cy") : names[1] ?? names[0];
     this.completeSeen = -1;
+    this.scrolledTo = null;
     this.queue = new DrawQueue();
     this.brush = new ParcoordsBrush();
-    this.table = new TrialTable(name, detail.variables, metricsOf(detail));
+    this.table = new TrialTable(name, detail.variables, metricsOf(detail), () => this.saveState());
+    this.table.fromParams(params);
+  }
+
+  // The page's state into its URL (defaults left out); the hash (a section) is kept.
+  saveState() {
+    const params = new URLSearchParams();
+    const list = (key, set, order) => {
+      if (set.size === 0) params.set(key, "");
+      for (const name of order) if (set.has(name)) params.append(key, name);
+    };
+    if (!sameSet(this.chosenVariables, this.defaultVariables)) list("var", this.chosenVariables, this.variables.keys());
+    if (!sameSet(this.chosenMetrics, new Set([this.detail.objective.name]))) list("metric", this.chosenMetrics, this.detail.metrics);
+    if (this.convergenceLog.asked) params.append("log", "convergence");
+    if (this.scatterLog.asked) params.append("log", "metrics");
+    const names = [...this.variables.keys()];
+    if (this.contourX !== names[0]) params.set("cx", this.contourX);
+    if (this.contourY !== (names[1] ?? names[0])) params.set("cy", this.contourY);
+    this.table.toParams(params);
+    const query = params.toString();
+    const url = window.location.pathname + (query ? "?" + query : "") + window.location.hash;
+    if (url !== window.location.pathname + window.location.search + window.location.hash) {
+      window.history.replaceState(null, "", url);
+    }
+  }
+
+  // Scrolls to the section the URL's hash names (once the page has room for it).
+  scrollToHash() {
+    const id = decodeURIComponent(window.location.hash.slice(1));
+    const target = id ? document.getElementById(id) : null;
+    if (!target || !target.classList.contains("card")) return;
+    target.scrollIntoView();
+    this.scrolledTo = window.scrollY;
   }
 
   build(main) {
@@ -125,8 +182,10 @@ class StudyPage {
     this.header = el("div", { className: "study-header" });
     this.best = section("best", "Best trial");
     this.convergence = el("div", { id: "plot-convergence", className: "plot" });
-    this.convergenceLog = logToggle("log-convergence", "log scale", () => this.drawConvergence());
-    this.scatterLog = logToggle("log-metrics", "log scale for metrics", () => this.drawScatter());
+    this.convergenceLog = logToggle("log-convergence", "log scale", this.logAsked.has("convergence"),
+      () => { this.saveState(); this.drawConvergence(); });
+    this.scatterLog = logToggle("log-metrics", "log scale for metrics", this.logAsked.has("metrics"),
+      () => { this.saveState(); this.drawScatter(); });
     this.sampleNote = el("p", { className: "muted", id: "sample-note" });
     this.scatterGrid = el("div", { id: "scatter-grid", className: "plot grid" });
     this.contourDiv = el("div", { id: "plot-contour", className: "plot" });
@@ -135,8 +194,11 @@ class StudyPage {
     this.modelNote = el("p", { className: "muted", id: "model-method" });
     this.slicesGrid = el("div", { id: "slices-grid", className: "plot grid" });
     const names = d.variables.map((v) => v.name);
+    const scatterChanged = () => { this.saveState(); this.drawScatter(); };
     main.append(
       this.header,
+      el("nav", { className: "sections", id: "section-nav", "aria-label": "sections" },
+        SECTIONS.map(([id, text]) => el("a", { href: `#${id}`, text }))),
       this.best,
       section("convergence", "Convergence", el("p", { className: "muted" },
         "Objective of each complete trial, the best so far, and failed trials (×, drawn at the worst value). ",
@@ -144,15 +206,16 @@ class StudyPage {
       this.convergence, this.sampleNote),
       section("scatter", "Parameters against metrics",
         el("div", { className: "choosers" },
-          checkboxes("variables", names, this.chosenVariables, () => this.drawScatter()),
-          checkboxes("metrics", d.metrics, this.chosenMetrics, () => this.drawScatter()),
+          checkboxes("variables", names, this.chosenVariables, scatterChanged),
+          checkboxes("metrics", d.metrics, this.chosenMetrics, scatterChanged),
           this.scatterLog.node),
         this.scatterGrid),
       section("contour", "Contour of the objective over two parameters",
         el("div", { className: "choosers" },
-          el("label", {}, "x ", select("contour-x", names, this.contourX, (v) => { this.contourX = v; this.queueContour(); })),
-          el("label", {}, " y ", select("contour-y", names, this.contourY, (v) => { this.contourY = v; this.queueContour(); }))),
-        el("p", { className: "muted", text: "The GP's posterior mean, other parameters at the best trial; dots are trials." }),
+          el("label", {}, "x ", select("contour-x", names, this.contourX, (v) => { this.contourX = v; this.contourChanged(); })),
+          el("label", {}, " y ", select("contour-y", names, this.contourY, (v) => { this.contourY = v; this.contourChanged(); }))),
+        el("p", { className: "muted", text: "The GP's posterior mean, other parameters at the best trial; dots are trials. "
+          + "A categorical parameter gets one band per category (its categories are not ordered)." }),
         this.contourNote, this.contourDiv),
       section("parallel", "Parallel coordinates", ...this.brush.elements()),
       section("importance", "Parameter importance", this.modelNote, this.importanceDiv),
@@ -203,6 +266,11 @@ class StudyPage {
     this.queue.add(grid, () => drawGrid(grid, cells.length, (width) => plots.scatterGrid(this.cols, cells, bestNumber, width)));
   }
 
+  contourChanged() {
+    this.saveState();
+    this.queueContour();
+  }
+
   queueContour() {
     this.queue.add(this.contourDiv, () => this.drawContour());
   }
@@ -226,8 +294,9 @@ class StudyPage {
 
   // Queues the importance bars, the slices (one figure, a subplot per parameter) and the contour.
   drawModel(model) {
+    const why = this.detail.warning && !this.detail.variables.length ? this.detail.warning : model.reason;
     this.modelNote.textContent = model.available ? `Method: ${model.method} Fitted on ${model.trials} trials.`
-      : `No model yet: ${model.reason}. (Method: ${model.method})`;
+      : `No model yet: ${why}. (Method: ${model.method})`;
     const grid = this.slicesGrid;
     const n = model.available ? model.slices.length : 0;
     fitGrid(grid, n);
@@ -260,10 +329,12 @@ class StudyPage {
     this.sampleNote.textContent = cols.sampled
       ? `Large study: plots show ${cols.shown} of ${cols.total} trials (every improvement, the best 100, `
         + "running ones and an even spread); the table below has them all." : "";
-    if (this.table.setMetrics(metricsOf(detail))) this.table.offset = 0;
+    if (this.table.setMetrics(metricsOf(detail)) && first === null) this.table.offset = 0;
+    this.table.running = detail.running;
     const tableLoad = this.table.refresh();
     tableLoad.catch(() => {}); // awaited below
     await this.drawConvergence();
+    if (first) this.scrollToHash();
     document.body.dataset.ready = "1"; // the first screen is drawn; the rest follows, yielding to input
     this.drawScatter();
     this.brush.setData(plots.parcoordsData(cols, detail.variables, detail.objective));
@@ -274,6 +345,7 @@ class StudyPage {
     }
     await tableLoad;
     await this.queue.idle();
+    if (first && window.scrollY === this.scrolledTo) this.scrollToHash(); // the plots above may have grown
     document.body.dataset.version = detail.version;
     document.body.dataset.drawn = "1";
   }
@@ -281,7 +353,7 @@ class StudyPage {
   async tick() {
     const { version, running } = await getJSON(apiUrl(this.name, "version"));
     setLive(running);
-    if (version !== this.version) await this.refresh();
+    if (version !== this.version || running !== this.detail.running) await this.refresh();
   }
 }
 

@@ -1,6 +1,6 @@
 // One trial: its state, params, results, failure reason and the tails of its logs.
 import {
-  apiUrl, clear, el, fmt, fmtDuration, fmtTime, getJSON, jsonBlock, keyValueTable, poll, setCrumbs, setLive,
+  apiUrl, clear, el, fmt, fmtDuration, fmtTime, getJSON, keyValueTable, poll, setCrumbs, setLive,
   studyUrl, trialUrl,
 } from "./dom.js";
 
@@ -13,41 +13,56 @@ function logBlock(title, log, id) {
     el("pre", { id, text: log.text ?? "" }));
 }
 
-function render(main, t) {
-  clear(main);
-  main.append(
-    el("h1", {}, `Trial ${t.number} `, el("span", { className: `state ${t.state}`, id: "trial-state", text: t.state })),
-    t.reason ? el("p", { className: "error", id: "trial-reason" }, el("strong", { text: "Reason: " }), t.reason) : null,
+// A trial in the running state whose study no live driver holds was left running: it will not finish.
+function stateBadge(t, running) {
+  const left = t.state === "running" && running === false;
+  return el("span", { className: `state ${left ? "left-running" : t.state}`, id: "trial-state",
+    title: left ? "left running by a driver that has stopped: this trial will not finish" : null,
+    text: left ? "left running" : t.state });
+}
+
+function render(main, t, running) {
+  clear(main).append(...[
+    el("h1", {}, `Trial ${t.number} `, stateBadge(t, running)),
+    t.reason ? el("p", { className: "error reason", id: "trial-reason" }, el("strong", { text: "Reason: " }), t.reason) : null,
     el("div", { className: "columns" },
       el("section", { className: "card" }, el("h2", { text: "Run" }), keyValueTable([
-        [t.objective.name, t.value], ["started", fmtTime(t.started)], ["finished", fmtTime(t.finished)],
+        [t.objective.name, fmt(t.value, true)], ["started", fmtTime(t.started)], ["finished", fmtTime(t.finished)],
         ["duration", fmtDuration(t.duration)], ["host", t.host], ["pid", t.pid], ["worker", t.worker],
         ["folder", t.folder], ["key", t.key],
       ])),
       el("section", { className: "card" }, el("h2", { text: "Sampled values" }),
         keyValueTable(Object.entries(t.sampled), "kv trial-sampled"))),
     el("div", { className: "columns" },
-      el("section", { className: "card" }, el("h2", { text: "Params (params.json)" }), jsonBlock(t.params)),
+      el("section", { className: "card" }, el("h2", { text: "Params (params.json)" }),
+        el("pre", { className: "json", id: "trial-params", text: t.params_text })),
       el("section", { className: "card" }, el("h2", { text: "Results" }),
-        t.results === null ? el("p", { className: "empty", text: "No results." }) : jsonBlock(t.results))),
+        t.results_text === null ? el("p", { className: "empty", text: "No results." })
+          : el("pre", { className: "json", id: "trial-results", text: t.results_text }))),
     el("section", { className: "card" }, el("h2", { text: "Logs" }),
-      logBlock("stdout.log", t.stdout, "stdout"), logBlock("stderr.log", t.stderr, "stderr")));
+      logBlock("stdout.log", t.stdout, "stdout"), logBlock("stderr.log", t.stderr, "stderr")),
+  ].filter((node) => node !== null)); // Element.append would print a null as "null"
 }
 
 export async function renderTrial(name, number) {
   const main = document.getElementById("main");
+  const status = getJSON(apiUrl(name, "version"));
+  status.catch(() => {}); // awaited below
   let trial = await getJSON(apiUrl(name, `trials/${number}`));
+  let { running } = await status;
+  setLive(running);
   setCrumbs(["studies", "/"], [name, studyUrl(name)], [`trial ${number}`, trialUrl(name, number)]);
   document.title = `Trial ${number} · ${name} · hypered`;
-  render(main, trial);
+  render(main, trial, running);
   document.body.dataset.ready = "1";
   document.body.dataset.drawn = "1";
   poll(async () => {
-    const { version, running } = await getJSON(apiUrl(name, "version"));
-    setLive(running);
-    if (version !== trial.version) {
+    const now = await getJSON(apiUrl(name, "version"));
+    setLive(now.running);
+    if (now.version !== trial.version || now.running !== running) {
+      running = now.running;
       trial = await getJSON(apiUrl(name, `trials/${number}`));
-      render(main, trial);
+      render(main, trial, running);
     }
     return true;
   }, REFRESH_MS);
