@@ -67,6 +67,9 @@ class ConsoleReporter:
             target = self._progress.console if self._progress else self.console
             target.print(text, highlight=False, soft_wrap=True)  # paths stay whole when piped
 
+    def notice(self, message: str) -> None:
+        self._print(f"[yellow]{escape(message)}[/]")
+
     def started(self, spec: StudySpec, trials: list[Trial]) -> None:
         self.spec = spec
         done = sum(t.state is TrialState.COMPLETE for t in trials)

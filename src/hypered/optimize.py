@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import math
 import os
 import re
@@ -14,8 +15,11 @@ from .bayesopt import ACQUISITIONS, DEFAULT_KERNEL, KERNELS
 from .errors import ArgumentError
 from .objective import Objective
 from .runners.command import parse_command
-from .space import parse_params
+from .space import DeviceId, ParamsTree, parse_params
 from .study import LogReporter, StudySpec, best_summary, run_study
+from .study.identity import ON_CHANGE
+
+DEFAULT_LOG_LIMIT = 1_048_576  # bytes of each of a trial's stdout and stderr
 
 
 def optimize(
@@ -37,6 +41,8 @@ def optimize(
     timeout: float | None = None,
     parallel: int = 1,
     executor: str | None = None,
+    on_change: str = "refuse",
+    log_limit: int | None = DEFAULT_LOG_LIMIT,
 ) -> dict[str, Any] | None:
     """Tune `params` with Bayesian optimization; the best trial.
 
@@ -64,6 +70,12 @@ def optimize(
             a slot frees, keeping away from the trials still running.
         executor: Where `binary` runs: None for local processes, or "dask://HOST:PORT" for
             the workers of a Dask cluster (`pip install 'hypered[dask]'`).
+        on_change: What a rerun does when the study stored under `name` was defined otherwise
+            (another space, objective, fixed value, command or function): "refuse" (raise
+            StudyError listing the differences), "restart" (move the old study aside and start
+            afresh) or "continue" (keep its trials and go on with this definition).
+        log_limit: Bytes kept of each trial's stdout and of its stderr (the head and the tail,
+            with a marker where output was cut); None keeps everything.
 
     Returns:
         `{"params", "results", "value", "experiment_dir", "trial", "objective"}` of the best
@@ -79,7 +91,9 @@ def optimize(
         kernel_scale=kernel_scale, acquisition_fn=acquisition_fn,
         optimizer_restarts=optimizer_restarts, seed=seed, cwd=cwd, directory=directory,
         max_failures=max_failures, timeout=timeout, parallel=parallel, executor=executor,
+        on_change=on_change, log_limit=log_limit,
     )
+    show_log()
     best = run_study(spec, LogReporter())
     return None if best is None else best_summary(spec, best)
 
@@ -104,6 +118,8 @@ def make_spec(
     timeout: float | None = None,
     parallel: int = 1,
     executor: str | None = None,
+    on_change: str = "refuse",
+    log_limit: int | None = DEFAULT_LOG_LIMIT,
 ) -> StudySpec:
     """Check every argument of `optimize`; a StudySpec, or ArgumentError/SpaceError saying what is wrong."""
     _check_name(name)
@@ -117,10 +133,6 @@ def make_spec(
     workdir = Path(cwd) if cwd is not None else Path.cwd()
     if not workdir.is_dir():
         raise ArgumentError(f"cwd={str(cwd)!r} is not a directory")
-    command = None
-    if binary is not None:
-        command = parse_command(binary, frozenset(params))
-        _check_program(command.argv[0], workdir)
     _check_int("random_starts", random_starts, 0)
     _check_int("iterations", iterations, 1)
     _check_int("optimizer_restarts", optimizer_restarts, 1)
@@ -138,6 +150,15 @@ def make_spec(
         _check_positive("timeout", timeout)
         if function is not None:
             raise ArgumentError("timeout= needs binary=: a Python function cannot be stopped safely")
+    _check_choice("on_change", on_change, dict.fromkeys(ON_CHANGE))
+    if log_limit is not None:
+        _check_int("log_limit", log_limit, 1024)
+    _check_devices(tree, parallel)
+    command = None
+    if binary is not None:
+        command = parse_command(binary, frozenset(params))
+        _check_program(command.argv[0], workdir)
+        _check_script(command.argv, workdir)
     return StudySpec(
         name=name, objective=objective, params=tree, command=command, function=function,
         random_starts=random_starts, iterations=iterations, kernel=kernel,
@@ -145,6 +166,7 @@ def make_spec(
         acquisition_fn=acquisition_fn, optimizer_restarts=optimizer_restarts, seed=seed,
         cwd=workdir.absolute(), directory=Path(directory), max_failures=max_failures,
         timeout=None if timeout is None else float(timeout), parallel=parallel, executor=executor,
+        on_change=on_change, log_limit=log_limit,
     )
 
 
@@ -181,6 +203,57 @@ def _check_positive(label: str, value: Any) -> None:
 def _check_choice(label: str, value: Any, choices: dict[str, Any]) -> None:
     if value not in choices:
         raise ArgumentError(f"{label}={value!r} is unknown; choose one of {', '.join(choices)}")
+
+
+def show_log() -> None:
+    """Make the `hypered` logger's progress lines visible when the program has not set up logging.
+
+    Done at each `optimize` call, not at import; a logger or root handler the user
+    configured wins. Silence it with `logging.getLogger("hypered").setLevel(logging.WARNING)`.
+    """
+    logger = logging.getLogger("hypered")
+    if logger.handlers or logging.getLogger().handlers:
+        return
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("hypered: %(message)s"))
+    logger.addHandler(handler)
+    if logger.level == logging.NOTSET:
+        logger.setLevel(logging.INFO)
+
+
+def _check_devices(tree: ParamsTree, parallel: int) -> None:
+    for name, utility in tree.utilities:
+        if isinstance(utility, DeviceId) and parallel > utility.count:
+            raise ArgumentError(
+                f"parallel={parallel} but params[{name!r}] is device_id({utility.count}): "
+                f"at most {utility.count} trials can hold a device at once"
+            )
+
+
+_INTERPRETERS = re.compile(r"(python[\d.]*|pypy[\d.]*|bash|sh|zsh|dash|Rscript|node|julia|perl|ruby|lua)")
+_VALUED_OPTIONS = ("-W", "-X")  # python options whose value is the next argument
+
+
+def _check_script(argv: tuple[str, ...], workdir: Path) -> None:
+    """ArgumentError when an interpreter's script file (`python3 train.py`) is not in `workdir`."""
+    if not _INTERPRETERS.fullmatch(Path(argv[0]).name):
+        return
+    args = iter(argv[1:])
+    for arg in args:
+        if arg in ("-m", "-c", "-e"):
+            return  # a module or inline code, not a file
+        if arg in _VALUED_OPTIONS:
+            next(args, None)
+        elif not arg.startswith("-"):
+            break
+    else:
+        return
+    if "{" in arg or not Path(arg).suffix:
+        return  # filled in per trial, or not obviously a file name
+    path = Path(arg) if Path(arg).is_absolute() else workdir / arg
+    if not path.exists():
+        raise ArgumentError(f"binary: {argv[0]}'s script {arg!r} not found (looked in {workdir}, "
+                            "the folder binary runs in; set cwd= or give its path)")
 
 
 def _check_program(program: str, workdir: Path) -> None:

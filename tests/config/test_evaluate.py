@@ -99,6 +99,8 @@ def test_load_config_checks_arguments_at_the_call(tmp_path: Path) -> None:
 def test_cwd_defaults_to_the_config_folder(tmp_path: Path) -> None:
     conf = tmp_path / "sub" / "t.conf"
     conf.parent.mkdir()
+    (conf.parent / "x.py").write_text("")  # the script is looked for in the folder binary runs in
+    (tmp_path / "x.py").write_text("")
     conf.write_text('optimize(name="a", objective=minimize("loss"), binary="python3 x.py",'
                     ' params={"x": real(0, 1)})\noptimize(name="b", objective=minimize("loss"),'
                     ' binary="python3 x.py", params={"x": real(0, 1)}, cwd="..")\n')

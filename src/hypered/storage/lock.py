@@ -24,12 +24,9 @@ class StudyLock:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            holder = os.pread(fd, 200, 0).decode(errors="replace").strip() or "another process"
+            holder = _holder(fd)
             os.close(fd)
-            raise StudyLockedError(
-                f"study {self.path.parent.name!r} is already being run by {holder} "
-                f"(lock {self.path}); wait for it to finish or stop it first"
-            ) from None
+            raise _locked(self.path, holder) from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, lock_text(Driver(os.getpid(), socket.gethostname())).encode(), 0)
         self._fd = fd
@@ -42,3 +39,31 @@ class StudyLock:
             fcntl.flock(self._fd, fcntl.LOCK_UN)
             os.close(self._fd)
             self._fd = None
+
+
+def check_unlocked(path: Path) -> None:
+    """StudyLockedError if a process holds the study lock at `path`; creates nothing.
+
+    Probes with a shared lock taken and dropped at once, so a holder is never disturbed.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        raise _locked(Path(path), _holder(fd)) from None
+    else:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+def _holder(fd: int) -> str:
+    return os.pread(fd, 200, 0).decode(errors="replace").strip() or "another process"
+
+
+def _locked(path: Path, holder: str) -> StudyLockedError:
+    return StudyLockedError(f"study {path.parent.name!r} is already being run by {holder} "
+                            f"(lock {path}); wait for it to finish or stop it first")

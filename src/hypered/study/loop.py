@@ -7,9 +7,9 @@ import socket
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from ..errors import StudyError, TooManyFailuresError
+from ..errors import TooManyFailuresError
 from ..objective import ObjectiveMissing
 from ..runners import (
     DaskRunner,
@@ -30,9 +30,12 @@ from ..storage import (
     trial_key,
     write_json,
 )
+from ..storage.legacy import LEGACY_BEST_COPY
 from ..suggest import Suggester
 from ..trial import Trial, TrialState
 from .devices import DevicePool
+from .identity import fingerprint
+from .preflight import Plan, plan_study
 from .report import Reporter
 from .spec import StudySpec
 
@@ -44,9 +47,19 @@ BEST_FILE = "best.json"
 def run_study(spec: StudySpec, reporter: Reporter, echo: bool = False) -> Trial | None:
     """Run (or resume) the study until `spec.iterations` trials are complete; the best trial."""
     spec.study_dir.mkdir(parents=True, exist_ok=True)
+    with StudyLock(spec.study_dir / "study.lock"):
+        plan = plan_study(spec)
+        if plan.action == "restart":  # the lock moves with the folder: nobody starts it meanwhile
+            spec.study_dir.rename(cast(Path, plan.archive))
+    if plan.action == "restart":
+        reporter.notice(f"moved the old study {spec.name!r} to {plan.archive} "
+                        f"({'; '.join(plan.changes)}); starting afresh")
+        return run_study(replace(spec, on_change="refuse"), reporter, echo)
     with StudyLock(spec.study_dir / "study.lock"), \
             StudyDatabase(spec.study_dir / "study.db") as db:
-        seed = _check_meta(db, spec)
+        seed = _write_meta(db, spec, plan)
+        for line in plan.describe(spec):
+            reporter.notice(line)
         session = _Session(spec, db, seed, reporter)
         with _runner(spec, echo) as runner:
             return session.run(runner)
@@ -60,27 +73,24 @@ def _runner(spec: StudySpec, echo: bool) -> Runner:
     return LocalRunner(spec.cwd, echo=echo)
 
 
-def _check_meta(db: StudyDatabase, spec: StudySpec) -> int:
-    """Record a new study's description, or check a resumed one matches; the seed to use."""
-    signature = spec.space_signature()
-    stored = db.get_meta("space")
-    if stored is None:
+def _write_meta(db: StudyDatabase, spec: StudySpec, plan: Plan) -> int:
+    """Record what `plan` decided (a new study's description, imported trials); the seed to use."""
+    identity = fingerprint(spec)
+    if plan.action == "new":
         db.set_meta("name", spec.name)
-        db.set_meta("space", signature)
+        db.set_meta("space", spec.space_signature())
         db.set_meta("objective", {"name": spec.objective.name,
                                   "direction": spec.objective.direction.value})
         db.set_meta("created", time.time())
-    elif stored != signature:
-        raise StudyError(
-            f"study {spec.name!r} in {spec.study_dir} was run with another search space "
-            f"({stored}); give this one a new name, or --dir, to start a new study"
-        )
-    elif db.get_meta("objective") != {"name": spec.objective.name,
-                                       "direction": spec.objective.direction.value}:
-        raise StudyError(
-            f"study {spec.name!r} in {spec.study_dir} was run with objective "
-            f"{db.get_meta('objective')}; give this one a new name to start a new study"
-        )
+        for trial in plan.imported:
+            db.save(trial)
+        legacy_best = spec.study_dir / BEST_FILE
+        if plan.imported and legacy_best.exists():
+            legacy_best.rename(spec.study_dir / LEGACY_BEST_COPY)
+    elif plan.action == "continue":
+        history = db.get_meta("changes") or []
+        db.set_meta("changes", [*history, {"time": time.time(), "changes": list(plan.changes)}])
+    db.set_meta("fingerprint", identity)
     seed = spec.seed if spec.seed is not None else db.get_meta("seed")
     if seed is None:
         seed = secrets.randbits(32)
@@ -142,6 +152,9 @@ class _Session:
 
     def run(self, runner: Runner) -> Trial | None:
         self.reporter.started(self.spec, self._sorted())
+        best = self.best()
+        if best is not None:  # imported trials, or a driver killed between a trial and best.json
+            write_json(self.spec.study_dir / BEST_FILE, best_summary(self.spec, best))
         message = ""
         try:
             while True:

@@ -14,6 +14,9 @@ log = logging.getLogger("hypered")
 class Reporter(Protocol):
     """Receives a study's events, in order."""
 
+    def notice(self, message: str) -> None:
+        """Something the user should know before the study starts (a restart, an import)."""
+
     def started(self, spec: StudySpec, trials: list[Trial]) -> None: ...
 
     def trial_started(self, trial: Trial) -> None: ...
@@ -26,10 +29,19 @@ class Reporter(Protocol):
 class LogReporter:
     """Reports through the `hypered` logger (what `optimize` does by default)."""
 
+    def notice(self, message: str) -> None:
+        log.warning("%s", message)
+
     def started(self, spec: StudySpec, trials: list[Trial]) -> None:
         done = sum(t.state is TrialState.COMPLETE for t in trials)
-        log.info("study %s: %d of %d trials complete, in %s", spec.name, done, spec.iterations,
-                 spec.study_dir)
+        if not trials:
+            log.info("study %s: new, %d trials to run, in %s", spec.name, spec.iterations, spec.study_dir)
+        elif done >= spec.iterations:
+            log.info("study %s: resuming with %d of %d trials complete, in %s: nothing to run "
+                     "(raise iterations= to run more)", spec.name, done, spec.iterations, spec.study_dir)
+        else:
+            log.info("study %s: resuming with %d of %d trials complete, in %s", spec.name, done,
+                     spec.iterations, spec.study_dir)
 
     def trial_started(self, trial: Trial) -> None:
         log.debug("trial %d started: %s", trial.number, trial.values)

@@ -34,6 +34,8 @@ class StudySpec:
     timeout: float | None
     parallel: int
     executor: str | None  # None: local processes; "dask://host:port": a Dask cluster
+    on_change: str = "refuse"  # a rerun whose definition differs: "refuse", "restart" or "continue"
+    log_limit: int | None = 1_048_576  # bytes kept of each of a trial's stdout and stderr; None: all
 
     @property
     def study_dir(self) -> Path:
