@@ -10,8 +10,14 @@
     )
 """
 
+from __future__ import annotations
+
+import sys
+import types
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
 from .objective import maximize, minimize
-from .optimize import optimize
 from .space import (
     categorical,
     device_id,
@@ -21,14 +27,23 @@ from .space import (
     real,
     results_path,
 )
+from .storage import StoredStudy, load_study
+from .trial import Trial, TrialState
 
-__version__ = "0.2.0"
+if TYPE_CHECKING:
+    from .optimize import optimize
+
+__version__ = "2.0.0"  # the one place: pyproject.toml reads it
 
 __all__ = [
+    "StoredStudy",
+    "Trial",
+    "TrialState",
     "categorical",
     "device_id",
     "experiment_dir",
     "integer",
+    "load_study",
     "maximize",
     "minimize",
     "optimize",
@@ -36,3 +51,32 @@ __all__ = [
     "real",
     "results_path",
 ]
+
+
+
+class _Module(types.ModuleType):
+    """hypered itself, whose `optimize` loads the optimizer (scipy, the GP) on first use.
+
+    Reading studies (`hypered status`, `load_study`) never needs it. A property, not a module
+    `__getattr__`: importing the submodule hypered.optimize sets this attribute, which must stay
+    the function.
+    """
+
+    @property
+    def optimize(self) -> Callable[..., dict[str, Any] | None]:
+        from .optimize import optimize
+
+        return optimize
+
+    @optimize.setter
+    def optimize(self, submodule: Any) -> None:
+        pass  # the import system announcing the submodule hypered.optimize: the function stays
+
+
+def __dir__() -> list[str]:
+    """The public API, the submodules imported so far and the dunders (not the names used to write this file)."""
+    return sorted({*__all__, *(n for n, v in globals().items() if n.startswith("_") or isinstance(v, types.ModuleType))}
+                  - {"sys", "types"})
+
+
+sys.modules[__name__].__class__ = _Module

@@ -46,3 +46,16 @@ def test_variables_round_trip_through_their_stored_form() -> None:
     from hypered.space import variable_from_dict
     for var in (hp.real(1e-4, 1, log=True), hp.integer(1, 9), hp.categorical(["a", None, 2])):
         assert variable_from_dict(var.as_dict()) == var
+
+
+def test_numpy_numbers_are_accepted_as_plain_ones() -> None:
+    import numpy as np
+
+    var = hp.integer(np.int64(1), np.int64(5))
+    assert (var.low, var.high) == (1, 5) and type(var.low) is int and type(var.high) is int
+    assert hp.integer(np.uint8(2), np.int32(9)).as_dict() == {"type": "integer", "low": 2, "high": 9, "log": False}
+    assert type(hp.real(np.float32(0.5), 2).low) is float
+    with pytest.raises(SpaceError, match="whole number"):
+        hp.integer(np.float64(1.5), 3)
+    with pytest.raises(SpaceError, match="whole number"):
+        hp.integer(np.bool_(True), 3)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import numbers
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +19,13 @@ def _check_number(kind: str, label: str, value: Any) -> float:
     if not math.isfinite(value):
         raise SpaceError(f"{kind}(): {label} must be finite, got {value!r}")
     return float(value)
+
+
+def _plain(value: Any) -> Any:
+    """A numpy (or other) integer as an int and real as a float; Python's own numbers as they are."""
+    if isinstance(value, (bool, int, float)) or not isinstance(value, numbers.Real):
+        return value
+    return int(value) if isinstance(value, numbers.Integral) else float(value)
 
 
 def _check_bounds(kind: str, low: Any, high: Any, log: Any) -> None:
@@ -40,6 +48,8 @@ class Real:
     log: bool = False
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "low", _plain(self.low))  # a numpy float32 as a float
+        object.__setattr__(self, "high", _plain(self.high))
         _check_bounds("real", self.low, self.high, self.log)
 
     def as_dict(self) -> dict[str, Any]:
@@ -58,8 +68,10 @@ class Integer:
     log: bool = False
 
     def __post_init__(self) -> None:
-        for label, value in (("low", self.low), ("high", self.high)):
-            if isinstance(value, float) and float(value).is_integer():
+        for label, value in (("low", _plain(self.low)), ("high", _plain(self.high))):
+            if isinstance(value, int) and not isinstance(value, bool):
+                object.__setattr__(self, label, value)  # np.int64(1) -> 1
+            elif isinstance(value, float) and float(value).is_integer():
                 object.__setattr__(self, label, int(value))
             elif isinstance(value, bool) or not isinstance(value, int):
                 raise SpaceError(f"integer(): {label} must be a whole number, got {value!r}")

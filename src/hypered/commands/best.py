@@ -1,0 +1,67 @@
+"""`hypered best STUDY`: the best trial of a study, its params and metrics (--json: best.json's content)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from ..errors import StudyReadError
+from ..storage import flatten, read_study
+from .target import add_study_arguments, run_reporting_errors, study_folders
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="hypered best",
+        description="The best complete trial of a study so far: its params and metrics. Reads only; "
+                    "works while the study runs. For a config file, each study it names.",
+        epilog="exit codes: 0 shown; 1 no such study, an unreadable one, or no complete trial yet; "
+               "2 a config error",
+    )
+    add_study_arguments(parser)
+    parser.add_argument("--json", action="store_true",
+                        help="print what best.json holds (params, results, value, experiment_dir, trial, "
+                             "objective); a list of those for a config of several studies")
+    return parser
+
+
+def main(argv: Sequence[str]) -> int:
+    args = _parser().parse_args(argv)
+    return run_reporting_errors("best", lambda: _best(args))
+
+
+def _best(args: argparse.Namespace) -> int:
+    summaries = []
+    for folder in study_folders(args.study, args.name, args.dir):
+        study = read_study(folder)
+        summary = study.best_summary()
+        if summary is None:
+            raise StudyReadError(f"study {study.name!r} in {folder} has no complete trial yet "
+                                 f"({_counts(study.counts())})")
+        summaries.append((study.name, folder, summary))
+    if args.json:
+        data: Any = [s for _, _, s in summaries] if len(summaries) > 1 else summaries[0][2]
+        print(json.dumps(data, indent=4))
+        return 0
+    for index, (name, folder, summary) in enumerate(summaries):
+        if index:
+            print()
+        print(f"study {name} ({folder}): best is trial {summary['trial']}, "
+              f"{summary['objective']} = {summary['value']:.6g}")
+        print(f"folder: {summary['experiment_dir']}")
+        _print_leaves("params", summary["params"])
+        _print_leaves("results", summary["results"])
+    return 0
+
+
+def _counts(counts: dict[str, int]) -> str:
+    return ", ".join(f"{n} {state}" for state, n in counts.items() if n) or "no trials"
+
+
+def _print_leaves(title: str, tree: Any) -> None:
+    print(f"{title}:")
+    leaves = flatten(tree) if isinstance(tree, dict) else {"": tree}
+    for name, value in leaves.items():
+        print(f"  {name} = {json.dumps(value)}")
