@@ -9,7 +9,8 @@ from typing import Any
 
 from ..errors import StudyReadError
 from ..storage import flatten, read_study
-from .target import add_study_arguments, run_reporting_errors, study_folders
+from .exits import run_reporting_errors
+from .target import add_study_arguments, study_folders
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -11,7 +11,8 @@ from pathlib import Path
 
 from ..storage import FORMATS, write_table
 from ..storage.table import __doc__ as TABLE_DOC
-from .target import add_study_arguments, one_study, run_reporting_errors
+from .exits import run_reporting_errors
+from .target import add_study_arguments, one_study
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -13,6 +13,7 @@ from typing import Any
 from ..errors import StudyReadError
 from ..storage import Driver, find_studies, is_study, lock_holder, read_study
 from ..storage.stored import STATES
+from .exits import run_reporting_errors
 
 _HEADER = ("study", *STATES, "best", "objective", "last activity", "driver")
 
@@ -31,8 +32,6 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str]) -> int:
-    from .target import run_reporting_errors
-
     args = _parser().parse_args(argv)
     return run_reporting_errors("status", lambda: _status(Path(args.dir), args.json))
 

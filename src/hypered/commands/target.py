@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
-from collections.abc import Callable
 from pathlib import Path
 
-from ..errors import ConfigError, HyperedError, StudyReadError
+from ..errors import StudyReadError
 from ..storage import StoredStudy, read_study
 
 
@@ -60,23 +58,3 @@ def one_study(target: str, name: str | None, directory: str | None) -> StoredStu
         raise StudyReadError(f"{target}: this config names {len(folders)} studies ({names}); "
                              "pick one with --name")
     return read_study(folders[0])
-
-
-def run_reporting_errors(command: str, body: Callable[[], int]) -> int:
-    """body(), with a hypered error printed as one line and turned into an exit code.
-
-    2 for a config error, 1 for any other (a missing or unreadable study), 130 on Ctrl-C.
-    """
-    try:
-        return body()
-    except BrokenPipeError:  # `| head` closed the pipe: stop writing, quietly
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 1
-    except ConfigError as err:
-        print(f"hypered {command}: {err}", file=sys.stderr)
-        return 2
-    except (HyperedError, OSError) as err:
-        print(f"hypered {command}: error: {err}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        return 130
