@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import signal
 import sqlite3
 import subprocess
@@ -93,3 +94,75 @@ def test_unreachable_scheduler_is_a_clear_error(tmp_path, programs) -> None:
     done = run_hypered(conf, "--dask", f"127.0.0.1:{free_port()}", cwd=tmp_path, timeout=120)
     assert done.returncode == 1
     assert "cannot reach the Dask scheduler" in done.stderr and "Traceback" not in done.stderr
+
+
+def _records(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+
+
+def _alive(pid: int) -> bool:
+    """Whether `pid` runs (a zombie that nobody reaped does not)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state not in ("Z", "X")
+
+
+def _kill_the_worker_of(pid: int, cluster) -> float:
+    """SIGKILL the worker process that `pid` descends from; when."""
+    workers = {p.pid: p for p in cluster.workers.values()}
+    while pid not in workers:
+        pid = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])  # its parent
+        assert pid > 1, "not started by a worker"
+    workers[pid].send_signal(signal.SIGKILL)
+    workers[pid].wait()
+    return time.time()
+
+
+def test_a_killed_workers_trial_never_runs_twice_at_once(tmp_path, programs, dask_cluster) -> None:
+    record = tmp_path / "attempts.jsonl"  # outside the trial folder: every attempt appends to it
+    conf = tmp_path / "dask.conf"
+    conf.write_text(f"""
+optimize(
+    name="remote",
+    objective=minimize("loss"),
+    binary="{sys.executable} {programs / 'attempts.py'} {{params_path}} {{results_path}} {record} --first 5 --later 1",
+    random_starts=1,
+    iterations=1,
+    params={{"x": real(-5, 5)}},
+)
+""")
+    study = subprocess.Popen([*HYPERED, str(conf), "--dask", dask_cluster.address],
+                             cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 60
+    while not any(r["event"] == "beat" for r in _records(record)):
+        assert time.time() < deadline and study.poll() is None, "the trial never started"
+        time.sleep(0.05)
+    killed_at = _kill_the_worker_of(_records(record)[0]["pid"], dask_cluster)
+    first = _records(record)[0]
+    assert not any(r["event"] == "end" and r["t"] < killed_at for r in _records(record)), "killed too late"
+    while _alive(first["pid"]) and time.time() < killed_at + 2:
+        time.sleep(0.05)
+    assert not _alive(first["pid"]), "the killed worker's program lives on"
+    _, stderr = study.communicate(timeout=120)
+    assert study.returncode == 0, stderr
+    time.sleep(max(0.0, first["t"] + 5.5 - time.time()))  # an orphaned first attempt would be done now
+
+    records = _records(record)
+    starts = [r for r in records if r["event"] == "start"]
+    assert len(starts) == 2, starts
+    killed, accepted = (s["pid"] for s in starts)
+    spans = {s["pid"]: (s["t"], max(r["t"] for r in records if r["pid"] == s["pid"])) for s in starts}
+    assert spans[killed][1] < spans[accepted][0], f"the attempts overlapped: {spans}"
+    assert not any(r["event"] == "end" and r["pid"] == killed for r in records)
+    assert starts[0]["folder"] != starts[1]["folder"]  # no shared results file either
+
+    (row,) = _trials(tmp_path)
+    assert row[1] == "complete"
+    with sqlite3.connect(tmp_path / "experiments" / "remote" / "study.db") as conn:
+        (key, results), = conn.execute("SELECT key, results FROM trials").fetchall()
+    folder = tmp_path / "experiments" / "remote" / key
+    assert json.loads(results)["pid"] == accepted
+    assert json.loads((folder / "results.json").read_text())["pid"] == accepted
+    assert (folder / "stdout.log").read_text() == f"attempt {accepted}\n"

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from .logs import DEFAULT_LOG_LIMIT
+
 
 @dataclass(frozen=True)
 class Job:
@@ -20,6 +22,7 @@ class Job:
     command: tuple[str, ...] = ()  # argv for a program; empty for an in-process function
     env: Mapping[str, str] = field(default_factory=dict)  # added to the inherited environment
     timeout: float | None = None  # seconds
+    log_limit: int | None = DEFAULT_LOG_LIMIT  # bytes kept of each of stdout.log, stderr.log; None: all
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,7 @@ class Outcome:
     worker: str | None = None
     stderr_tail: str = ""
     logs: Mapping[str, str] | None = None  # file name -> text, when the program ran elsewhere
+    attempt: str | None = None  # which run of the job this is, when a cluster may run it more than once
 
     @property
     def ok(self) -> bool:

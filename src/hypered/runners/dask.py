@@ -3,7 +3,10 @@
 The driver keeps the study store; workers receive the job, run the program
 (see `remote.run_job`) and send back the results and the logs, so no shared
 filesystem is needed. Dask reschedules the task of a worker lost mid-trial on
-another worker; if that fails too, the trial fails with the reason.
+another worker (the lost worker's program dies with it); if that fails too, the
+trial fails with the reason. Each attempt claims the trial in a Dask Variable
+when it starts, and the driver accepts an Outcome only from the attempt that
+claimed it last.
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ class DaskRunner:
         self._cancel = Event(self._cancel_name, client=self.client)
         self._futures: dict[int, Any] = {}
         self._started: dict[int, float] = {}
+        self._attempts: dict[int, Any] = {}  # number -> the Variable its attempts claim
 
     def __enter__(self) -> DaskRunner:
         return self
@@ -50,9 +54,14 @@ class DaskRunner:
         self.client.close()
 
     def submit(self, job: Job) -> int | None:
-        future = self.client.submit(run_job, job, self.cwd, self._cancel_name, pure=False,
-                                    key=f"hypered-trial-{job.number}-{uuid.uuid4().hex[:8]}")
+        from distributed import Variable
+
+        key = f"hypered-trial-{job.number}-{uuid.uuid4().hex[:8]}"
+        attempts = Variable(f"{key}-attempt", client=self.client)
+        future = self.client.submit(run_job, job, self.cwd, self._cancel_name, attempts.name,
+                                    pure=False, key=key)
         self._futures[job.number] = future
+        self._attempts[job.number] = attempts
         self._started[job.number] = time.time()
         return None
 
@@ -70,12 +79,20 @@ class DaskRunner:
     def _collect(self, number: int) -> Outcome:
         future = self._futures.pop(number)
         started = self._started.pop(number)
+        attempts = self._attempts.pop(number)
         try:
             outcome: Outcome = future.result()
-            return outcome
+            latest = attempts.get(timeout=10) if outcome.attempt is not None else None
         except Exception as err:  # the task itself failed on the cluster (e.g. KilledWorker)
             return Outcome(number, reason=f"lost on the Dask cluster: {type(err).__name__}: {err}",
                            started=started, finished=time.time())
+        finally:
+            attempts.delete()
+        if latest != outcome.attempt:  # a superseded attempt: its results may be stale
+            return Outcome(number, reason=f"lost on the Dask cluster: the outcome came from attempt "
+                           f"{outcome.attempt} on {outcome.worker}, but attempt {latest} started later",
+                           started=started, finished=time.time(), worker=outcome.worker)
+        return outcome
 
     def cancel(self) -> list[Outcome]:
         if not self._futures:
@@ -85,4 +102,7 @@ class DaskRunner:
                             finished=time.time()) for n in self._futures]
         self.client.cancel(list(self._futures.values()))
         self._futures.clear()
+        for attempts in self._attempts.values():
+            attempts.delete()
+        self._attempts.clear()
         return outcomes

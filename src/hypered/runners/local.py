@@ -12,14 +12,15 @@ import threading
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import IO
 
 from ..storage import ResultsError, read_results
 from .base import Job, Outcome
+from .logs import CappedLog, Echo, LogCopier
 
 _TAIL_BYTES = 4000
 _KILL_GRACE = 5.0  # seconds between SIGTERM and SIGKILL
 _TICK = 0.25  # longest sleep of `wait`, so timeouts are enforced on time
+_WATCHDOG = Path(__file__).with_name("watchdog.py")
 
 
 def tail(path: Path, limit: int = _TAIL_BYTES) -> str:
@@ -38,9 +39,17 @@ class _Running:
     job: Job
     process: subprocess.Popen[bytes]
     started: float
-    copiers: list[threading.Thread]
+    logs: LogCopier
+    lifeline: int | None  # write end of the watchdog's pipe: closing it kills the program
     timed_out: bool = False
     terminated_at: float = 0.0
+
+    def release(self) -> None:
+        """Finish the logs (after the program exited); let the watchdog go."""
+        self.logs.stop()
+        if self.lifeline is not None:
+            os.close(self.lifeline)
+            self.lifeline = None
 
 
 def _reap(process: subprocess.Popen[bytes], number: int, exited: queue.Queue[int]) -> None:
@@ -55,26 +64,23 @@ def _signal_group(pid: int, signum: int) -> None:
         pass
 
 
-def _copy(source: IO[bytes], log: IO[bytes], echo: IO[bytes]) -> None:
-    for chunk in iter(source.readline, b""):
-        log.write(chunk)
-        log.flush()
-        echo.write(chunk)
-        echo.flush()
-    source.close()
-    log.close()
-
-
 class LocalRunner:
     """Runs programs as child processes; `cwd` is their working directory.
 
     Each child gets its own session (process group) so that Ctrl-C reaches
     hypered only, and stopping a trial stops everything the program spawned.
+    Its stdout and stderr go through pipes into stdout.log and stderr.log in the
+    trial folder, capped at `Job.log_limit` bytes each (see `logs`), and to this
+    process's own stdout and stderr too when `echo`. With `supervise`, each
+    program runs under a watchdog that kills its process group as soon as this
+    process dies (so a lost Dask worker leaves no program behind).
     """
 
-    def __init__(self, cwd: Path, echo: bool = False) -> None:
+    def __init__(self, cwd: Path, echo: bool = False, supervise: bool = False) -> None:
         self.cwd = Path(cwd)
         self.echo = echo
+        self.supervise = supervise
+        self._echoes: tuple[Echo, Echo] | None = None
         self._running: dict[int, _Running] = {}
         self._exited: queue.Queue[int] = queue.Queue()
         self._host = socket.gethostname()
@@ -84,29 +90,45 @@ class LocalRunner:
 
     def __exit__(self, *exc: object) -> None:
         self.cancel()
+        for echo in self._echoes or ():
+            echo.close()
 
     def submit(self, job: Job) -> int | None:
-        out_path = job.experiment_dir / "stdout.log"
-        err_path = job.experiment_dir / "stderr.log"
-        env = {**os.environ, **job.env}
-        copiers: list[threading.Thread] = []
-        with open(out_path, "wb") as out, open(err_path, "wb") as err:
-            pipe = subprocess.PIPE if self.echo else None
+        out = CappedLog(job.experiment_dir / "stdout.log", job.log_limit)
+        err = CappedLog(job.experiment_dir / "stderr.log", job.log_limit)
+        command, lifeline = list(job.command), None
+        pass_fds: tuple[int, ...] = ()
+        if self.supervise:  # the watchdog holds the pipe's read end, we its write end
+            read_end, lifeline = os.pipe()
+            command = [sys.executable, "-I", str(_WATCHDOG), str(read_end), str(os.getpid()), "--", *command]
+            pass_fds = (read_end,)
+        try:
             process = subprocess.Popen(
-                list(job.command), cwd=self.cwd, env=env, stdin=subprocess.DEVNULL,
-                stdout=pipe or out, stderr=pipe or err, start_new_session=True,
+                command, cwd=self.cwd, env={**os.environ, **job.env}, stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True, pass_fds=pass_fds,
             )
-        if self.echo:
-            assert process.stdout is not None and process.stderr is not None
-            for source, path, echo in ((process.stdout, out_path, sys.stdout.buffer),
-                                       (process.stderr, err_path, sys.stderr.buffer)):
-                thread = threading.Thread(target=_copy, args=(source, open(path, "ab"), echo),
-                                          daemon=True)
-                thread.start()
-                copiers.append(thread)
-        self._running[job.number] = _Running(job, process, time.time(), copiers)
+        except BaseException:
+            out.close()
+            err.close()
+            if lifeline is not None:
+                os.close(lifeline)
+            raise
+        finally:
+            for fd in pass_fds:
+                os.close(fd)
+        assert process.stdout is not None and process.stderr is not None
+        echo_out, echo_err = self._echo_targets()
+        copier = LogCopier([(process.stdout, out, echo_out), (process.stderr, err, echo_err)])
+        self._running[job.number] = _Running(job, process, time.time(), copier, lifeline)
         threading.Thread(target=_reap, args=(process, job.number, self._exited), daemon=True).start()
         return process.pid
+
+    def _echo_targets(self) -> tuple[Echo | None, Echo | None]:
+        if not self.echo:
+            return None, None
+        if self._echoes is None:
+            self._echoes = Echo(sys.stdout.buffer), Echo(sys.stderr.buffer)
+        return self._echoes
 
     def wait(self, timeout: float | None = None) -> list[Outcome]:
         deadline = None if timeout is None else time.monotonic() + timeout
@@ -140,8 +162,7 @@ class LocalRunner:
 
     def _finish(self, run: _Running) -> Outcome:
         del self._running[run.job.number]
-        for thread in run.copiers:
-            thread.join(timeout=5)
+        run.release()
         code = run.process.returncode
         finished = time.time()
         base = Outcome(number=run.job.number, started=run.started, finished=finished,
@@ -172,6 +193,7 @@ class LocalRunner:
                 pass
             _signal_group(run.process.pid, signal.SIGKILL)  # stragglers, even if the leader exited
             run.process.wait()
+            run.release()
             outcomes.append(Outcome(number=run.job.number, reason="interrupted", interrupted=True,
                                     started=run.started, finished=time.time(),
                                     pid=run.process.pid, host=self._host))

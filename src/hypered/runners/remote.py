@@ -1,23 +1,32 @@
-"""The part of a trial that runs on a Dask worker: the program, in a folder of the worker's.
+"""The part of a trial that runs on a Dask worker: one attempt of the program, in a folder of its own.
 
-When the study's trial folder is visible on the worker (a shared filesystem) the
-program runs there; otherwise in a temporary folder, with the driver's paths in
-the command and params rewritten to it, and the logs travel back in the Outcome.
+Dask runs a task again elsewhere when its worker is lost, so a trial may have
+several attempts. Each attempt gets its own folder, so no two ever share a
+params, results or log file: `<trial folder>/attempt-N` when the study's trial
+folder is visible on the worker (a shared filesystem), else a temporary folder.
+The driver's paths in the command, the params and the environment are rewritten
+to that folder. The program runs under a watchdog (`LocalRunner(supervise=True)`)
+that kills it as soon as the worker dies, so the attempt of a lost worker does
+not live on beside the next one. The results and the (capped) logs travel back
+in the Outcome, and the driver writes them into the trial folder.
 """
 
 from __future__ import annotations
 
-import json
+import contextlib
 import os
 import tempfile
+import uuid
 from dataclasses import replace
+from itertools import count
 from pathlib import Path
 from typing import Any
 
+from ..storage import write_json
 from .base import Job, Outcome
-from .local import LocalRunner, tail
+from .local import LocalRunner
 
-LOG_BYTES = 64_000
+LOG_FILES = ("stdout.log", "stderr.log")
 _POLL = 0.5  # seconds between checks that the driver still wants the trial
 
 
@@ -42,31 +51,54 @@ def _local_job(job: Job, folder: Path) -> Job:
     )
 
 
-def run_job(job: Job, cwd: str, cancel_event: str | None = None) -> Outcome:
-    """Run `job` on this worker and report how it ended (called through Dask)."""
-    from distributed import Event, get_worker
+def attempt_folder(trial_folder: Path) -> Path:
+    """A new folder `attempt-N` in `trial_folder`, N the first number not taken (mkdir is atomic)."""
+    for n in count(1):
+        folder = trial_folder / f"attempt-{n}"
+        try:
+            folder.mkdir()
+            return folder
+        except FileExistsError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def run_job(job: Job, cwd: str, cancel_event: str | None = None,
+            attempt_variable: str | None = None) -> Outcome:
+    """Run one attempt of `job` on this worker and report how it ended (called through Dask).
+
+    `attempt_variable` names a Dask Variable this attempt claims at its start,
+    so the driver can tell whether the Outcome it receives is the latest attempt's.
+    """
+    from distributed import Event, Variable, get_worker
 
     worker = get_worker().address
+    attempt = uuid.uuid4().hex[:12]
+    if attempt_variable:
+        Variable(attempt_variable).set(attempt)
     shared = job.experiment_dir.is_dir()
-    with tempfile.TemporaryDirectory(prefix="hypered-") as scratch:
-        local = job if shared else _local_job(job, Path(scratch))
-        if not shared:
-            local.params_path.write_text(json.dumps(local.params, indent=4))
+    with (contextlib.nullcontext(None) if shared else tempfile.TemporaryDirectory(prefix="hypered-")) as scratch:
+        folder = attempt_folder(job.experiment_dir) if scratch is None else Path(scratch)
+        local = _local_job(job, folder)
+        write_json(local.params_path, local.params)
         workdir = Path(cwd) if Path(cwd).is_dir() else local.experiment_dir
         cancel = Event(cancel_event) if cancel_event else None
-        with LocalRunner(workdir) as runner:
+        with LocalRunner(workdir, supervise=True) as runner:
             runner.submit(local)
             outcomes: list[Outcome] = []
             while not outcomes:
                 outcomes = runner.wait(timeout=_POLL)
                 if not outcomes and cancel is not None and cancel.is_set():
                     outcomes = runner.cancel()
-        outcome = replace(outcomes[0], worker=worker)
-        if not shared:
-            logs = {name: tail(local.experiment_dir / name, LOG_BYTES)
-                    for name in ("stdout.log", "stderr.log")}
-            outcome = replace(outcome, logs=logs)
-    return outcome
+        logs = {name: _read(folder / name) for name in LOG_FILES}  # already capped at job.log_limit
+    return replace(outcomes[0], worker=worker, logs=logs, attempt=attempt)
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_bytes().decode(errors="replace")
+    except FileNotFoundError:
+        return ""
 
 
 def worker_pid() -> int:
