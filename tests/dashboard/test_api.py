@@ -299,3 +299,31 @@ def test_non_finite_values_and_hostile_names_in_a_db(tmp_path) -> None:
         m = api(srv, f"/api/studies/{name}/model")
         assert m["available"] is True
         assert [s["name"] for s in m["slices"]] == ["a</script><b>", "c"]
+
+
+def test_an_unreadable_study_is_one_row_with_its_error_and_the_others_work(tmp_path: Path) -> None:
+    """A truncated or garbage study.db, and a stored space that cannot be read: the list still answers."""
+    good = write_db(tmp_path / "good", {"x": {"type": "real", "low": 0, "high": 1, "log": False}},
+                    {"name": "loss", "direction": "minimize"}, [{"values": {"x": 0.5}, "value": 1.0}])
+    (tmp_path / "garbage").mkdir()
+    (tmp_path / "garbage" / "study.db").write_text("not a database at all")
+    (tmp_path / "cut").mkdir()
+    (tmp_path / "cut" / "study.db").write_bytes(good.read_bytes()[:2048])
+    odd = write_db(tmp_path / "odd", {"x": "not a variable", "y": {"type": "real", "low": 0, "high": 1}},
+                   {"name": "loss", "direction": "minimize"}, [{"values": {"x": 0.5, "y": 0.2}, "value": 1.0}])
+    assert odd.exists()
+    for gen in serve(tmp_path):
+        rows = {row["name"]: row for row in api(gen, "/api/studies")["studies"]}
+        assert set(rows) == {"good", "garbage", "cut", "odd"}
+        assert rows["good"]["error"] is None and rows["good"]["counts"]["complete"] == 1
+        assert rows["garbage"]["error"].startswith(str(tmp_path / "garbage" / "study.db") + ": cannot read")
+        assert "file is not a database" in rows["garbage"]["error"] and rows["garbage"]["running"] is False
+        assert rows["cut"]["error"].startswith(str(tmp_path / "cut" / "study.db"))
+        assert rows["odd"]["error"] is None
+        (warning,) = rows["odd"]["warnings"]
+        assert "the stored variable 'x' is unreadable" in warning and str(odd) in warning
+        detail = api(gen, "/api/studies/odd")
+        assert detail["warnings"] == [warning] and [v["name"] for v in detail["variables"]] == ["y"]
+        assert api(gen, "/api/studies/odd/outline")["warnings"] == [warning]
+        broken = api(gen, "/api/studies/garbage", status=500)
+        assert broken["error"] == rows["garbage"]["error"]

@@ -1,0 +1,92 @@
+"""storage.reader: read-only studies, the lock's holder, the layout's row mapping."""
+
+from __future__ import annotations
+
+import os
+import socket
+import sqlite3
+import sys
+from pathlib import Path
+
+import pytest
+
+from hypered.errors import StudyReadError
+from hypered.storage import DB_FILE, LOCK_FILE, StudyDatabase, StudyLock, lock_holder, read_study
+from hypered.storage.layout import COLUMNS, Driver, parse_lock_text, trial_from_row, trial_row
+from hypered.trial import Trial, TrialState
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "dashboard"))
+from dashboard_helpers import write_db  # noqa: E402
+
+SPACE = {"x": {"type": "real", "low": 0, "high": 1, "log": False}}
+OBJECTIVE = {"name": "acc", "direction": "maximize"}
+
+
+def test_the_driver_is_a_live_pid_on_this_host(tmp_path: Path) -> None:
+    lock = tmp_path / LOCK_FILE
+    assert lock_holder(tmp_path) is None
+    host = socket.gethostname()
+    lock.write_text(f"pid {os.getpid()} on host {host}\n")
+    assert lock_holder(tmp_path) == Driver(os.getpid(), host)
+    lock.write_text(f"pid 999999999 on host {host}\n")  # died without clearing its lock
+    assert lock_holder(tmp_path) is None
+    for text in ("garbage", "", "pid x on host h"):
+        lock.write_text(text)
+        assert lock_holder(tmp_path) is None
+
+
+def test_a_driver_on_another_host_counts_while_it_holds_the_lock(tmp_path: Path) -> None:
+    with StudyLock(tmp_path / LOCK_FILE):
+        assert lock_holder(tmp_path) == Driver(os.getpid(), socket.gethostname())
+        (tmp_path / LOCK_FILE).write_text("pid 12 on host elsewhere\n")  # as a shared folder shows it
+        assert lock_holder(tmp_path) == Driver(12, "elsewhere")
+        assert lock_holder(tmp_path) == Driver(12, "elsewhere")  # the probe did not disturb the holder
+    (tmp_path / LOCK_FILE).write_text("pid 12 on host elsewhere\n")  # released, text left behind
+    assert lock_holder(tmp_path) is None
+    assert parse_lock_text("pid 12 on host elsewhere\n") == Driver(12, "elsewhere")
+
+
+def test_reads_a_study_while_its_driver_holds_the_lock_and_a_write(tmp_path: Path) -> None:
+    db = write_db(tmp_path / "s", SPACE, OBJECTIVE, [{"values": {"x": 0.1}, "value": 0.5},
+                                                     {"values": {"x": 0.2}, "value": 0.9}])
+    with StudyLock(tmp_path / "s" / LOCK_FILE):
+        writer = sqlite3.connect(db, isolation_level=None)
+        writer.execute("BEGIN IMMEDIATE")
+        writer.execute("UPDATE trials SET value = 0.0")
+        try:
+            study = read_study(tmp_path / "s")
+        finally:
+            writer.execute("ROLLBACK")
+            writer.close()
+    assert study.running and study.driver == Driver(os.getpid(), socket.gethostname())
+    assert [t.value for t in study.trials] == [0.5, 0.9] and study.best is not None and study.best.number == 1
+    assert study.objective.direction.value == "maximize"
+
+
+def test_unreadable_parts_are_warnings_and_an_unreadable_file_an_error(tmp_path: Path) -> None:
+    db = write_db(tmp_path / "s", ["not", "a", "space"], OBJECTIVE, [{"values": {"x": 0.1}, "value": 0.5}])
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE trials SET results = '{broken'")
+    study = read_study(tmp_path / "s")
+    assert study.space == {} and len(study.warnings) == 2
+    assert "the stored search space is unreadable" in study.warnings[0] and str(db) in study.warnings[0]
+    assert study.warnings[1] == "trial 0: its results are not valid JSON" and study.trials[0].results is None
+    (tmp_path / "s" / DB_FILE).write_bytes(db.read_bytes()[:1500])
+    with pytest.raises(StudyReadError, match=f"{db}: cannot read the study database"):
+        read_study(tmp_path / "s")
+    with pytest.raises(StudyReadError, match="not a study folder"):
+        read_study(tmp_path)
+    with pytest.raises(StudyReadError, match="no such study folder"):
+        read_study(tmp_path / "nope")
+
+
+def test_layout_rows_round_trip_through_the_writer(tmp_path: Path) -> None:
+    trial = Trial(number=3, key="abc", values={"x": 0.5}, params={"x": 0.5, "fixed": [1, 2]},
+                  state=TrialState.FAILED, results={"loss": None}, reason="exit 1", started=1.0, finished=2.5,
+                  pid=7, host="h", worker="w")
+    assert len(trial_row(trial)) == len(COLUMNS) and trial_from_row(trial_row(trial)) == trial
+    with StudyDatabase(tmp_path / DB_FILE) as db:
+        db.save(trial)
+        assert db.trials() == [trial]
+    (stored,) = read_study(tmp_path).trials
+    assert stored == trial
