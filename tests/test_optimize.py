@@ -158,3 +158,11 @@ def test_the_lock_names_no_holder_once_the_study_is_done(tmp_path: Path) -> None
     hp.optimize(name="done", objective=hp.minimize("loss"), params={"x": hp.real(0, 1)},
                 function=lambda p: p["x"], iterations=2, random_starts=2, directory=tmp_path)
     assert (tmp_path / "done" / "study.lock").read_text() == ""
+
+
+def test_config_files_accept_exactly_the_arguments_of_optimize() -> None:
+    import inspect
+
+    from hypered.study.spec import SPEC_ARGUMENTS
+
+    assert tuple(inspect.signature(hp.optimize).parameters) == SPEC_ARGUMENTS

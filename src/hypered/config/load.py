@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError, HyperedError
-from ..optimize import make_spec, optimize
-from ..study import StudySpec
+from ..study.spec import SPEC_ARGUMENTS, StudySpec, make_spec
 from .evaluate import MAX_CONFIG_BYTES, OptimizeCall, evaluate_config
 
-_OPTIMIZE_ARGUMENTS = frozenset(inspect.signature(optimize).parameters)
+_OPTIMIZE_ARGUMENTS = frozenset(SPEC_ARGUMENTS)
 
 
 def read_config(path: str | Path) -> list[OptimizeCall]:

@@ -4,20 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..errors import ArgumentError
 from ..space import DeviceId
 
 
 class DevicePool:
     """The devices of every `device_id(count)` in params; round robin over the free ones."""
 
-    def __init__(self, devices: Sequence[tuple[str, DeviceId]], parallel: int) -> None:
-        for name, device in devices:
-            if parallel > device.count:
-                raise ArgumentError(
-                    f"parallel={parallel} but params[{name!r}] is device_id({device.count}): "
-                    f"at most {device.count} trials can hold a device at once"
-                )
+    def __init__(self, devices: Sequence[tuple[str, DeviceId]]) -> None:
+        # make_spec has checked that `parallel` is at most every device count
         self._counts = {name: device.count for name, device in devices}
         self._next = dict.fromkeys(self._counts, 0)
         self._held: dict[int, dict[str, int]] = {}  # trial number -> its devices

@@ -20,10 +20,6 @@ from typing import Any
 from ..space import Categorical, Integer, Real, Utility
 from .spec import StudySpec
 
-ON_CHANGE = ("refuse", "restart", "continue")
-"""What a rerun does when the stored study differs: refuse (the default), move the old
-study aside and start afresh, or keep the old trials and go on with the new definition."""
-
 
 def fingerprint(spec: StudySpec) -> dict[str, Any]:
     """The study's defining parts as JSON (kept in study.db's meta as "fingerprint")."""

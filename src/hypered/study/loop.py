@@ -114,7 +114,7 @@ class _Session:
         self.running: set[int] = set()
         self.failures_in_a_row = 0
         devices = [(n, u) for n, u in spec.params.utilities if isinstance(u, DeviceId)]
-        self.devices = DevicePool(devices, spec.parallel)
+        self.devices = DevicePool(devices)
         self.suggester = Suggester(
             spec.encoding, spec.objective, random_starts=spec.random_starts, seed=seed,
             kernel=spec.kernel, kernel_scale=spec.kernel_scale,
@@ -226,7 +226,7 @@ class _Session:
                       "experiment_dir": str(folder), **trial.params}
             command = self.spec.command.render(fields)
         return Job(trial.number, trial.params, folder, folder / PARAMS_FILE,
-                   folder / RESULTS_FILE, command, env, self.spec.timeout)
+                   folder / RESULTS_FILE, command, env, self.spec.timeout, self.spec.log_limit)
 
     def _finish(self, outcome: Outcome, check_failures: bool = True) -> None:
         trial = self.trials[outcome.number]

@@ -1,15 +1,22 @@
-"""Everything a study needs to run, validated once by `optimize` or the config loader."""
+"""Everything a study needs to run, built and validated in one place for `optimize` and config files."""
 
 from __future__ import annotations
 
+import math
+import os
+import re
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..bayesopt import ACQUISITIONS, DEFAULT_KERNEL, KERNELS
+from ..errors import ArgumentError
 from ..objective import Objective
-from ..runners.command import CommandTemplate
-from ..space import Encoding, ParamsTree
+from ..runners import DEFAULT_LOG_LIMIT
+from ..runners.command import CommandTemplate, parse_command
+from ..space import DeviceId, Encoding, ParamsTree, parse_params
 
 
 @dataclass(frozen=True)
@@ -35,7 +42,7 @@ class StudySpec:
     parallel: int
     executor: str | None  # None: local processes; "dask://host:port": a Dask cluster
     on_change: str = "refuse"  # a rerun whose definition differs: "refuse", "restart" or "continue"
-    log_limit: int | None = 1_048_576  # bytes kept of each of a trial's stdout and stderr; None: all
+    log_limit: int | None = DEFAULT_LOG_LIMIT  # bytes kept of each of a trial's stdout and stderr; None: all
 
     @property
     def study_dir(self) -> Path:
@@ -48,3 +55,171 @@ class StudySpec:
     def space_signature(self) -> dict[str, dict[str, Any]]:
         """The search space as JSON (kept in study.db), to tell a resumed study's space is unchanged."""
         return {name: var.as_dict() for name, var in self.params.variables}
+
+
+SPEC_ARGUMENTS = (
+    "name", "objective", "params", "binary", "function", "random_starts", "iterations", "kernel",
+    "kernel_scale", "acquisition_fn", "optimizer_restarts", "seed", "cwd", "directory",
+    "max_failures", "timeout", "parallel", "executor", "on_change", "log_limit",
+)
+"""The arguments of `optimize` (and of a config file's optimize(...)), in order."""
+
+ON_CHANGE = ("refuse", "restart", "continue")
+"""What a rerun does when the stored study differs: refuse (the default), move the old study aside
+and start afresh, or keep the old trials and go on with the new definition."""
+
+
+def make_spec(
+    *,
+    name: str,
+    objective: Objective,
+    params: dict[str, Any],
+    binary: str | None = None,
+    function: Callable[[dict[str, Any]], Any] | None = None,
+    random_starts: int = 10,
+    iterations: int = 100,
+    kernel: str = DEFAULT_KERNEL,
+    kernel_scale: float | None = None,
+    acquisition_fn: str = "EI",
+    optimizer_restarts: int = 5,
+    seed: int | None = None,
+    cwd: str | os.PathLike[str] | None = None,
+    directory: str | os.PathLike[str] = "experiments",
+    max_failures: int = 5,
+    timeout: float | None = None,
+    parallel: int = 1,
+    executor: str | None = None,
+    on_change: str = "refuse",
+    log_limit: int | None = DEFAULT_LOG_LIMIT,
+) -> StudySpec:
+    """Check every argument of `optimize`; a StudySpec, or ArgumentError/SpaceError saying what is wrong."""
+    _check_name(name)
+    if not isinstance(objective, Objective):
+        raise ArgumentError(f"objective must be minimize(\"metric\") or maximize(\"metric\"), got {objective!r}")
+    tree = parse_params(params)
+    if (binary is None) == (function is None):
+        raise ArgumentError("give exactly one of binary= (a command) and function= (a Python callable)")
+    if function is not None and not callable(function):
+        raise ArgumentError(f"function must be callable, got {function!r}")
+    workdir = Path(cwd) if cwd is not None else Path.cwd()
+    if not workdir.is_dir():
+        raise ArgumentError(f"cwd={str(cwd)!r} is not a directory")
+    _check_int("random_starts", random_starts, 0)
+    _check_int("iterations", iterations, 1)
+    _check_int("optimizer_restarts", optimizer_restarts, 1)
+    _check_int("max_failures", max_failures, 1)
+    _check_int("parallel", parallel, 1)
+    if seed is not None:
+        _check_int("seed", seed, 0)
+    _check_choice("kernel", kernel, KERNELS)
+    _check_choice("acquisition_fn", acquisition_fn, ACQUISITIONS)
+    if kernel_scale is not None:
+        _check_positive("kernel_scale", kernel_scale)
+    if executor is not None:
+        _check_executor(executor, function)
+    if timeout is not None:
+        _check_positive("timeout", timeout)
+        if function is not None:
+            raise ArgumentError("timeout= needs binary=: a Python function cannot be stopped safely")
+    _check_choice("on_change", on_change, dict.fromkeys(ON_CHANGE))
+    if log_limit is not None:
+        _check_int("log_limit", log_limit, 1024)
+    _check_devices(tree, parallel)
+    command = None
+    if binary is not None:
+        command = parse_command(binary, frozenset(params))
+        _check_program(command.argv[0], workdir)
+        _check_script(command.argv, workdir)
+    return StudySpec(
+        name=name, objective=objective, params=tree, command=command, function=function,
+        random_starts=random_starts, iterations=iterations, kernel=kernel,
+        kernel_scale=None if kernel_scale is None else float(kernel_scale),
+        acquisition_fn=acquisition_fn, optimizer_restarts=optimizer_restarts, seed=seed,
+        cwd=workdir.absolute(), directory=Path(directory), max_failures=max_failures,
+        timeout=None if timeout is None else float(timeout), parallel=parallel, executor=executor,
+        on_change=on_change, log_limit=log_limit,
+    )
+
+
+def _check_executor(executor: Any, function: Any) -> None:
+    if not isinstance(executor, str) or not re.fullmatch(r"dask://[^\s/:]+:\d+", executor):
+        raise ArgumentError(f"executor={executor!r}: give \"dask://HOST:PORT\" (a Dask scheduler), "
+                            "or leave it out to run trials locally")
+    if function is not None:
+        raise ArgumentError("executor= needs binary=: a Python function runs in this process")
+
+
+def _check_name(name: Any) -> None:
+    if not isinstance(name, str) or not name.strip():
+        raise ArgumentError(f"name must be a non-empty string, got {name!r}")
+    if "/" in name or "\\" in name or name.startswith(".") or any(ord(c) < 32 for c in name):
+        raise ArgumentError(
+            f"name={name!r} is used as a folder name: no slashes, no leading dot, no control characters"
+        )
+
+
+def _check_int(label: str, value: Any, minimum: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ArgumentError(f"{label} must be a whole number, got {value!r}")
+    if value < minimum:
+        raise ArgumentError(f"{label} must be at least {minimum}, got {value!r}")
+
+
+def _check_positive(label: str, value: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
+            or value <= 0:
+        raise ArgumentError(f"{label} must be a positive number, got {value!r}")
+
+
+def _check_choice(label: str, value: Any, choices: dict[str, Any]) -> None:
+    if value not in choices:
+        raise ArgumentError(f"{label}={value!r} is unknown; choose one of {', '.join(choices)}")
+
+
+def _check_devices(tree: ParamsTree, parallel: int) -> None:
+    for name, utility in tree.utilities:
+        if isinstance(utility, DeviceId) and parallel > utility.count:
+            raise ArgumentError(
+                f"parallel={parallel} but params[{name!r}] is device_id({utility.count}): "
+                f"at most {utility.count} trials can hold a device at once"
+            )
+
+
+_INTERPRETERS = re.compile(r"(python[\d.]*|pypy[\d.]*|bash|sh|zsh|dash|Rscript|node|julia|perl|ruby|lua)")
+_VALUED_OPTIONS = ("-W", "-X")  # python options whose value is the next argument
+
+
+def _check_script(argv: tuple[str, ...], workdir: Path) -> None:
+    """ArgumentError when an interpreter's script file (`python3 train.py`) is not in `workdir`."""
+    if not _INTERPRETERS.fullmatch(Path(argv[0]).name):
+        return
+    args = iter(argv[1:])
+    for arg in args:
+        if arg in ("-m", "-c", "-e"):
+            return  # a module or inline code, not a file
+        if arg in _VALUED_OPTIONS:
+            next(args, None)
+        elif not arg.startswith("-"):
+            break
+    else:
+        return
+    if "{" in arg or not Path(arg).suffix:
+        return  # filled in per trial, or not obviously a file name
+    path = Path(arg) if Path(arg).is_absolute() else workdir / arg
+    if not path.exists():
+        raise ArgumentError(f"binary: {argv[0]}'s script {arg!r} not found (looked in {workdir}, "
+                            "the folder binary runs in; set cwd= or give its path)")
+
+
+def _check_program(program: str, workdir: Path) -> None:
+    """ArgumentError unless the command's program can be found (as the OS would look for it)."""
+    if "{" in program:
+        return  # filled in per trial
+    if os.sep in program:
+        path = Path(program) if Path(program).is_absolute() else workdir / program
+        if not path.is_file():
+            raise ArgumentError(f"binary: program {program!r} not found (looked in {workdir})")
+        if not os.access(path, os.X_OK):
+            raise ArgumentError(f"binary: program {program!r} is not executable (chmod +x it)")
+    elif shutil.which(program) is None:
+        raise ArgumentError(f"binary: program {program!r} not found on PATH")
