@@ -1,7 +1,8 @@
 """Each optimizer run on a benchmark problem through its own public API.
 
-Every runner returns the losses in evaluation order and the seconds the run
-spent outside the objective (the optimizer's overhead).
+Every runner returns the losses and params in evaluation order and the seconds the run spent
+outside the objective (the optimizer's overhead). Noise, for noisy problems, comes from a
+generator seeded by the run's seed, so every optimizer sees the same noise stream.
 """
 
 from __future__ import annotations
@@ -18,30 +19,33 @@ from problems import Problem
 import hypered as hp
 from hypered.space import Categorical, Integer, Real
 
-Result = tuple[list[float], float]
+Result = tuple[list[float], list[dict[str, Any]], float]  # losses, params, overhead (s)
 
 
 class _Timed:
-    """Wraps a problem's loss, recording every value and the time spent inside it."""
+    """Wraps a problem's loss, recording every value, its params and the time spent inside it."""
 
-    def __init__(self, problem: Problem) -> None:
+    def __init__(self, problem: Problem, seed: int) -> None:
         self.problem = problem
+        self.noise = np.random.default_rng([seed, 7])
         self.losses: list[float] = []
+        self.params: list[dict[str, Any]] = []
         self.inside = 0.0
 
     def __call__(self, params: dict[str, Any]) -> float:
         start = time.perf_counter()
-        value = float(self.problem.loss(params))
+        value = float(self.problem.loss(params, self.noise))
         self.inside += time.perf_counter() - start
         self.losses.append(value)
+        self.params.append({name: _plain(params[name]) for name in self.problem.params})
         return value
 
 
-def _run(problem: Problem, body: Callable[[_Timed], None]) -> Result:
-    timed = _Timed(problem)
+def _run(problem: Problem, seed: int, body: Callable[[_Timed], None]) -> Result:
+    timed = _Timed(problem, seed)
     start = time.perf_counter()
     body(timed)
-    return timed.losses, time.perf_counter() - start - timed.inside
+    return timed.losses, timed.params, time.perf_counter() - start - timed.inside
 
 
 def run_hypered(problem: Problem, seed: int, budget: int, n_init: int) -> Result:
@@ -50,7 +54,7 @@ def run_hypered(problem: Problem, seed: int, budget: int, n_init: int) -> Result
             hp.optimize(name="bench", objective=hp.minimize("loss"), params=problem.params,
                         function=f, iterations=budget, random_starts=n_init, seed=seed,
                         directory=folder)
-    return _run(problem, body)
+    return _run(problem, seed, body)
 
 
 def run_random(problem: Problem, seed: int, budget: int, n_init: int) -> Result:
@@ -70,7 +74,7 @@ def run_random(problem: Problem, seed: int, budget: int, n_init: int) -> Result:
     def body(f: _Timed) -> None:
         for _ in range(budget):
             f({name: sample(var) for name, var in problem.params.items()})
-    return _run(problem, body)
+    return _run(problem, seed, body)
 
 
 def _optuna_suggest(trial: Any, name: str, var: Any) -> Any:
@@ -81,7 +85,7 @@ def _optuna_suggest(trial: Any, name: str, var: Any) -> Any:
     return trial.suggest_categorical(name, list(var.choices))
 
 
-def _run_optuna(problem: Problem, sampler: Any, budget: int) -> Result:
+def _run_optuna(problem: Problem, seed: int, sampler: Any, budget: int) -> Result:
     import optuna
     optuna.logging.set_verbosity(optuna.logging.ERROR)
 
@@ -89,17 +93,17 @@ def _run_optuna(problem: Problem, sampler: Any, budget: int) -> Result:
         study = optuna.create_study(sampler=sampler)
         study.optimize(lambda t: f({n: _optuna_suggest(t, n, v) for n, v in problem.params.items()}),
                        n_trials=budget)
-    return _run(problem, body)
+    return _run(problem, seed, body)
 
 
 def run_optuna_tpe(problem: Problem, seed: int, budget: int, n_init: int) -> Result:
     import optuna
-    return _run_optuna(problem, optuna.samplers.TPESampler(seed=seed, n_startup_trials=n_init), budget)
+    return _run_optuna(problem, seed, optuna.samplers.TPESampler(seed=seed, n_startup_trials=n_init), budget)
 
 
 def run_optuna_gp(problem: Problem, seed: int, budget: int, n_init: int) -> Result:
     import optuna
-    return _run_optuna(problem, optuna.samplers.GPSampler(seed=seed, n_startup_trials=n_init), budget)
+    return _run_optuna(problem, seed, optuna.samplers.GPSampler(seed=seed, n_startup_trials=n_init), budget)
 
 
 def run_skopt(problem: Problem, seed: int, budget: int, n_init: int) -> Result:
@@ -122,11 +126,11 @@ def run_skopt(problem: Problem, seed: int, budget: int, n_init: int) -> Result:
     def body(f: _Timed) -> None:
         skopt.gp_minimize(lambda x: f(dict(zip(names, [_plain(v) for v in x]))), dims,
                           n_calls=budget, n_initial_points=n_init, random_state=seed)
-    return _run(problem, body)
+    return _run(problem, seed, body)
 
 
 def _plain(value: Any) -> Any:
-    """numpy scalars from skopt as Python values."""
+    """numpy scalars (from skopt, optuna) as Python values."""
     return value.item() if hasattr(value, "item") else value
 
 
@@ -137,3 +141,21 @@ OPTIMIZERS: dict[str, Callable[[Problem, int, int, int], Result]] = {
     "optuna_gp": run_optuna_gp,
     "skopt_gp": run_skopt,
 }
+
+
+def hypered_recommendation(problem: Problem, seed: int, losses: list[float],
+                           params: list[dict[str, Any]]) -> int:
+    """The index of the trial hypered recommends (Suggester.recommend, as optimize() would)."""
+    from hypered.space import Encoding, parse_params
+    from hypered.storage import trial_key
+    from hypered.suggest import Suggester
+    from hypered.trial import Trial, TrialState
+
+    encoding = Encoding(parse_params(problem.params).variables)
+    suggester = Suggester(encoding, hp.minimize("loss"), random_starts=0, seed=seed, kernel="Matern52",
+                          kernel_scale=None, acquisition="EI", restarts=5)
+    trials = [Trial(i, trial_key(p), p, p, TrialState.COMPLETE, value=loss)
+              for i, (p, loss) in enumerate(zip(params, losses))]
+    recommendation = suggester.recommend(trials)
+    assert recommendation is not None
+    return recommendation.trial

@@ -1,7 +1,9 @@
-"""Benchmark problems with known optima, described as hypered search spaces.
+"""Benchmark problems, described as hypered search spaces.
 
-Each problem is a function of a flat params dict (names -> values) to a loss to
-minimize, with the optimum value it can reach.
+Each problem's loss maps a flat params dict (names -> values) and a noise generator to a loss to
+minimize. Suites: "synthetic" (known optimum, deterministic), "noisy" (a synthetic function plus
+noise; `truth` is the noiseless function) and "real" (scikit-learn models, realworld.py; the
+truth of a noisy one is the mean of re-evaluations).
 """
 
 from __future__ import annotations
@@ -12,16 +14,36 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from realworld import REAL_PROBLEMS
 
 import hypered as hp
+
+Loss = Callable[[dict[str, Any], np.random.Generator], float]
 
 
 @dataclass(frozen=True)
 class Problem:
     name: str
     params: dict[str, Any]  # dotted name -> hypered variable
-    optimum: float
-    loss: Callable[[dict[str, Any]], float]
+    optimum: float | None  # None: unknown (real problems: the best value any run found)
+    loss: Loss
+    suite: str = "synthetic"
+    noisy: bool = False
+    truth: Callable[[dict[str, Any]], float] | None = None  # the noiseless loss, when known
+
+
+def _exact(function: Callable[[dict[str, Any]], float]) -> Loss:
+    return lambda p, rng: function(p)
+
+
+def _noisy(function: Callable[[dict[str, Any]], float],
+           noise_std: Callable[[dict[str, Any]], float]) -> Loss:
+    return lambda p, rng: function(p) + noise_std(p) * float(rng.standard_normal())
+
+
+def _mixed_hpo_noise(p: dict[str, Any]) -> float:
+    """Heteroscedastic: runs with a high learning rate and little dropout are the erratic ones."""
+    return 0.02 + 0.15 * min(max(math.log10(p["lr"]) + 3.0, 0.0), 3.0) / 3.0 * (1.0 - p["dropout"])
 
 
 def _vector(params: dict[str, Any], d: int) -> np.ndarray:
@@ -94,18 +116,31 @@ def mixed_hpo(p: dict[str, Any]) -> float:
             + _OPTIMIZER_PENALTY[p["optimizer"]])
 
 
+def corner(p: dict[str, Any]) -> float:
+    """Optimum 0 at the corner x = (1, 1, 1, 1) of [0, 1]^4, tilted so the bound really is best."""
+    x = _vector(p, 4)
+    return float(np.sum((1.0 - x) ** 2) + 0.5 * np.sum(1.0 - x))
+
+
+_MIXED_HPO_SPACE = {
+    "lr": hp.real(1e-5, 1.0, log=True), "layers": hp.integer(1, 8),
+    "units": hp.integer(16, 512, log=True), "optimizer": hp.categorical(["adam", "sgd", "rmsprop"]),
+    "dropout": hp.real(0.0, 0.8), "momentum": hp.real(0.0, 1.0),
+}
+
 PROBLEMS = [
-    Problem("branin", {"x0": hp.real(-5, 10), "x1": hp.real(0, 15)}, 0.397887, branin),
-    Problem("hartmann6", _box(6, 0, 1), -3.32237, hartmann6),
-    Problem("ackley5", _box(5, -32.768, 32.768), 0.0, ackley),
-    Problem("rosenbrock4", _box(4, -5, 10), 0.0, rosenbrock),
-    Problem("levy10", _box(10, -10, 10), 0.0, levy),
-    Problem("styblinski_tang8", _box(8, -5, 5), -39.16616570377142 * 8, styblinski_tang),
+    Problem("branin", {"x0": hp.real(-5, 10), "x1": hp.real(0, 15)}, 0.397887, _exact(branin)),
+    Problem("hartmann6", _box(6, 0, 1), -3.32237, _exact(hartmann6)),
+    Problem("ackley5", _box(5, -32.768, 32.768), 0.0, _exact(ackley)),
+    Problem("rosenbrock4", _box(4, -5, 10), 0.0, _exact(rosenbrock)),
+    Problem("levy10", _box(10, -10, 10), 0.0, _exact(levy)),
+    Problem("styblinski_tang8", _box(8, -5, 5), -39.16616570377142 * 8, _exact(styblinski_tang)),
     Problem("seed_example", {"option": hp.categorical(["first", "second"]), "x": hp.real(-10, 10)},
-            -2.0, seed_example),
-    Problem("mixed_hpo", {
-        "lr": hp.real(1e-5, 1.0, log=True), "layers": hp.integer(1, 8),
-        "units": hp.integer(16, 512, log=True), "optimizer": hp.categorical(["adam", "sgd", "rmsprop"]),
-        "dropout": hp.real(0.0, 0.8), "momentum": hp.real(0.0, 1.0),
-    }, 0.0, mixed_hpo),
-]
+            -2.0, _exact(seed_example)),
+    Problem("mixed_hpo", _MIXED_HPO_SPACE, 0.0, _exact(mixed_hpo)),
+    Problem("corner4", _box(4, 0, 1), 0.0, _exact(corner)),
+    Problem("hartmann6_noisy", _box(6, 0, 1), -3.32237, _noisy(hartmann6, lambda p: 0.15),
+            suite="noisy", noisy=True, truth=hartmann6),
+    Problem("mixed_hpo_noisy", _MIXED_HPO_SPACE, 0.0, _noisy(mixed_hpo, _mixed_hpo_noise),
+            suite="noisy", noisy=True, truth=mixed_hpo),
+] + [Problem(name, space, None, loss, suite="real", noisy=noisy) for name, space, loss, noisy in REAL_PROBLEMS]

@@ -7,6 +7,7 @@ import platform
 import statistics
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 from problems import PROBLEMS
 
@@ -68,6 +69,123 @@ def quality_tables(rows: list[dict]) -> list[str]:
     return lines
 
 
+def _scores(rows: list[dict], problem: str, optimum: float | None) -> dict[tuple[str, int], float]:
+    """100 x (1 - regret / median regret of random search's recommendation), per (optimizer, seed).
+
+    Regret is measured from the optimum, or for real problems from the best true value any run
+    recommended or observed. Each run is scored by the true value of its recommendation.
+    """
+    mine = [r for r in rows if r["problem"] == problem]
+    ref = optimum if optimum is not None else min(
+        min(r["true_recommended"], r["true_best_observed"]) for r in mine)
+    randoms = [r["true_recommended"] - ref for r in mine if r["optimizer"] == "random"]
+    base = statistics.median(randoms) if randoms else float("nan")
+    return {(r["optimizer"], r["seed"]): 100 * (1 - (r["true_recommended"] - ref) / base)
+            for r in mine if base > 0}
+
+
+def _ranks(rows: list[dict], problem: str) -> dict[str, list[float]]:
+    """Rank (1 = best, ties averaged) of each optimizer's recommendation among those run on a seed."""
+    by_seed: dict[int, dict[str, float]] = {}
+    for r in rows:
+        if r["problem"] == problem:
+            by_seed.setdefault(r["seed"], {})[r["optimizer"]] = r["true_recommended"]
+    ranks: dict[str, list[float]] = {}
+    for values in by_seed.values():
+        if len(values) < 2:
+            continue
+        for o, v in values.items():
+            below = sum(w < v for w in values.values())
+            ties = sum(w == v for w in values.values())
+            ranks.setdefault(o, []).append(below + (ties + 1) / 2)
+    return ranks
+
+
+def recommendation_tables(rows: list[dict], title: str) -> list[str]:
+    """Best observed, true value of the recommendation, its score, worst seed, rank, on-bound share."""
+    if not rows:
+        return []
+    optima = {p.name: p.optimum for p in PROBLEMS}
+    problems = [p.name for p in PROBLEMS if any(r["problem"] == p.name for r in rows)]
+    optimizers = [o for o in ORDER if any(r["optimizer"] == o for r in rows)]
+    header = ["| problem | " + " | ".join(optimizers) + " |", "|---" * (len(optimizers) + 1) + "|"]
+
+    def cell_rows(fmt: Any, mean_row: bool = False) -> list[str]:
+        out, per_opt = [], {o: [] for o in optimizers}
+        for p in problems:
+            cells = []
+            for o in optimizers:
+                value = fmt(p, o)
+                cells.append("-" if value is None else value[0])
+                if value is not None:
+                    per_opt[o].append(value[1])
+            out.append(f"| {p} | " + " | ".join(cells) + " |")
+        if mean_row:
+            out.append("| **mean** | " + " | ".join(
+                f"{statistics.mean(v):.1f}" if v else "-" for v in per_opt.values()) + " |")
+        return out
+
+    def runs(p: str, o: str) -> list[dict]:
+        return [r for r in rows if r["problem"] == p and r["optimizer"] == o]
+
+    scores = {p: _scores(rows, p, optima[p]) for p in problems}
+    ranks = {p: _ranks(rows, p) for p in problems}
+
+    def best_observed(p: str, o: str) -> tuple[str, float] | None:
+        vals = [min(r["losses"]) for r in runs(p, o)]
+        return (f"{statistics.median(vals):.4g} ({len(vals)})", 0.0) if vals else None
+
+    def true_rec(p: str, o: str) -> tuple[str, float] | None:
+        vals = [r["true_recommended"] for r in runs(p, o)]
+        return (f"{statistics.median(vals):.4g}", 0.0) if vals else None
+
+    def score(p: str, o: str) -> tuple[str, float] | None:
+        vals = [v for (oo, _), v in scores[p].items() if oo == o]
+        if not vals:
+            return None
+        return f"{statistics.mean(vals):.1f}", statistics.mean(vals)
+
+    def worst(p: str, o: str) -> tuple[str, float] | None:
+        vals = [v for (oo, _), v in scores[p].items() if oo == o]
+        if not vals:
+            return None
+        below = sum(v < 0 for v in vals)
+        return f"{min(vals):.1f} ({below}/{len(vals)} < 0)", min(vals)
+
+    def rank(p: str, o: str) -> tuple[str, float] | None:
+        vals = ranks[p].get(o)
+        return (f"{statistics.mean(vals):.2f}", statistics.mean(vals)) if vals else None
+
+    def bound(p: str, o: str) -> tuple[str, float] | None:
+        vals = [r["on_bound"] for r in runs(p, o)]
+        return (f"{100 * statistics.mean(vals):.0f}%", 100 * statistics.mean(vals)) if vals else None
+
+    def mean_rank_row() -> str:
+        cells = []
+        for o in optimizers:
+            vals = [v for p in problems for v in ranks[p].get(o, [])]
+            cells.append(f"{statistics.mean(vals):.2f}" if vals else "-")
+        return "| **mean** | " + " | ".join(cells) + " |"
+
+    lines = [f"## {title}", "",
+             "### Median best observed loss (seeds in brackets)", "", *header, *cell_rows(best_observed), "",
+             "### Median true loss of the recommended configuration", "",
+             "hypered: `Suggester.recommend` (best posterior mean when the objective looks noisy); "
+             "peers: their best observed trial.", "", *header, *cell_rows(true_rec), "",
+             "### Normalized score of the recommended configuration (mean over seeds)", "",
+             "100 × (1 − regret / median regret of random search's recommendation); regret from the "
+             "optimum, or for real problems from the best true value any run found.", "",
+             *header, *cell_rows(score, mean_row=True), "",
+             "### Worst seed's score (seeds scoring below random search's median)", "",
+             *header, *cell_rows(worst), "",
+             "### Mean rank of the recommended configuration (1 = best)", "",
+             *header, *cell_rows(rank), mean_rank_row(), "",
+             "### Share of proposals with half or more numeric coordinates on a bound", "",
+             "After the random starts (random search: all its points).", "",
+             *header, *cell_rows(bound, mean_row=True), ""]
+    return lines
+
+
 def scaling_table(rows: list[dict]) -> list[str]:
     if not rows:
         return []
@@ -88,6 +206,8 @@ def scaling_table(rows: list[dict]) -> list[str]:
 
 def write_report() -> None:
     quality = _load(HERE / "results" / "quality.jsonl")
+    realworld = _load(HERE / "results" / "realworld.jsonl")
+    suite = {p.name: p.suite for p in PROBLEMS}
     scaling = _load(HERE / "results" / "scaling.jsonl")
     budgets = sorted({(r["budget"], r["n_init"]) for r in quality})
     lines = ["# Benchmark results", "",
@@ -95,5 +215,12 @@ def write_report() -> None:
              f"Python {platform.python_version()}, by `python benchmarks/run.py` and "
              "`python benchmarks/scaling.py` (see benchmarks/README.md). "
              f"Budgets (trials, random starts): {budgets}.", ""]
-    lines += quality_tables(quality) + [""] + scaling_table(scaling)
+    lines += quality_tables(quality) + [""]
+    lines += recommendation_tables([r for r in realworld if suite.get(r["problem"]) == "real"],
+                                   "Real-world suite: scikit-learn models, 40 trials, 10 random starts")
+    lines += recommendation_tables([r for r in realworld if suite.get(r["problem"]) == "noisy"],
+                                   "Noisy synthetic problems, 50 trials, 10 random starts")
+    lines += recommendation_tables([r for r in quality if "true_recommended" in r],
+                                   "Synthetic suite, runs that recorded their recommendation")
+    lines += scaling_table(scaling)
     (HERE / "RESULTS.md").write_text("\n".join(lines) + "\n")

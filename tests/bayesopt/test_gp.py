@@ -74,3 +74,9 @@ def test_agrees_with_scikit_learn_when_available(rng):
     got_mean, got_std = gp.posterior(X_query)
     np.testing.assert_allclose(got_mean, mean, rtol=1e-6)
     np.testing.assert_allclose(got_std, std, rtol=1e-5)
+
+
+def test_fitted_mean_is_the_posterior_mean_at_the_observed_points(rng):
+    gp = fitted("Matern52", rng, noise_var=0.05)
+    np.testing.assert_allclose(gp.fitted_mean(), gp.posterior(gp.X)[0], atol=1e-9)
+    assert not np.allclose(gp.fitted_mean(), gp.y, atol=1e-3)  # noise is smoothed away

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
+import numpy as np
 import pytest
 
 import hypered as hp
@@ -95,3 +96,50 @@ def test_a_finite_space_is_exhausted_then_none():
     trials = run(suggester, 6, value=lambda v: float(v["n"]) + (v["kind"] == "a"))
     assert len({t.key for t in trials}) == 6
     assert suggester.suggest(trials) is None
+
+
+def complete(values_and_losses, direction=None) -> list[Trial]:
+    return [Trial(i, trial_key(v), v, v, TrialState.COMPLETE, value=value)
+            for i, (v, value) in enumerate(values_and_losses)]
+
+
+def test_recommend_is_the_best_observed_trial_when_the_objective_is_deterministic():
+    trials = run(make_suggester(), 12)
+    recommendation = make_suggester().recommend(trials)
+    best = min(trials, key=lambda t: t.value)
+    assert recommendation is not None and not recommendation.noisy
+    assert recommendation.trial == best.number
+    assert recommendation.value == recommendation.observed == best.value
+
+
+def test_recommend_judges_a_noisy_objective_by_the_posterior_mean():
+    rng = np.random.default_rng(0)
+    xs = np.linspace(-2.0, 2.0, 40)
+    values = [{"x": float(x), "n": 3, "kind": "b"} for x in xs]
+    losses = (xs - 0.5) ** 2 + 0.4 * rng.standard_normal(40)
+    lucky = 2  # x = -1.8: truly bad, drawn best
+    losses[lucky] = losses.min() - 0.3
+    recommendation = make_suggester().recommend(complete(zip(values, losses.tolist())))
+    assert recommendation is not None and recommendation.noisy
+    assert recommendation.trial != lucky
+    assert abs(values[recommendation.trial]["x"] - 0.5) < 0.6
+    assert recommendation.observed == losses[recommendation.trial]
+    assert 0.2 < recommendation.noise_std < 0.8  # the noise std was 0.4
+
+
+def test_recommend_reports_values_in_the_users_direction():
+    values = [{"x": x, "n": 3, "kind": "b"} for x in (-1.0, 0.0, 1.0)]
+    recommendation = make_suggester(objective=hp.maximize("acc")).recommend(
+        complete(zip(values, [0.2, 0.9, 0.5])))
+    assert recommendation is not None and recommendation.trial == 1 and recommendation.value == 0.9
+
+
+def test_recommend_ignores_failed_and_running_trials_and_needs_one_complete():
+    suggester = make_suggester()
+    assert suggester.recommend([]) is None
+    values = {"x": 0.0, "n": 3, "kind": "b"}
+    failed = Trial(0, trial_key(values), values, values, TrialState.FAILED)
+    assert suggester.recommend([failed]) is None
+    one = Trial(1, "k", values, values, TrialState.COMPLETE, value=1.5)
+    recommendation = suggester.recommend([failed, one])
+    assert recommendation is not None and (recommendation.trial, recommendation.value) == (1, 1.5)

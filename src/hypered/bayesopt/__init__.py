@@ -16,7 +16,8 @@ Glossary (names used throughout this subpackage):
     theta      log hyperparameters [log ell, log signal_var, log noise_var]
 
 Modules: domain (feasible set), kernels, gp (posterior), fit (hyperparameters), warp (y),
-acquisition, safe_math (log-EI tail, jitter), maximize (over the mixed domain), proposer.
+targets (the y the GP is fitted to), acquisition, safe_math (log-EI tail, jitter), maximize (over
+the mixed domain), recommend (the best trial, noisy or not), proposer.
 """
 
 from .acquisition import ACQUISITIONS, Acquisition
@@ -24,12 +25,15 @@ from .domain import Domain
 from .fit import FitSettings, fit_params
 from .gp import GaussianProcess, GPParams, condition
 from .kernels import KERNELS, Kernel
-from .proposer import DEFAULT_KERNEL, PENDING_STRATEGIES, GPTargets, Proposer, gp_targets
+from .proposer import DEFAULT_KERNEL, PENDING_STRATEGIES, Proposer
+from .recommend import Choice
+from .targets import GPTargets, gp_targets
 from .warp import clip_outliers
 
 __all__ = [
     "ACQUISITIONS",
     "Acquisition",
+    "Choice",
     "DEFAULT_KERNEL",
     "Domain",
     "FitSettings",

@@ -56,6 +56,13 @@ class GaussianProcess:
         var = self.params.signal_var - np.sum(v * v, axis=0)  # line 6: var = k** - v^T v
         return mean, np.sqrt(np.maximum(var, _MIN_VARIANCE))
 
+    def fitted_mean(self) -> np.ndarray:  # (n,)
+        """Posterior mean of f at the observed X: K_f alpha = (K - noise_var I) alpha = y - noise_var alpha.
+
+        O(n): the smoothed values of the observations, which a noisy objective's best trial is judged by.
+        """
+        return self.y - self.params.noise_var * self.alpha
+
     def posterior_grad(
         self,
         x: np.ndarray,  # (d,)

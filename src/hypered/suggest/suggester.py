@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -16,6 +17,21 @@ from ..trial import Trial, TrialState
 from .initial import sobol_points
 
 _RANDOM_TRIES = 1000  # fresh random points tried before a finite space counts as exhausted
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """The trial to report as the study's result, and what the model says about it.
+
+    On a noisy objective the trial with the best posterior mean (the smoothed value), else the
+    best observed trial; `value` is then the trial's own value.
+    """
+
+    trial: int  # Trial.number
+    value: float  # posterior mean of the objective there, in the user's units and direction
+    observed: float  # the trial's own value
+    noisy: bool  # whether the objective looks noisy (fitted noise std >= 0.1 std of the losses)
+    noise_std: float  # the fitted noise std, in the user's units (0.0 with one complete trial)
 
 
 class Suggester:
@@ -66,6 +82,26 @@ class Suggester:
         if x is None:
             return self._random(tried, rng)
         return self.encoding.decode(x[None, :])[0]
+
+    def recommend(self, trials: Sequence[Trial]) -> Recommendation | None:
+        """The trial to report as the best, or None when no trial completed.
+
+        Depends only on the complete trials and the seed (failed and running ones are ignored).
+        """
+        complete = [t for t in trials if t.state is TrialState.COMPLETE and t.value is not None]
+        if not complete:
+            return None
+        values = np.array([t.value for t in complete], dtype=float)
+        if len(complete) == 1:
+            return Recommendation(complete[0].number, float(values[0]), float(values[0]), False, 0.0)
+        X = self.encoding.encode([t.values for t in complete])
+        losses = np.array([self.objective.loss(v) for v in values])
+        rng = np.random.default_rng([self.seed, len(complete), 1])
+        with self._blas.limit(limits=1, user_api="blas"):
+            choice = self._proposer.recommend(X, losses, rng)
+        best = complete[choice.index]
+        value = self.objective.loss(choice.mean) if choice.noisy else float(values[choice.index])
+        return Recommendation(best.number, value, float(values[choice.index]), choice.noisy, choice.noise_std)
 
     def _observations(self, trials: Sequence[Trial], complete: list[Trial]
                       ) -> tuple[np.ndarray, np.ndarray]:  # -> X (n, d), y (n,)
