@@ -139,7 +139,10 @@ class StudyPage {
     this.contourX = names.includes(params.get("cx")) ? params.get("cx") : names[0];
     this.contourY = names.includes(params.get("cy")) ? params.get("cy") : names[1] ?? names[0];
     this.completeSeen = -1;
-    this.scrolledTo = null;
+    this.userMoved = false; // scrolled, clicked or typed since the page opened
+    for (const kind of ["wheel", "keydown", "pointerdown", "touchstart"]) {
+      window.addEventListener(kind, () => { this.userMoved = true; }, { once: true, passive: true });
+    }
     this.queue = new DrawQueue();
     this.brush = new ParcoordsBrush();
     this.table = new TrialTable(name, detail.variables, metricsOf(detail), () => this.saveState());
@@ -168,13 +171,12 @@ class StudyPage {
     }
   }
 
-  // Scrolls to the section the URL's hash names (once the page has room for it).
+  // Scrolls to the section the URL's hash names, unless the user has moved on meanwhile (the
+  // browser's own jump comes before the section exists; the plots above it grow as they are drawn).
   scrollToHash() {
     const id = decodeURIComponent(window.location.hash.slice(1));
     const target = id ? document.getElementById(id) : null;
-    if (!target || !target.classList.contains("card")) return;
-    target.scrollIntoView();
-    this.scrolledTo = window.scrollY;
+    if (target && target.classList.contains("card") && !this.userMoved) target.scrollIntoView();
   }
 
   build(main) {
@@ -345,7 +347,7 @@ class StudyPage {
     }
     await tableLoad;
     await this.queue.idle();
-    if (first && window.scrollY === this.scrolledTo) this.scrollToHash(); // the plots above may have grown
+    if (first) this.scrollToHash(); // again: the plots above may have grown
     document.body.dataset.version = detail.version;
     document.body.dataset.drawn = "1";
   }
@@ -374,6 +376,7 @@ export async function renderStudy(name) {
     clear(main).append(header, best);
     loadPlotlyAfterPaint();
   }, () => {}); // a failure shows through the study's own request
+  window.history.scrollRestoration = "manual"; // the page's own scrollToHash, once there is room
   const detail = await first[0];
   page = new StudyPage(name, detail);
   page.build(clear(main));
