@@ -579,3 +579,43 @@ def test_trial_table_pages_jumps_and_filters(odd_tab: Page) -> None:
     page.wait_for_function("() => document.getElementById('table-message').textContent.includes(\"no column named 'layerz'\")")
     assert page.locator("#trial-table tbody tr").count() == 12  # the last rows stay
     odd_tab.errors = [e for e in odd_tab.errors if "400 (Bad Request)" not in e]  # the refused filter
+
+
+def test_an_unreadable_study_is_a_row_naming_its_file_and_the_others_work(browser: Any, tmp_path: Path) -> None:
+    x = {"x": {"type": "real", "low": 0, "high": 1, "log": False}}
+    good = write_db(tmp_path / "good", x, {"name": "loss", "direction": "minimize"},
+                    [{"values": {"x": i / 4}, "value": float(i)} for i in range(4)])
+    (tmp_path / "garbage").mkdir()
+    (tmp_path / "garbage" / "study.db").write_text("not a database at all")
+    (tmp_path / "cut").mkdir()
+    (tmp_path / "cut" / "study.db").write_bytes(good.read_bytes()[:2048])
+    write_db(tmp_path / "spaceless", {"x": "not a variable"}, {"name": "loss", "direction": "minimize"},
+             [{"values": {"x": 0.5}, "value": 1.0}, {"values": {"x": 0.2}, "value": 2.0}])
+    for srv in serve(tmp_path):
+        tab = Page(browser, f"http://127.0.0.1:{srv.server_address[1]}")
+        page = tab.open("/", ready="#study-list tbody tr")
+        assert page.locator("#study-list tbody tr").count() == 4
+        for name in ("garbage", "cut"):
+            row = page.locator(f"tr[data-study='{name}']")
+            assert row.locator(".badge.error").inner_text() == "unreadable"
+            assert row.locator(".study-error").inner_text().startswith(str(tmp_path / name / "study.db"))
+            assert row.locator("a").count() == 0  # no link to a page that cannot be drawn
+        assert "file is not a database" in page.locator("tr[data-study='garbage'] .study-error").inner_text()
+        assert page.locator("tr[data-study='good'] td.complete").inner_text() == "4"
+        assert page.locator("tr[data-study='spaceless'] .badge.warning").inner_text() == "1 warning"
+        screenshot(page, "study-list-unreadable.png")
+        page = tab.open("/study/good")  # every other study works
+        assert tab.points("#plot-convergence") == 4
+        page = tab.open("/study/spaceless")
+        warning = page.locator(".study-warning")
+        assert warning.count() == 1 and "the stored variable 'x' is unreadable" in warning.inner_text()
+        assert "no search variables" not in page.locator("main").inner_text()
+        assert "search space cannot be read" in page.locator("#model-method").inner_text()
+        page = tab.open("/study/garbage", ready="h1")  # typed by hand: says why, and the way back works
+        assert page.locator("h1").inner_text() == "This study cannot be read"
+        assert "file is not a database" in page.locator("main .error").inner_text()
+        page.locator("#back-to-list").click()
+        page.wait_for_selector("tr[data-study='good'] a.study-link")
+        tab.close()
+        assert tab.dialogs == []
+        assert [e for e in tab.errors if "500 (Internal Server Error)" not in e] == []

@@ -16,10 +16,15 @@ function route(path) {
 
 function showError(err) {
   const main = clear(document.getElementById("main"));
-  const title = err instanceof HttpError && err.status === 404 ? "Not found" : "Something went wrong";
+  const status = err instanceof HttpError ? err.status : null;
+  const title = status === 404 ? "Not found"
+    : status === 500 && window.location.pathname.startsWith("/study/") ? "This study cannot be read"
+      : "Something went wrong";
   main.appendChild(el("h1", { text: title }));
   main.appendChild(el("p", { className: "error", text: err.message }));
-  main.appendChild(el("p", {}, el("a", { href: "/", text: "Back to the list of studies" })));
+  main.appendChild(el("p", {}, el("a", { href: "/", id: "back-to-list", text: "Back to the list of studies" })));
+  document.body.dataset.ready = "1";
+  document.body.dataset.drawn = "1";
 }
 
 async function start() {

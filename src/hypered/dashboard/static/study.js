@@ -74,7 +74,8 @@ function fillHeader(header, d) {
       ` · ${c.interrupted} interrupted`,
       d.iterations ? ` · target ${d.iterations}` : "",
       d.legacy ? " · an older study (trial folders only): the search space and objective are inferred" : ""),
-    d.warning ? el("p", { className: "warning", id: "study-warning" }, el("strong", { text: "Warning: " }), d.warning) : null,
+    ...(d.warnings ?? []).map((text) => el("p", { className: "warning study-warning" },
+      el("strong", { text: "Part of this study's files cannot be read: " }), text)),
   ].filter((node) => node !== null));
   setLive(d.running);
 }
@@ -296,7 +297,9 @@ class StudyPage {
 
   // Queues the importance bars, the slices (one figure, a subplot per parameter) and the contour.
   drawModel(model) {
-    const why = this.detail.warning && !this.detail.variables.length ? this.detail.warning : model.reason;
+    const warnings = this.detail.warnings ?? [];
+    const why = warnings.length && !this.detail.variables.length
+      ? `the search space cannot be read (see the warning at the top)` : model.reason;
     this.modelNote.textContent = model.available ? `Method: ${model.method} Fitted on ${model.trials} trials.`
       : `No model yet: ${why}. (Method: ${model.method})`;
     const grid = this.slicesGrid;
