@@ -1,9 +1,10 @@
 """Test program that prints a lot: numbered lines to stdout, then writes results.
 
-Usage: chatty.py PARAMS RESULTS [--bytes N] [--stderr-bytes N] [--forever]
+Usage: chatty.py PARAMS RESULTS [--bytes N] [--stderr-bytes N] [--forever] [--fail]
 Line i reads "line {i:09d} " padded with dots to 100 bytes, so the first and the
 last lines of a log say which part of the output it kept. With --forever it
-never stops printing (and never writes results).
+never stops printing (and never writes results); with --fail it ends by
+printing "chatty gave up" to stderr and exiting with code 3.
 """
 
 import argparse
@@ -16,6 +17,7 @@ parser.add_argument("results")
 parser.add_argument("--bytes", type=int, default=0, help="bytes to print to stdout")
 parser.add_argument("--stderr-bytes", type=int, default=0, help="bytes to print to stderr")
 parser.add_argument("--forever", action="store_true")
+parser.add_argument("--fail", action="store_true")
 args = parser.parse_args()
 
 
@@ -37,6 +39,9 @@ def emit(stream, size: int, forever: bool = False) -> None:
 
 emit(sys.stderr.buffer, args.stderr_bytes)
 emit(sys.stdout.buffer, args.bytes, args.forever)
+if args.fail:
+    print("chatty gave up", file=sys.stderr)
+    sys.exit(3)
 with open(args.params) as f:
     x = json.load(f).get("x", 0.0)
 with open(args.results, "w") as f:

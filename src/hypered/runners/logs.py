@@ -59,9 +59,10 @@ class CappedLog:
             self._ends_line = head.endswith(b"\n")
         if data:
             self._tail += data
-            self._file.write(data)
             if len(self._tail) > 2 * self._tail_size:
-                self._compact()
+                self._compact()  # rewrites the tail, `data` included
+            else:
+                self._file.write(data)
         self._file.flush()
 
     def close(self) -> None:
@@ -95,7 +96,7 @@ class Echo:
     to be shown, output is dropped instead, and a line says how much.
     """
 
-    def __init__(self, target: IO[bytes], budget: int = 4 * DEFAULT_LOG_LIMIT) -> None:
+    def __init__(self, target: IO[bytes], budget: int = 8 * DEFAULT_LOG_LIMIT) -> None:
         self.target = target
         self.budget = budget
         self.dropped = 0
@@ -112,10 +113,7 @@ class Echo:
             if self._size + len(data) > self.budget:
                 self.dropped += len(data)
                 return
-            if self.dropped:
-                notice = f"[hypered: {self.dropped:,} bytes of output not shown: the terminal was slower]\n"
-                self._waiting.append(notice.encode())
-                self.dropped = 0
+            self._say_dropped()
             self._waiting.append(data)
             self._size += len(data)
             self._ready.notify()
@@ -123,9 +121,16 @@ class Echo:
     def close(self, timeout: float = 2.0) -> None:
         """Show what waits, for at most `timeout` seconds; stop the thread."""
         with self._ready:
+            self._say_dropped()
             self._closed = True
             self._ready.notify()
         self._thread.join(timeout)
+
+    def _say_dropped(self) -> None:
+        if self.dropped:
+            notice = f"[hypered: {self.dropped:,} bytes of output not shown: the terminal was slower]\n"
+            self._waiting.append(notice.encode())
+            self.dropped = 0
 
     def _run(self) -> None:
         while True:

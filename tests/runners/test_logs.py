@@ -1,0 +1,150 @@
+"""Capped logs, the echo that never blocks, and the copier between them, on real files and pipes."""
+
+from __future__ import annotations
+
+import io
+import os
+import random
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from hypered.runners import DEFAULT_LOG_LIMIT
+from hypered.runners.logs import CappedLog, Echo, LogCopier
+
+
+def _stream(size: int, seed: int = 0) -> bytes:
+    rng = random.Random(seed)
+    return b"".join(f"line {i:07d} {rng.random():.12f}\n".encode() for i in range(size // 30 + 1))[:size]
+
+
+def _write_in_chunks(log: CappedLog, data: bytes, seed: int = 0) -> None:
+    rng = random.Random(seed)
+    i = 0
+    while i < len(data):
+        n = rng.choice([1, 7, 100, 4096, 65536, 300_000])
+        log.write(data[i:i + n])
+        i += n
+
+
+def test_the_default_cap_is_one_mib_per_stream() -> None:
+    assert DEFAULT_LOG_LIMIT == 1_048_576
+
+
+@pytest.mark.parametrize("size", [0, 1, 999, 1000])
+def test_a_stream_within_the_limit_is_kept_whole(tmp_path: Path, size: int) -> None:
+    data = _stream(size)
+    log = CappedLog(tmp_path / "out.log", limit=1000)
+    _write_in_chunks(log, data)
+    log.close()
+    assert (tmp_path / "out.log").read_bytes() == data
+    assert log.cut == 0
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("limit", [2, 1001, 65_536])
+def test_a_longer_stream_keeps_head_marker_and_tail(tmp_path: Path, limit: int, seed: int) -> None:
+    data = _stream(limit * 7 + seed * 13, seed)
+    log = CappedLog(tmp_path / "out.log", limit)
+    _write_in_chunks(log, data, seed)
+    log.close()
+    head, tail = limit // 2, limit - limit // 2
+    cut = len(data) - limit
+    marker = f"[hypered: {cut:,} bytes of output cut here; log_limit={limit}]\n".encode()
+    newline = b"" if data[:head].endswith(b"\n") else b"\n"
+    assert (tmp_path / "out.log").read_bytes() == data[:head] + newline + marker + data[-tail:]
+    assert log.cut == cut and log.total == len(data)
+
+
+def test_the_file_stays_bounded_while_the_stream_runs(tmp_path: Path) -> None:
+    limit = 10_000
+    log = CappedLog(tmp_path / "out.log", limit)
+    sizes = []
+    for i in range(2000):
+        log.write(f"{i:099d}\n".encode() * (500 if i % 100 == 0 else 1))  # now and then a big chunk
+        sizes.append((tmp_path / "out.log").stat().st_size)
+    log.close()
+    assert max(sizes) <= 1.5 * limit + 100
+    assert (tmp_path / "out.log").stat().st_size <= limit + 100
+    assert (tmp_path / "out.log").read_text().splitlines()[-1] == f"{1999:099d}"
+
+
+def test_no_limit_keeps_everything(tmp_path: Path) -> None:
+    data = _stream(300_000)
+    log = CappedLog(tmp_path / "out.log", None)
+    _write_in_chunks(log, data)
+    log.close()
+    assert (tmp_path / "out.log").read_bytes() == data
+
+
+def test_a_limit_below_two_bytes_says_what_to_give(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="log_limit must be at least 2 bytes .or None for no cap., got 1"):
+        CappedLog(tmp_path / "out.log", 1)
+
+
+class _StuckTerminal(io.BytesIO):
+    """A terminal that takes nothing until `unstick` is set."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.unstick = threading.Event()
+
+    def write(self, data) -> int:  # type: ignore[override]
+        self.unstick.wait()
+        return super().write(data)
+
+
+def test_echo_to_a_stuck_terminal_never_blocks_and_says_what_it_dropped() -> None:
+    terminal = _StuckTerminal()
+    echo = Echo(terminal, budget=1000)
+    started = time.monotonic()
+    for i in range(1000):
+        echo.put(f"{i:09d}\n".encode())
+    assert time.monotonic() - started < 1.0
+    terminal.unstick.set()
+    echo.close(timeout=5)
+    shown = terminal.getvalue().decode().splitlines()
+    assert shown[0] == "000000000"
+    assert shown[-1].startswith("[hypered: ") and shown[-1].endswith(
+        " bytes of output not shown: the terminal was slower]")
+    dropped = int(shown[-1].split()[1].replace(",", ""))
+    assert dropped + 10 * (len(shown) - 1) == 10_000
+
+
+def test_the_copier_keeps_echoed_lines_whole(tmp_path: Path) -> None:
+    terminal = io.BytesIO()
+    echo = Echo(terminal)
+    read_out, write_out = os.pipe()
+    read_err, write_err = os.pipe()
+    copier = LogCopier([(open(read_out, "rb", buffering=0), CappedLog(tmp_path / "out", None), echo),
+                        (open(read_err, "rb", buffering=0), CappedLog(tmp_path / "err", None), echo)])
+    for i in range(200):  # lines split across writes, two streams interleaved
+        os.write(write_out, f"out {i:05d} ".encode())
+        os.write(write_err, f"err {i:05d} first half ".encode())
+        os.write(write_out, b"end\n")
+        os.write(write_err, b"second half\n")
+    os.write(write_out, b"no newline at the end")
+    os.close(write_out)
+    os.close(write_err)
+    copier.stop()
+    echo.close()
+    lines = terminal.getvalue().decode().splitlines()
+    assert sorted(lines) == sorted([f"out {i:05d} end" for i in range(200)] +
+                                   [f"err {i:05d} first half second half" for i in range(200)] +
+                                   ["no newline at the end"])
+    assert (tmp_path / "out").read_bytes().endswith(b"199 end\nno newline at the end")
+
+
+def test_stop_returns_although_a_left_behind_process_holds_the_pipe(tmp_path: Path) -> None:
+    read_end, write_end = os.pipe()
+    copier = LogCopier([(open(read_end, "rb", buffering=0), CappedLog(tmp_path / "out", 100), None)])
+    os.write(write_end, b"x" * 1000)
+    started = time.monotonic()
+    copier.stop()
+    assert time.monotonic() - started < 3
+    assert (tmp_path / "out").stat().st_size < 200
+    with pytest.raises(BrokenPipeError):  # the reader is gone: the writer learns it
+        os.write(write_end, b"more")
+    os.close(write_end)
