@@ -5,11 +5,13 @@ from __future__ import annotations
 import io
 import os
 import random
+import sys
 import threading
 import time
 from pathlib import Path
 
 import pytest
+from helpers import run_hypered
 
 from hypered.runners import DEFAULT_LOG_LIMIT
 from hypered.runners.logs import CappedLog, Echo, LogCopier
@@ -148,3 +150,40 @@ def test_stop_returns_although_a_left_behind_process_holds_the_pipe(tmp_path: Pa
     with pytest.raises(BrokenPipeError):  # the reader is gone: the writer learns it
         os.write(write_end, b"more")
     os.close(write_end)
+
+
+def _chatty_study(tmp_path: Path, programs: Path) -> Path:
+    conf = tmp_path / "chatty.conf"
+    conf.write_text(f"""
+optimize(
+    name="chatty",
+    objective=minimize("loss"),
+    binary="{sys.executable} {programs / 'chatty.py'} {{params_path}} {{results_path}} --bytes 5000000",
+    random_starts=2,
+    iterations=2,
+    params={{"x": real(-5, 5)}},
+)
+""")
+    return conf
+
+
+@pytest.mark.parametrize("verbose", [False, True])
+def test_the_command_keeps_capped_logs_in_every_trial_folder(tmp_path, programs, verbose) -> None:
+    flags = ["--verbose", "--parallel", "2"] if verbose else []
+    done = run_hypered(_chatty_study(tmp_path, programs), "--dir", tmp_path / "exp", *flags, cwd=tmp_path,
+                       timeout=180)
+    assert done.returncode == 0, done.stderr
+    folders = [p for p in (tmp_path / "exp" / "chatty").iterdir() if p.is_dir()]
+    assert len(folders) == 2
+    for folder in folders:
+        log = (folder / "stdout.log").read_text()
+        assert DEFAULT_LOG_LIMIT < len(log) <= DEFAULT_LOG_LIMIT + 100
+        lines = log.splitlines()
+        assert lines[0].startswith("line 000000000 ") and lines[-1].startswith("line 000049999 ")
+        assert f"[hypered: {5_000_000 - DEFAULT_LOG_LIMIT:,} bytes of output cut here; log_limit=1048576]" in lines
+    shown = [line for line in done.stdout.splitlines() if line.startswith("line ")]
+    if not verbose:
+        assert not shown
+    else:  # the terminal is not capped, and two trials printing at once do not mix within a line
+        assert "line 000000000 ".ljust(99, ".") in shown
+        assert all(len(line) == 99 for line in shown)
