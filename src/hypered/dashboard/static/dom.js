@@ -108,11 +108,18 @@ export function fmtAgo(unix) {
   return `${Math.round(seconds / 86400)} days ago`;
 }
 
-// A table of names and values; long ones wrap (CSS). `numeric`: which values are numbers.
+const KEY_CHARS = 120;
+const VALUE_CHARS = 400;
+
+// A table of names and values; long ones wrap (CSS), very long ones are cut with the whole text as
+// their tooltip. `numeric`: which values are numbers.
 export function keyValueTable(entries, className = "kv", numeric = () => false) {
   const body = el("tbody");
   for (const [key, value] of entries) {
-    body.appendChild(el("tr", {}, el("th", { text: key }), el("td", { text: fmt(value, numeric(key)) })));
+    const shown = fmt(value, numeric(key));
+    body.appendChild(el("tr", {},
+      el("th", { text: cut(key, KEY_CHARS), title: key.length > KEY_CHARS ? key : null }),
+      el("td", { text: cut(shown, VALUE_CHARS), title: shown.length > VALUE_CHARS ? shown : null })));
   }
   return el("table", { className }, body);
 }
