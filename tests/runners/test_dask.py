@@ -166,3 +166,62 @@ optimize(
     assert json.loads(results)["pid"] == accepted
     assert json.loads((folder / "results.json").read_text())["pid"] == accepted
     assert (folder / "stdout.log").read_text() == f"attempt {accepted}\n"
+
+
+def test_each_attempt_on_a_shared_folder_gets_its_own_and_sends_back_capped_logs(
+        tmp_path, programs, dask_cluster) -> None:
+    from distributed import Client
+
+    from hypered.runners import Job
+    from hypered.runners.remote import run_job
+
+    trial = tmp_path / "experiments" / "trial"  # seen by the workers: a shared filesystem
+    trial.mkdir(parents=True)
+    job = Job(number=0, params={"x": 1.0, "out": f"{trial}/model.pt"}, experiment_dir=trial,
+              params_path=trial / "params.json", results_path=trial / "results.json",
+              command=(sys.executable, str(programs / "chatty.py"), str(trial / "params.json"),
+                       str(trial / "results.json"), "--bytes", "50000"),
+              env={"HYPERED_TRIAL_DIR": str(trial)}, log_limit=1000)
+    with Client(f"tcp://{dask_cluster.address}", timeout=10) as client:
+        outcomes = [client.submit(run_job, job, str(tmp_path), None, pure=False).result(timeout=60)
+                    for _ in range(2)]
+    assert [o.results for o in outcomes] == [{"loss": 4.0}] * 2
+    assert outcomes[0].attempt != outcomes[1].attempt
+    for n, outcome in enumerate(outcomes, 1):
+        attempt = trial / f"attempt-{n}"
+        assert json.loads((attempt / "params.json").read_text())["out"] == f"{attempt}/model.pt"
+        assert json.loads((attempt / "results.json").read_text()) == {"loss": 4.0}
+        assert (attempt / "stdout.log").read_text() == outcome.logs["stdout.log"]
+        assert len(outcome.logs["stdout.log"]) <= 1100 and "bytes of output cut here" in outcome.logs["stdout.log"]
+    assert not (trial / "results.json").exists()  # the driver writes it, from the outcome it accepts
+
+
+def test_the_driver_refuses_the_outcome_of_a_superseded_attempt(tmp_path, programs, dask_cluster) -> None:
+    from distributed import Client, Variable
+
+    from hypered.runners import DaskRunner, Job
+
+    record = tmp_path / "attempts.jsonl"
+    folder = tmp_path / "trial"
+    folder.mkdir()
+    (folder / "params.json").write_text('{"x": 1.0}')
+    job = Job(number=0, params={"x": 1.0}, experiment_dir=folder, params_path=folder / "params.json",
+              results_path=folder / "results.json",
+              command=(sys.executable, str(programs / "attempts.py"), str(folder / "params.json"),
+                       str(folder / "results.json"), str(record), "--first", "2"))
+    with DaskRunner(f"tcp://{dask_cluster.address}", tmp_path) as runner, \
+            Client(f"tcp://{dask_cluster.address}", timeout=10) as client:
+        runner.submit(job)
+        deadline = time.time() + 60
+        while not record.exists():
+            assert time.time() < deadline
+            time.sleep(0.05)
+        (key,) = [k for keys in client.processing().values() for k in keys]
+        Variable(f"{key}-attempt", client=client).set("a-later-one")  # as if the trial had started again
+        outcomes = []
+        while not outcomes:
+            outcomes = runner.wait(timeout=30)
+    (outcome,) = outcomes
+    assert outcome.results is None and outcome.reason is not None
+    assert outcome.reason.startswith("lost on the Dask cluster: the outcome came from attempt ")
+    assert outcome.reason.endswith("but attempt a-later-one started later")
