@@ -201,19 +201,23 @@ class LogCopier:
 
     def _run(self) -> None:
         open_ = {s.fd: s for s in self._streams}
+        poller = select.poll()  # not select(): it fails on descriptors past 1023, common in a busy worker
+        for fd in open_:
+            poller.register(fd, select.POLLIN)
         drain_until = None  # once stopping: a process left behind may write forever
         try:
             while open_:
                 if drain_until is None and self._stopping.is_set():
                     drain_until = time.monotonic() + _DRAIN
-                ready, _, _ = select.select(list(open_), [], [], _TICK if drain_until is None else 0)
+                ready = poller.poll(_TICK * 1000 if drain_until is None else 0)
                 if drain_until is not None and (not ready or time.monotonic() > drain_until):
                     break
-                for fd in ready:
-                    data = os.read(fd, _READ)
+                for fd, _ in ready:
+                    data = os.read(fd, _READ)  # readable or hung up: data, or b"" at the end
                     if data:
                         open_[fd].take(data)
                     else:
+                        poller.unregister(fd)
                         open_.pop(fd).close()
         finally:
             for stream in open_.values():

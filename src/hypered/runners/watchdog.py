@@ -28,9 +28,10 @@ import threading
 
 
 def _watch(fd: int, parent: int, program: subprocess.Popen[bytes]) -> None:
+    poller = select.poll()
+    poller.register(fd, select.POLLIN)
     while os.getppid() == parent:
-        ready, _, _ = select.select([fd], [], [], 1.0)
-        if ready and not os.read(fd, 1):  # end of file: the parent is gone
+        if poller.poll(1000) and not os.read(fd, 1):  # end of file: the parent is gone
             break
     if os.getpgid(0) == os.getpid():  # we lead the trial's group: stop all of it, us included
         os.killpg(0, signal.SIGKILL)
