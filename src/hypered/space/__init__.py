@@ -1,6 +1,9 @@
 """What can be tuned: search variables, params trees and their unit-cube encoding."""
 
-from .encoding import Encoding
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from .params import ParamsTree, dotted, lookup, parse_params
 from .utilities import (
     DeviceId,
@@ -21,6 +24,9 @@ from .variables import (
     real,
     variable_from_dict,
 )
+
+if TYPE_CHECKING:
+    from .encoding import Encoding
 
 __all__ = [
     "Categorical",
@@ -44,3 +50,12 @@ __all__ = [
     "results_path",
     "variable_from_dict",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """`Encoding` on first use: it needs numpy, which reading studies and `hypered --help` do not."""
+    if name == "Encoding":
+        from .encoding import Encoding
+
+        return Encoding
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
