@@ -95,7 +95,7 @@ try:
     main({argv!r})
 except SystemExit:
     pass
-heavy = sorted(m for m in ("scipy", "hypered.bayesopt", "hypered.study", "hypered.optimize") if m in sys.modules)
+heavy = sorted(m for m in ("numpy", "scipy", "hypered.bayesopt", "hypered.study", "hypered.optimize") if m in sys.modules)
 sys.stdout = sys.__stdout__
 print("HEAVY", heavy)
 """
@@ -110,7 +110,7 @@ def _heavy_modules(module: str, argv: list[str], cwd: Path) -> str:
 
 
 def test_help_and_status_start_without_the_optimizer(finished: Path) -> None:
-    """`hypered --help`, `hypered status` and `hypered-dash --help` import neither scipy nor the GP."""
+    """`hypered --help`, `hypered status` and `hypered-dash --help` import neither scipy, the GP nor numpy."""
     assert _heavy_modules("hypered.cli", ["--help"], finished) == "HEAVY []"
     assert _heavy_modules("hypered.cli", ["status", str(finished.parent)], finished) == "HEAVY []"
     assert _heavy_modules("hypered.dashboard.cli", ["--help"], finished) == "HEAVY []"
