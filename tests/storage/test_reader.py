@@ -78,6 +78,8 @@ def test_unreadable_parts_are_warnings_and_an_unreadable_file_an_error(tmp_path:
         read_study(tmp_path)
     with pytest.raises(StudyReadError, match="no such study folder"):
         read_study(tmp_path / "nope")
+    with pytest.raises(StudyReadError, match="is a file; give the study's folder"):
+        read_study(db)
 
 
 def test_layout_rows_round_trip_through_the_writer(tmp_path: Path) -> None:

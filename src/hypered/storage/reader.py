@@ -46,6 +46,9 @@ def load_study(path: str | os.PathLike[str]) -> StoredStudy:
 def read_study(folder: Path, outline: bool = False) -> StoredStudy:
     """The study in `folder` now; with `outline`, its trials' sampled values, params and results left out."""
     folder = Path(folder)
+    if folder.is_file():
+        raise StudyReadError(f"{folder}: is a file; give the study's folder (<directory>/<name>, "
+                             "e.g. experiments/demo)")
     if not folder.is_dir():
         raise StudyReadError(f"{folder}: no such study folder")
     version = study_version(folder)
