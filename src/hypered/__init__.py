@@ -17,7 +17,9 @@ import types
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from .early_stopping import asha
 from .objective import maximize, minimize
+from .reporting import TrialPruned, report
 from .space import (
     categorical,
     device_id,
@@ -38,7 +40,9 @@ __version__ = "2.0.0"  # the one place: pyproject.toml reads it
 __all__ = [
     "StoredStudy",
     "Trial",
+    "TrialPruned",
     "TrialState",
+    "asha",
     "categorical",
     "device_id",
     "experiment_dir",
@@ -49,6 +53,7 @@ __all__ = [
     "optimize",
     "params_path",
     "real",
+    "report",
     "results_path",
 ]
 

@@ -49,6 +49,7 @@ class ConsoleReporter:
         self._progress: Progress | None = None
         self._task: TaskID | None = None
         self._running = 0  # trials started and not yet finished, shown when parallel > 1
+        self._pruned = 0  # trials stopped early, shown with early_stopping
 
     def __enter__(self) -> ConsoleReporter:
         return self
@@ -73,20 +74,24 @@ class ConsoleReporter:
     def started(self, spec: StudySpec, trials: list[Trial]) -> None:
         self.spec = spec
         done = sum(t.state is TrialState.COMPLETE for t in trials)
-        resumed = f", resuming with {done} complete" if done else ""
+        self._pruned = sum(t.state is TrialState.PRUNED for t in trials)
+        stopped = f", {self._pruned} stopped early" if self._pruned else ""
+        resumed = f", resuming with {done} complete{stopped}" if done or self._pruned else ""
         self._print(f"[bold]{escape(spec.name)}[/]: {spec.iterations} trials{resumed}, "
                     f"{spec.objective.describe()}, in {escape(str(spec.study_dir))}")
         if self.quiet or not self.console.is_terminal:
             return
         running = [TextColumn("{task.fields[running]} running")] if spec.parallel > 1 else []
+        if spec.early_stopping is not None:
+            running.append(TextColumn("{task.fields[pruned]} stopped early"))
         self._progress = Progress(
             TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), *running,
             TextColumn("best {task.fields[best]}"), TimeElapsedColumn(), TextColumn("eta"),
             TimeRemainingColumn(), console=self.console, transient=False,
         )
         self._progress.start()
-        self._task = self._progress.add_task(spec.name, total=spec.iterations, completed=done,
-                                             best="-", running=0)
+        self._task = self._progress.add_task(spec.name, total=spec.iterations, completed=done + self._pruned,
+                                             best="-", running=0, pruned=self._pruned)
 
     def trial_started(self, trial: Trial) -> None:
         self._running += 1
@@ -103,12 +108,17 @@ class ConsoleReporter:
                         f"[dim]({escape(str(folder))})[/]")
         elif trial.state is TrialState.INTERRUPTED:
             self._print(f"trial {trial.number} interrupted")
+        elif trial.state is TrialState.PRUNED:
+            self._pruned += 1
+            if self._progress is None:
+                self._print(f"trial {trial.number} {escape(trial.reason or 'stopped early')}")
         elif self._progress is None:
             complete = self._count_line(trial, best_text)
             self._print(complete)
         if self._progress is not None and self._task is not None:
-            advance = 1 if trial.state is TrialState.COMPLETE else 0
-            self._progress.update(self._task, advance=advance, best=best_text, running=self._running)
+            advance = 1 if trial.state in (TrialState.COMPLETE, TrialState.PRUNED) else 0
+            self._progress.update(self._task, advance=advance, best=best_text, running=self._running,
+                                  pruned=self._pruned)
 
     def _count_line(self, trial: Trial, best_text: str) -> str:
         return (f"trial {trial.number} complete: {trial.value:.6g} "

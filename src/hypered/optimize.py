@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .bayesopt import DEFAULT_KERNEL
+from .early_stopping import ASHA
 from .objective import Objective
 from .runners import DEFAULT_LOG_LIMIT
 from .study import LogReporter, best_summary, run_study
@@ -34,6 +35,7 @@ def optimize(
     parallel: int = 1,
     executor: str | None = None,
     on_change: str = "refuse",
+    early_stopping: ASHA | None = None,
     log_limit: int | None = DEFAULT_LOG_LIMIT,
 ) -> dict[str, Any] | None:
     """Tune `params` with Bayesian optimization; the best trial.
@@ -66,6 +68,9 @@ def optimize(
             (another space, objective, fixed value, command or function): "refuse" (raise
             StudyError listing the differences), "restart" (move the old study aside and start
             afresh) or "continue" (keep its trials and go on with this definition).
+        early_stopping: `asha(min_step, max_step, reduction)` stops trials whose reports
+            (`hypered.report`, or lines appended to HYPERED_REPORT_PATH) fall behind the others
+            at the same step; None lets every trial run to its end.
         log_limit: Bytes kept of each trial's stdout and of its stderr (the head and the tail,
             with a marker where output was cut); None keeps everything.
 
@@ -83,7 +88,7 @@ def optimize(
         kernel_scale=kernel_scale, acquisition_fn=acquisition_fn,
         optimizer_restarts=optimizer_restarts, seed=seed, cwd=cwd, directory=directory,
         max_failures=max_failures, timeout=timeout, parallel=parallel, executor=executor,
-        on_change=on_change, log_limit=log_limit,
+        on_change=on_change, early_stopping=early_stopping, log_limit=log_limit,
     )
     show_log()
     best = run_study(spec, LogReporter())

@@ -12,6 +12,7 @@ class TrialState(enum.Enum):
     COMPLETE = "complete"
     FAILED = "failed"
     INTERRUPTED = "interrupted"
+    PRUNED = "pruned"  # stopped early by early_stopping; its value is the last one reported
 
 
 @dataclass(frozen=True)

@@ -14,12 +14,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from ..early_stopping import asha
 from ..errors import ConfigError, HyperedError
 from ..objective import maximize, minimize
 from ..space import categorical, device_id, experiment_dir, integer, params_path, real, results_path
 
 VALUE_FUNCTIONS: dict[str, Callable[..., Any]] = {
     "categorical": categorical,
+    "asha": asha,
     "device_id": device_id,
     "experiment_dir": experiment_dir,
     "integer": integer,

@@ -22,6 +22,7 @@ class Job:
     command: tuple[str, ...] = ()  # argv for a program; empty for an in-process function
     env: Mapping[str, str] = field(default_factory=dict)  # added to the inherited environment
     timeout: float | None = None  # seconds
+    report_path: Path | None = None  # where the program appends its step-by-step reports
     log_limit: int | None = DEFAULT_LOG_LIMIT  # bytes kept of each of stdout.log, stderr.log; None: all
 
 
@@ -55,6 +56,9 @@ class Runner(Protocol):
 
     def wait(self, timeout: float | None = None) -> list[Outcome]:
         """Block until at least one job finished or `timeout` passed; return the finished ones."""
+
+    def stop(self, number: int) -> None:
+        """Stop running job `number` early; its outcome comes through `wait` as usual."""
 
     def cancel(self) -> list[Outcome]:
         """Stop every running job; return them as interrupted outcomes."""

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..errors import ArgumentError
 
-PATH_FIELDS = ("params_path", "results_path", "experiment_dir")
+PATH_FIELDS = ("params_path", "results_path", "experiment_dir", "report_path")
 
 
 def as_argument(value: Any, spec: str = "") -> str:

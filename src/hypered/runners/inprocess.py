@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import socket
 import threading
@@ -12,6 +13,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import replace
 from typing import Any
 
+from ..reporting import TrialPruned, in_process_trial
 from .base import Job, Outcome
 
 
@@ -24,12 +26,17 @@ class FunctionRunner:
     A running call cannot be stopped: `cancel` reports it interrupted and lets it
     finish. The function returns its results: a dict of metrics, or a bare
     number (then taken as the objective's value under `objective_name`).
+
+    `hypered.report` calls inside the function write to the job's report file and
+    ask `judge(number, step, metrics)` whether to go on; a reason to stop makes
+    `report` raise TrialPruned, which ends the call with that reason.
     """
 
     def __init__(self, function: Callable[[dict[str, Any]], Any], objective_name: str,
-                 workers: int = 1) -> None:
+                 workers: int = 1, judge: Callable[[int, int, dict[str, Any]], str | None] | None = None) -> None:
         self.function = function
         self.objective_name = objective_name
+        self.judge = judge
         self._queue: list[Job] = []
         self._pool = ThreadPoolExecutor(workers, "hypered-trial") if workers > 1 else None
         self._futures: dict[int, Future[Outcome]] = {}
@@ -62,8 +69,12 @@ class FunctionRunner:
         thread = threading.current_thread().name if self._pool is not None else None
         base = Outcome(number=job.number, started=time.time(), pid=os.getpid(),
                        host=socket.gethostname(), worker=thread)
+        judge = None if self.judge is None else functools.partial(self.judge, job.number)
         try:
-            results = self.function(job.params)
+            with in_process_trial(str(job.report_path) if job.report_path else "", judge):
+                results = self.function(job.params)
+        except TrialPruned as err:
+            return replace(base, reason=str(err), finished=time.time())
         except Exception as err:  # the user's function failed: record why, go on
             last = traceback.format_exception_only(type(err), err)[-1].strip()
             return replace(base, reason=f"raised {last}", finished=time.time(),
@@ -71,6 +82,9 @@ class FunctionRunner:
         if isinstance(results, (int, float)) and not isinstance(results, bool):
             results = _nest(self.objective_name, results)
         return replace(base, results=results, finished=time.time())
+
+    def stop(self, number: int) -> None:
+        """Nothing to do: a function stops at its next `report`, which asks the judge itself."""
 
     def cancel(self) -> list[Outcome]:
         numbers = [job.number for job in self._queue] + list(self._futures)

@@ -42,6 +42,7 @@ class _Running:
     logs: LogCopier
     lifeline: int | None  # write end of the watchdog's pipe: closing it kills the program
     timed_out: bool = False
+    stopped: bool = False  # by `stop`: early stopping judged it hopeless
     terminated_at: float = 0.0
 
     def release(self) -> None:
@@ -157,8 +158,19 @@ class LocalRunner:
                 run.timed_out = True
                 run.terminated_at = now
                 _signal_group(run.process.pid, signal.SIGTERM)
-            elif run.timed_out and now - run.terminated_at > _KILL_GRACE:
+        for run in self._running.values():
+            if (run.timed_out or run.stopped) and now - run.terminated_at > _KILL_GRACE \
+                    and run.process.poll() is None:
                 _signal_group(run.process.pid, signal.SIGKILL)
+
+    def stop(self, number: int) -> None:
+        """SIGTERM the process group of running job `number`; SIGKILL it after a grace period."""
+        run = self._running.get(number)
+        if run is None or run.stopped or run.process.poll() is not None:
+            return
+        run.stopped = True
+        run.terminated_at = time.time()
+        _signal_group(run.process.pid, signal.SIGTERM)
 
     def _finish(self, run: _Running) -> Outcome:
         del self._running[run.job.number]
@@ -168,9 +180,12 @@ class LocalRunner:
         base = Outcome(number=run.job.number, started=run.started, finished=finished,
                        pid=run.process.pid, host=self._host,
                        stderr_tail=tail(run.job.experiment_dir / "stderr.log"))
-        if run.timed_out:
+        if run.timed_out or run.stopped:
             _signal_group(run.process.pid, signal.SIGKILL)  # anything it left behind
+        if run.timed_out:
             return replace(base, reason=f"timeout: still running after {run.job.timeout:g} s")
+        if run.stopped and code != 0:
+            return replace(base, reason="stopped early")
         if code != 0:
             return replace(base, reason=_exit_reason(code, base.stderr_tail))
         try:

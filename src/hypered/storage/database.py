@@ -63,6 +63,18 @@ class StudyDatabase:
             trial_row(trial),
         )
 
+    def save_report(self, number: int, step: int, value: float | None, metrics: Any, time: float) -> None:
+        """Keep one line a trial reported (a step already kept is replaced)."""
+        self._conn.execute(
+            "INSERT OR REPLACE INTO reports (number, step, value, metrics, time) VALUES (?, ?, ?, ?, ?)",
+            (number, step, value, dumps(metrics), time),
+        )
+
+    def reports(self) -> list[tuple[int, int, dict[str, Any]]]:
+        """Every report kept, as (trial number, step, metrics), by trial and step."""
+        rows = self._conn.execute("SELECT number, step, metrics FROM reports ORDER BY number, step")
+        return [(number, step, json.loads(metrics)) for number, step, metrics in rows]
+
     def trials(self) -> list[Trial]:
         """Every trial, by number."""
         rows = self._conn.execute(f"SELECT {_COLUMNS} FROM trials ORDER BY number").fetchall()

@@ -4,7 +4,8 @@
         study.db        every trial and the study's meta (SQLite, WAL mode; schema below)
         study.lock      held by the running driver; its text says "pid N on host H", empty when none
         best.json       the best complete trial so far
-        <trial key>/    one folder per trial: params.json, results.json, stdout.log, stderr.log
+        <trial key>/    one folder per trial: params.json, results.json, stdout.log, stderr.log,
+                        reports.jsonl (what the program reported step by step)
 
 Readers and writers take these names from here and nowhere else.
 """
@@ -35,7 +36,7 @@ CREATE TABLE IF NOT EXISTS meta (
 CREATE TABLE IF NOT EXISTS trials (
     number INTEGER PRIMARY KEY,
     key TEXT NOT NULL,               -- trial folder name
-    state TEXT NOT NULL,             -- running | complete | failed | interrupted
+    state TEXT NOT NULL,             -- running | complete | failed | interrupted | pruned
     sampled TEXT NOT NULL,           -- JSON: sampled variables by dotted name
     params TEXT NOT NULL,            -- JSON: the full nested params of the trial
     value REAL,                      -- objective value, in the user's direction
@@ -49,6 +50,14 @@ CREATE TABLE IF NOT EXISTS trials (
     worker TEXT
 );
 CREATE INDEX IF NOT EXISTS trials_state ON trials(state);
+CREATE TABLE IF NOT EXISTS reports (
+    number INTEGER NOT NULL,         -- the trial
+    step INTEGER NOT NULL,
+    value REAL,                      -- the objective's metric at this step (NULL: absent or NaN)
+    metrics TEXT NOT NULL,           -- JSON: the whole reported line
+    time REAL NOT NULL,              -- unix time it was read
+    PRIMARY KEY (number, step)
+);
 """
 
 # the columns of `trials`, in the order of trial_row and trial_from_row

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import math
 import secrets
 import socket
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, cast
 
 from ..errors import TooManyFailuresError
 from ..objective import ObjectiveMissing
+from ..reporting import REPORT_PATH_ENV
 from ..runners import (
     DaskRunner,
     FunctionRunner,
@@ -31,13 +34,16 @@ from ..storage import (
     write_json,
 )
 from ..storage.legacy import LEGACY_BEST_COPY
+from ..storage.reports import REPORTS_FILE, ReportReader
 from ..suggest import Suggester
 from ..trial import Trial, TrialState
+from .curves import Curves
 from .devices import DevicePool
 from .identity import fingerprint
 from .preflight import Plan, plan_study
 from .report import Reporter
 from .spec import StudySpec
+from .stopping import Rungs
 
 PARAMS_FILE = "params.json"
 RESULTS_FILE = "results.json"
@@ -61,13 +67,14 @@ def run_study(spec: StudySpec, reporter: Reporter, echo: bool = False) -> Trial 
         for line in plan.describe(spec):
             reporter.notice(line)
         session = _Session(spec, db, seed, reporter)
-        with _runner(spec, echo) as runner:
+        with _runner(spec, echo, session.judge if session.rungs else None) as runner:
             return session.run(runner)
 
 
-def _runner(spec: StudySpec, echo: bool) -> Runner:
+def _runner(spec: StudySpec, echo: bool,
+            judge: Callable[[int, int, dict[str, Any]], str | None] | None) -> Runner:
     if spec.function is not None:
-        return FunctionRunner(spec.function, spec.objective.name, workers=spec.parallel)
+        return FunctionRunner(spec.function, spec.objective.name, workers=spec.parallel, judge=judge)
     if spec.executor is not None:
         return DaskRunner(dask_address(spec.executor), spec.cwd)
     return LocalRunner(spec.cwd, echo=echo)
@@ -112,6 +119,14 @@ class _Session:
         self.host = socket.gethostname()
         self.trials: dict[int, Trial] = {t.number: t for t in db.trials()}
         self.running: set[int] = set()
+        self.curves = Curves(spec.objective)  # every trial's reports, by step
+        self.readers: dict[int, ReportReader] = {}  # reports.jsonl of the running trials
+        self.stopping: dict[int, str] = {}  # trials early stopping stopped, and why
+        self.rungs = Rungs(spec.early_stopping, spec.objective) if spec.early_stopping else None
+        for number, step, metrics in db.reports():
+            self.curves.add(number, step, metrics)
+            if self.rungs is not None:
+                self.rungs.judge(number, step, metrics)
         self.failures_in_a_row = 0
         devices = [(n, u) for n, u in spec.params.utilities if isinstance(u, DeviceId)]
         self.devices = DevicePool(devices)
@@ -132,6 +147,8 @@ class _Session:
                 continue
             if trial.host == self.host and trial.pid and trial.started:
                 stop_orphan(trial.pid, trial.started)  # its program outlived the driver
+            self._watch(trial)
+            self._read_reports(trial.number)
             path = self.spec.study_dir / trial.key / RESULTS_FILE
             try:
                 outcome = Outcome(trial.number, results=read_results(path),
@@ -164,6 +181,7 @@ class _Session:
                     break
                 for outcome in runner.wait(timeout=0.5):
                     self._finish(outcome)
+                self._poll_reports(runner)
         except BaseException:
             for outcome in runner.cancel():
                 self._finish(outcome, check_failures=False)
@@ -178,8 +196,8 @@ class _Session:
     def _fill(self, runner: Runner) -> str:
         """Start trials while slots are free and more are needed; a message if none can be."""
         while len(self.running) < self.spec.parallel and \
-                self.n_complete + len(self.running) < self.spec.iterations:
-            values = self.requeue.pop(0) if self.requeue else self.suggester.suggest(self._sorted())
+                self.n_done + len(self.running) < self.spec.iterations:
+            values = self.requeue.pop(0) if self.requeue else self.suggester.suggest(self._for_model())
             if values is None:
                 size = self.spec.encoding.size
                 return (f"every one of the {size} configurations of the search space has been "
@@ -197,6 +215,7 @@ class _Session:
                                number, devices)
         params = self.spec.params.build(values, context)
         write_json(folder / PARAMS_FILE, params)
+        (folder / REPORTS_FILE).unlink(missing_ok=True)  # an earlier attempt's, kept in study.db
         trial = Trial(number, key, values, params, TrialState.RUNNING, started=time.time(),
                       host=self.host)
         self._save(trial)
@@ -210,28 +229,89 @@ class _Session:
                 return
             except ResultsError:
                 (folder / RESULTS_FILE).unlink(missing_ok=True)
+        self._watch(trial)
         pid = runner.submit(self._job(trial, folder, devices))
         if pid is not None:
             self._save(replace(trial, pid=pid))
 
     def _job(self, trial: Trial, folder: Path, devices: dict[str, int]) -> Job:
         env = {"HYPERED_TRIAL_DIR": str(folder), "HYPERED_TRIAL_NUMBER": str(trial.number),
-               "HYPERED_STUDY": self.spec.name}
+               "HYPERED_STUDY": self.spec.name, REPORT_PATH_ENV: str(folder / REPORTS_FILE)}
         if devices:
             env["HYPERED_DEVICE_ID"] = str(next(iter(devices.values())))
         command: tuple[str, ...] = ()
         if self.spec.command is not None:
             fields = {"params_path": str(folder / PARAMS_FILE),
                       "results_path": str(folder / RESULTS_FILE),
-                      "experiment_dir": str(folder), **trial.params}
+                      "experiment_dir": str(folder), "report_path": str(folder / REPORTS_FILE),
+                      **trial.params}
             command = self.spec.command.render(fields)
-        return Job(trial.number, trial.params, folder, folder / PARAMS_FILE,
-                   folder / RESULTS_FILE, command, env, self.spec.timeout, self.spec.log_limit)
+        return Job(trial.number, trial.params, folder, folder / PARAMS_FILE, folder / RESULTS_FILE,
+                   command, env, timeout=self.spec.timeout, report_path=folder / REPORTS_FILE,
+                   log_limit=self.spec.log_limit)
+
+    # -- reports and early stopping -----------------------------------------------------------
+
+    def _watch(self, trial: Trial) -> None:
+        """Start reading the reports.jsonl of a running trial."""
+        last = self.curves.last(trial.number)
+        path = self.spec.study_dir / trial.key / REPORTS_FILE
+        self.readers[trial.number] = ReportReader(path, last_step=-1 if last is None else last[0])
+
+    def _read_reports(self, number: int) -> list[str]:
+        """Keep the lines trial `number` reported since the last read; why to stop it, if so."""
+        reader = self.readers.get(number)
+        if reader is None:
+            return []
+        verdicts = []
+        for report in reader.read(time.time()):
+            value = self.curves.add(number, report.step, report.metrics)
+            stored = None if value is None or not math.isfinite(value) else value
+            self.db.save_report(number, report.step, stored, report.metrics, report.time)
+            if self.rungs is not None:
+                verdict = self.judge(number, report.step, report.metrics)
+                if verdict is not None:
+                    verdicts.append(verdict)
+        for problem in reader.problems:
+            self.reporter.notice(f"trial {number}: {problem}")
+        reader.problems.clear()
+        return verdicts
+
+    def _poll_reports(self, runner: Runner) -> None:
+        """Read every running trial's new reports; stop the trials early stopping judged hopeless."""
+        for number in sorted(self.running):
+            if self._read_reports(number):
+                runner.stop(number)
+
+    def judge(self, number: int, step: int, metrics: dict[str, Any]) -> str | None:
+        """Why trial `number` should stop after reporting `metrics` at `step`, or None (any thread)."""
+        assert self.rungs is not None
+        if number in self.stopping:
+            return self.stopping[number]
+        verdict = self.rungs.judge(number, step, metrics)
+        if verdict is not None:
+            self.stopping[number] = verdict
+        return verdict
+
+    def _for_model(self) -> list[Trial]:
+        """The trials as the optimizer sees them: a stopped trial as complete at its extrapolated value."""
+        trials = self._sorted()
+        pruned = [t for t in trials if t.state is TrialState.PRUNED]
+        if not pruned:
+            return trials
+        finals = {t.number: t.value for t in trials if t.state is TrialState.COMPLETE and t.value is not None}
+        shown = {t.number: replace(t, state=TrialState.COMPLETE, value=value) for t in pruned
+                 if (value := self.curves.extrapolate(t.number, finals)) is not None}
+        return [shown.get(t.number, t) for t in trials]
+
+    # -- ends of trials -----------------------------------------------------------------------
 
     def _finish(self, outcome: Outcome, check_failures: bool = True) -> None:
         trial = self.trials[outcome.number]
         self.running.discard(trial.number)
         self.devices.release(trial.number)
+        self._read_reports(trial.number)
+        self.readers.pop(trial.number, None)
         trial = self._record(trial, outcome)
         self._keep_files(trial, outcome)
         self.reporter.trial_finished(trial, self.best())
@@ -252,17 +332,22 @@ class _Session:
 
     def _record(self, trial: Trial, outcome: Outcome) -> Trial:
         """Store how `trial` ended; update best.json when it completed."""
-        state, value, reason = TrialState.FAILED, None, outcome.reason
-        if outcome.interrupted:
-            state = TrialState.INTERRUPTED
-        elif outcome.reason is None:
+        state, value, reason, results = TrialState.FAILED, None, outcome.reason, outcome.results
+        if outcome.reason is None and not outcome.interrupted:
             try:
                 value = self.spec.objective.value(outcome.results)
                 state = TrialState.COMPLETE
             except ObjectiveMissing as err:
                 reason = str(err)
+        if state is not TrialState.COMPLETE and trial.number in self.stopping:
+            state, reason = TrialState.PRUNED, self.stopping[trial.number]
+            last = self.curves.last(trial.number)
+            results = None if last is None else last[1]
+            value = None if last is None or last[2] is None or not math.isfinite(last[2]) else last[2]
+        elif state is not TrialState.COMPLETE and outcome.interrupted:
+            state = TrialState.INTERRUPTED
         trial = replace(
-            trial, state=state, value=value, results=outcome.results, reason=reason,
+            trial, state=state, value=value, results=results, reason=reason,
             finished=outcome.finished or time.time(),
             started=outcome.started or trial.started,
             pid=outcome.pid or trial.pid, host=outcome.host or trial.host,
@@ -286,6 +371,11 @@ class _Session:
     def n_complete(self) -> int:
         return sum(t.state is TrialState.COMPLETE for t in self.trials.values())
 
+    @property
+    def n_done(self) -> int:
+        """Trials that count toward `iterations`: complete ones, and those stopped early."""
+        return sum(t.state in (TrialState.COMPLETE, TrialState.PRUNED) for t in self.trials.values())
+
     def best(self) -> Trial | None:
         best = None
         for trial in self._sorted():
@@ -296,7 +386,9 @@ class _Session:
         return best
 
     def _done_message(self) -> str:
-        return f"{self.n_complete} of {self.spec.iterations} trials complete"
+        pruned = self.n_done - self.n_complete
+        stopped = f", {pruned} stopped early" if pruned else ""
+        return f"{self.n_complete} of {self.spec.iterations} trials complete{stopped}"
 
     def _failures_message(self, trial: Trial, outcome: Outcome) -> str:
         folder = self.spec.study_dir / trial.key

@@ -33,7 +33,7 @@ class LogReporter:
         log.warning("%s", message)
 
     def started(self, spec: StudySpec, trials: list[Trial]) -> None:
-        done = sum(t.state is TrialState.COMPLETE for t in trials)
+        done = sum(t.state in (TrialState.COMPLETE, TrialState.PRUNED) for t in trials)
         if not trials:
             log.info("study %s: new, %d trials to run, in %s", spec.name, spec.iterations, spec.study_dir)
         elif done >= spec.iterations:
@@ -50,6 +50,8 @@ class LogReporter:
         if trial.state is TrialState.COMPLETE:
             log.info("trial %d complete: value %g (best %g)", trial.number, trial.value,
                      best.value if best and best.value is not None else float("nan"))
+        elif trial.state is TrialState.PRUNED:
+            log.info("trial %d %s", trial.number, trial.reason)
         else:
             log.warning("trial %d %s: %s", trial.number, trial.state.value, trial.reason)
 

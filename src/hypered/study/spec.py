@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..bayesopt import ACQUISITIONS, DEFAULT_KERNEL, KERNELS
+from ..early_stopping import ASHA
 from ..errors import ArgumentError
 from ..objective import Objective
 from ..runners import DEFAULT_LOG_LIMIT
@@ -42,6 +43,7 @@ class StudySpec:
     parallel: int
     executor: str | None  # None: local processes; "dask://host:port": a Dask cluster
     on_change: str = "refuse"  # a rerun whose definition differs: "refuse", "restart" or "continue"
+    early_stopping: ASHA | None = None  # None: every trial runs to its end
     log_limit: int | None = DEFAULT_LOG_LIMIT  # bytes kept of each of a trial's stdout and stderr; None: all
 
     @property
@@ -60,7 +62,7 @@ class StudySpec:
 SPEC_ARGUMENTS = (
     "name", "objective", "params", "binary", "function", "random_starts", "iterations", "kernel",
     "kernel_scale", "acquisition_fn", "optimizer_restarts", "seed", "cwd", "directory",
-    "max_failures", "timeout", "parallel", "executor", "on_change", "log_limit",
+    "max_failures", "timeout", "parallel", "executor", "on_change", "early_stopping", "log_limit",
 )
 """The arguments of `optimize` (and of a config file's optimize(...)), in order."""
 
@@ -90,6 +92,7 @@ def make_spec(
     parallel: int = 1,
     executor: str | None = None,
     on_change: str = "refuse",
+    early_stopping: ASHA | None = None,
     log_limit: int | None = DEFAULT_LOG_LIMIT,
 ) -> StudySpec:
     """Check every argument of `optimize`; a StudySpec, or ArgumentError/SpaceError saying what is wrong."""
@@ -125,6 +128,12 @@ def make_spec(
     if log_limit is not None:
         _check_int("log_limit", log_limit, 1024)
     _check_devices(tree, parallel)
+    if early_stopping is not None:
+        if not isinstance(early_stopping, ASHA):
+            raise ArgumentError(f"early_stopping must be asha(...) or None, got {early_stopping!r}")
+        if executor is not None:
+            raise ArgumentError("early_stopping= does not work with executor= (Dask) yet: "
+                                "run the study locally, or leave early_stopping out")
     command = None
     if binary is not None:
         command = parse_command(binary, frozenset(params))
@@ -137,7 +146,7 @@ def make_spec(
         acquisition_fn=acquisition_fn, optimizer_restarts=optimizer_restarts, seed=seed,
         cwd=workdir.absolute(), directory=Path(directory), max_failures=max_failures,
         timeout=None if timeout is None else float(timeout), parallel=parallel, executor=executor,
-        on_change=on_change, log_limit=log_limit,
+        on_change=on_change, early_stopping=early_stopping, log_limit=log_limit,
     )
 
 
