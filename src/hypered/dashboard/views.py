@@ -125,11 +125,17 @@ def table(frame: Frame, *, state: str = "", sort: str = "number", descending: bo
     if state and state not in STATES:
         raise ValueError(f"unknown state {state!r}; valid: {', '.join(STATES)}")
     key = _sort_column(frame, sort)
-    kept = filters.keep(frame, filters.parse(where, frame))
-    rows = [i for i in range(len(frame.number)) if (not state or frame.state[i] == state) and kept(i)]
-    present = [i for i in rows if key[i] is not None and key[i] == key[i]]  # NaN != NaN
-    nan = [i for i in rows if key[i] is not None and key[i] != key[i]]
-    missing = [i for i in rows if key[i] is None]
+    terms = filters.parse(where, frame)
+    rows = [i for i in range(len(frame.number)) if not state or frame.state[i] == state]
+    if terms:
+        kept = filters.keep(frame, terms)
+        rows = [i for i in rows if kept(i)]
+    present: list[int] = []
+    nan: list[int] = []
+    missing: list[int] = []
+    for i in rows:
+        k = key[i]
+        (missing if k is None else present if k == k else nan).append(i)  # NaN != NaN
     present.sort(key=lambda i: (_sortable(key[i]), frame.number[i]), reverse=descending)
     rows = present + nan + missing
     limit = max(1, min(limit, TABLE_LIMIT_MAX))

@@ -107,7 +107,7 @@ export function convergence(cols, objective, logY = false) {
         marker: { color: RED, symbol: "x", size: 8 } },
     ],
     layout: {
-      xaxis: { title: { text: "trial" } },
+      xaxis: { title: { text: "trial" }, tick0: 0, dtick: Math.max(1, niceStep(Math.max(0, ...cols.number) / 8)) },
       yaxis: { title: { text: label(objective.name) }, type: logY ? "log" : "linear" },
       legend: { orientation: "h", y: 1.12 },
     },

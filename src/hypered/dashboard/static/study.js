@@ -71,6 +71,7 @@ function fillHeader(header, d) {
       left ? el("span", { id: "count-left-running", className: "left-running",
         text: `${c.running} left running by a driver that has stopped (they will not finish)` })
         : `${c.running} running`,
+      c.pruned ? ` · ${c.pruned} stopped early` : "",
       ` · ${c.interrupted} interrupted`,
       d.iterations ? ` · target ${d.iterations}` : "",
       d.legacy ? " · an older study (trial folders only): the search space and objective are inferred" : ""),

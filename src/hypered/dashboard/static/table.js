@@ -6,7 +6,7 @@ import { apiUrl, clear, el, fmt, fmtDuration, fmtTime, getJSON, HttpError, trial
 
 export const PAGE_SIZES = [20, 50, 100, 200, 500];
 export const DEFAULT_PAGE = 50;
-const STATES = ["", "complete", "failed", "running", "interrupted"];
+const STATES = ["", "complete", "failed", "running", "pruned", "interrupted"];
 const FILTER_HELP = "Filters, separated by commas: lr < 0.01 · loss = 0.1..0.5 · opt = adam · opt ~ ad · "
   + "val.acc = nan · or a word found in the state, the failure reason or a categorical value. Enter applies.";
 
