@@ -86,3 +86,16 @@ def test_the_page_holding_a_trial(dash: Dashboard) -> None:
 def test_a_filter_that_cannot_be_read_says_why(dash: Dashboard, text: str, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         table(dash, filter=text)
+
+
+def test_column_names_may_hold_spaces_and_operators(tmp_path_factory: pytest.TempPathFactory) -> None:
+    root = tmp_path_factory.mktemp("names")
+    space = {"lr": {"type": "real", "low": 0, "high": 1, "log": False},
+             "lr < x": {"type": "real", "low": 0, "high": 1, "log": False}}
+    trials = [{"values": {"lr": i / 10, "lr < x": 1 - i / 10}, "value": float(i),
+               "results": {"loss": float(i), "val acc": i / 10}} for i in range(10)]
+    write_db(root / "s", space, {"name": "loss", "direction": "minimize"}, trials)
+    dash = Dashboard(root)
+    assert numbers(table(dash, filter="lr < x < 0.25")) == [8, 9]  # the longest name that starts the term
+    assert numbers(table(dash, filter="lr < 0.25")) == [0, 1, 2]
+    assert numbers(table(dash, filter="val acc >= 0.75")) == [8, 9]
