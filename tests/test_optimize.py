@@ -166,3 +166,30 @@ def test_config_files_accept_exactly_the_arguments_of_optimize() -> None:
     from hypered.study.spec import SPEC_ARGUMENTS
 
     assert tuple(inspect.signature(hp.optimize).parameters) == SPEC_ARGUMENTS
+
+
+def test_a_noisy_objective_gets_the_best_posterior_mean_not_the_luckiest_draw(tmp_path: Path) -> None:
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+
+    def noisy(params: dict) -> float:
+        return (params["x"] - 0.3) ** 2 + float(rng.normal(0, 0.3))
+
+    best = hp.optimize(name="noisy", objective=hp.minimize("loss"), params={"x": hp.real(0, 1)},
+                       function=noisy, iterations=25, seed=0, directory=tmp_path)
+    assert best is not None and best["recommended_by"] == "best posterior mean (the objective looks noisy)"
+    assert best["noise_std"] > 0.05 and best["posterior_mean"] is not None
+    observed = best["best_observed"]
+    assert observed["value"] <= best["value"]  # the luckiest draw is still shown
+    stored = hp.load_study(tmp_path / "noisy")
+    assert stored.best is not None and stored.best.number == best["trial"]
+    assert stored.best_summary() == json.loads((tmp_path / "noisy" / "best.json").read_text()) == best
+
+
+def test_a_deterministic_objective_gets_its_best_observed_trial(tmp_path: Path) -> None:
+    best = hp.optimize(name="clean", objective=hp.minimize("loss"), params={"x": hp.real(0, 1)},
+                       function=lambda p: (p["x"] - 0.3) ** 2, iterations=15, seed=0, directory=tmp_path)
+    assert best is not None
+    assert best["recommended_by"] == "best observed value (the objective does not look noisy)"
+    assert best["best_observed"] == {"trial": best["trial"], "value": best["value"]}

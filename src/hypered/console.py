@@ -20,7 +20,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from .study import BEST_FILE, StudySpec
+from .study import BEST_FILE, Answer, StudySpec
 from .trial import Trial, TrialState
 
 
@@ -124,22 +124,30 @@ class ConsoleReporter:
         return (f"trial {trial.number} complete: {trial.value:.6g} "
                 f"(best {best_text})")
 
-    def finished(self, best: Trial | None, message: str) -> None:
+    def finished(self, answer: Answer | None, message: str) -> None:
         self._stop()
         assert self.spec is not None
         self._print(escape(message))
-        if best is None:
+        if answer is None:
             self.console.print("no trial completed, so there is no best trial", highlight=False, soft_wrap=True)
             return
         if not self.quiet:
-            self.console.print(best_table(self.spec, best))
+            self.console.print(best_table(self.spec, answer))
+            if answer.noisy:
+                observed = answer.observed
+                self._print(f"the objective looks noisy (noise std {answer.noise_std:.3g}): trial "
+                            f"{answer.trial.number} has the best posterior mean, "
+                            f"{answer.posterior_mean:.6g}; the best observed, trial {observed.number} at "
+                            f"{observed.value:.6g}, may be a lucky draw")
         self.console.print(f"best trial written to {escape(str(self.spec.study_dir / BEST_FILE))}", soft_wrap=True,
                            highlight=False)
 
 
-def best_table(spec: StudySpec, best: Trial) -> Table:
-    """The best trial's sampled params and its numeric metrics."""
-    table = Table(title=f"best: trial {best.number}", title_justify="left")
+def best_table(spec: StudySpec, answer: Answer) -> Table:
+    """The recommended trial's sampled params and its numeric metrics."""
+    best = answer.trial
+    how = " (best posterior mean)" if answer.noisy else ""
+    table = Table(title=f"best: trial {best.number}{how}", title_justify="left")
     table.add_column("name")
     table.add_column("value", justify="right")
     for name, value in best.values.items():

@@ -11,7 +11,7 @@ from .bayesopt import DEFAULT_KERNEL
 from .early_stopping import ASHA
 from .objective import Objective
 from .runners import DEFAULT_LOG_LIMIT
-from .study import LogReporter, best_summary, run_study
+from .study import LogReporter, run_study
 from .study.spec import make_spec
 
 
@@ -91,8 +91,8 @@ def optimize(
         on_change=on_change, early_stopping=early_stopping, log_limit=log_limit,
     )
     show_log()
-    best = run_study(spec, LogReporter())
-    return None if best is None else best_summary(spec, best)
+    answer = run_study(spec, LogReporter())
+    return None if answer is None else answer.summary(spec)
 
 
 def show_log() -> None:

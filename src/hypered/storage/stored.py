@@ -36,6 +36,7 @@ class StoredStudy:
     outline: bool = False  # trials read without their sampled values, params and results
     warnings: tuple[str, ...] = ()  # parts of the files that could not be read, said plainly
     driver: Driver | None = None  # the process running the study when it was read
+    recommendation: dict[str, Any] | None = None  # the model's choice when the last run ended (meta)
 
     def trial(self, number: int) -> Trial | None:
         """The trial of that number, or None."""
@@ -46,6 +47,20 @@ class StoredStudy:
 
     @property
     def best(self) -> Trial | None:
+        """The trial the study recommends: the model's choice when the last run ended (on a noisy
+        objective, the best posterior mean) if no trial completed since, else the best observed."""
+        chosen = self._recommended()
+        return chosen if chosen is not None else self.best_observed
+
+    def _recommended(self) -> Trial | None:
+        rec = self.recommendation
+        if not rec or rec.get("complete") != self.counts()["complete"]:
+            return None
+        trial = self.trial(rec.get("trial", -1))
+        return trial if trial is not None and trial.state is TrialState.COMPLETE else None
+
+    @property
+    def best_observed(self) -> Trial | None:
         """The complete trial with the best value (the earliest among equals), or None."""
         best = None
         for trial in self.trials:
@@ -75,8 +90,11 @@ class StoredStudy:
 
     def best_summary(self) -> dict[str, Any] | None:
         """The best trial as best.json holds it (params, results, value, experiment_dir, trial, objective)."""
-        best = self.best
-        return None if best is None else best_summary(self.folder, self.objective, best)
+        best, observed = self.best, self.best_observed
+        if best is None or observed is None:
+            return None
+        return best_summary(self.folder, self.objective, best, observed,
+                            self.recommendation if self._recommended() is not None else None)
 
     def rows(self) -> list[dict[str, Any]]:
         """One flat dict per trial, as `hypered export` writes them (see storage.table)."""
@@ -99,8 +117,21 @@ class StoredStudy:
         return pandas.DataFrame(self.rows(), columns=columns(self))
 
 
-def best_summary(folder: Path, objective: Objective, trial: Trial) -> dict[str, Any]:
-    """The best trial as best.json and `optimize` give it."""
+def best_summary(folder: Path, objective: Objective, trial: Trial, observed: Trial | None = None,
+                 recommendation: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The recommended trial as best.json and `optimize` give it.
+
+    `recommendation` is the model's judgement (noisy, posterior_mean, noise_std); None while the
+    study runs, when `trial` is simply the best observed.
+    """
+    observed = observed or trial
+    noisy = None if recommendation is None else recommendation.get("noisy")
+    if noisy is None:
+        how = "best observed value (so far: the model judges when the study ends)"
+    elif noisy:
+        how = "best posterior mean (the objective looks noisy)"
+    else:
+        how = "best observed value (the objective does not look noisy)"
     return {
         "params": trial.params,
         "results": trial.results,
@@ -108,4 +139,8 @@ def best_summary(folder: Path, objective: Objective, trial: Trial) -> dict[str, 
         "experiment_dir": str((Path(folder) / trial.key).absolute()),
         "trial": trial.number,
         "objective": objective.describe(),
+        "recommended_by": how,
+        "posterior_mean": None if recommendation is None else recommendation.get("posterior_mean"),
+        "noise_std": None if recommendation is None else recommendation.get("noise_std"),
+        "best_observed": {"trial": observed.number, "value": observed.value},
     }

@@ -37,6 +37,7 @@ from ..storage.legacy import LEGACY_BEST_COPY
 from ..storage.reports import REPORTS_FILE, ReportReader
 from ..suggest import Suggester
 from ..trial import Trial, TrialState
+from .answer import Answer
 from .curves import Curves
 from .devices import DevicePool
 from .identity import fingerprint
@@ -50,8 +51,8 @@ RESULTS_FILE = "results.json"
 BEST_FILE = "best.json"
 
 
-def run_study(spec: StudySpec, reporter: Reporter, echo: bool = False) -> Trial | None:
-    """Run (or resume) the study until `spec.iterations` trials are complete; the best trial."""
+def run_study(spec: StudySpec, reporter: Reporter, echo: bool = False) -> Answer | None:
+    """Run (or resume) the study until `spec.iterations` trials are complete; the trial it recommends."""
     spec.study_dir.mkdir(parents=True, exist_ok=True)
     with StudyLock(spec.study_dir / "study.lock"):
         plan = plan_study(spec)
@@ -167,11 +168,11 @@ class _Session:
 
     # -- the loop ---------------------------------------------------------------------------
 
-    def run(self, runner: Runner) -> Trial | None:
+    def run(self, runner: Runner) -> Answer | None:
         self.reporter.started(self.spec, self._sorted())
         best = self.best()
         if best is not None:  # imported trials, or a driver killed between a trial and best.json
-            write_json(self.spec.study_dir / BEST_FILE, best_summary(self.spec, best))
+            write_json(self.spec.study_dir / BEST_FILE, Answer(best, best, None).summary(self.spec))
         message = ""
         try:
             while True:
@@ -189,9 +190,11 @@ class _Session:
                 self._finish(Outcome(number, reason="interrupted", interrupted=True),
                              check_failures=False)
             raise
-        best = self.best()
-        self.reporter.finished(best, message or self._done_message())
-        return best
+        answer = self.answer()
+        if answer is not None:
+            self._keep_answer(answer)
+        self.reporter.finished(answer, message or self._done_message())
+        return answer
 
     def _fill(self, runner: Runner) -> str:
         """Start trials while slots are free and more are needed; a message if none can be."""
@@ -355,7 +358,7 @@ class _Session:
         )
         self._save(trial)
         if state is TrialState.COMPLETE and self.best() is trial:
-            write_json(self.spec.study_dir / BEST_FILE, best_summary(self.spec, trial))
+            write_json(self.spec.study_dir / BEST_FILE, Answer(trial, trial, None).summary(self.spec))
         return trial
 
     def _save(self, trial: Trial) -> None:
@@ -375,6 +378,23 @@ class _Session:
     def n_done(self) -> int:
         """Trials that count toward `iterations`: complete ones, and those stopped early."""
         return sum(t.state in (TrialState.COMPLETE, TrialState.PRUNED) for t in self.trials.values())
+
+    def answer(self) -> Answer | None:
+        """The trial the study recommends (the model's choice on a noisy objective), or None."""
+        observed = self.best()
+        choice = self.suggester.recommend(self._sorted())
+        if observed is None or choice is None:
+            return None
+        return Answer(self.trials[choice.trial], observed, choice.noisy,
+                      choice.value if choice.noisy else None, choice.noise_std)
+
+    def _keep_answer(self, answer: Answer) -> None:
+        """best.json, and the recommendation in study.db for readers of the store."""
+        write_json(self.spec.study_dir / BEST_FILE, answer.summary(self.spec))
+        self.db.set_meta("recommendation", {
+            "trial": answer.trial.number, "noisy": answer.noisy, "posterior_mean": answer.posterior_mean,
+            "noise_std": answer.noise_std, "complete": self.n_complete,
+        })
 
     def best(self) -> Trial | None:
         best = None
@@ -400,15 +420,3 @@ class _Session:
             lines.append("its stderr ends with:")
             lines += ["  " + line for line in stderr.splitlines()[-10:]]
         return "\n".join(lines)
-
-
-def best_summary(spec: StudySpec, trial: Trial) -> dict[str, Any]:
-    """The best trial as best.json and `optimize` give it."""
-    return {
-        "params": trial.params,
-        "results": trial.results,
-        "value": trial.value,
-        "experiment_dir": str((spec.study_dir / trial.key).absolute()),
-        "trial": trial.number,
-        "objective": spec.objective.describe(),
-    }

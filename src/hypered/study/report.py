@@ -6,6 +6,7 @@ import logging
 from typing import Protocol
 
 from ..trial import Trial, TrialState
+from .answer import Answer
 from .spec import StudySpec
 
 log = logging.getLogger("hypered")
@@ -23,7 +24,7 @@ class Reporter(Protocol):
 
     def trial_finished(self, trial: Trial, best: Trial | None) -> None: ...
 
-    def finished(self, best: Trial | None, message: str) -> None: ...
+    def finished(self, answer: Answer | None, message: str) -> None: ...
 
 
 class LogReporter:
@@ -55,5 +56,9 @@ class LogReporter:
         else:
             log.warning("trial %d %s: %s", trial.number, trial.state.value, trial.reason)
 
-    def finished(self, best: Trial | None, message: str) -> None:
+    def finished(self, answer: Answer | None, message: str) -> None:
         log.info("%s", message)
+        if answer is not None and answer.noisy:
+            log.info("the objective looks noisy (noise std %.3g): recommending trial %d, best posterior "
+                     "mean %.6g; the best observed, trial %d at %.6g, may be a lucky draw", answer.noise_std,
+                     answer.trial.number, answer.posterior_mean, answer.observed.number, answer.observed.value)

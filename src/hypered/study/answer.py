@@ -1,0 +1,32 @@
+"""A study's answer: the trial it recommends, and the best observed one when they differ.
+
+On a noisy objective the lowest observed value is often a lucky draw, so the study
+recommends the trial whose GP posterior mean is best (the smoothed value); on a
+deterministic one, the best observed trial (suggest.Suggester.recommend decides which).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..storage import best_summary
+from ..trial import Trial
+from .spec import StudySpec
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The recommended trial and how it was chosen."""
+
+    trial: Trial
+    observed: Trial  # the best observed trial (the same one unless the objective looks noisy)
+    noisy: bool | None  # whether the objective looks noisy; None until the model has judged
+    posterior_mean: float | None = None  # the model's mean at the recommended trial, user's units
+    noise_std: float | None = None  # the fitted noise std, user's units
+
+    def summary(self, spec: StudySpec) -> dict[str, Any]:
+        """What best.json holds and `optimize` returns."""
+        judged = None if self.noisy is None else {
+            "noisy": self.noisy, "posterior_mean": self.posterior_mean, "noise_std": self.noise_std}
+        return best_summary(spec.study_dir, spec.objective, self.trial, self.observed, judged)
