@@ -619,3 +619,18 @@ def test_an_unreadable_study_is_a_row_naming_its_file_and_the_others_work(browse
         tab.close()
         assert tab.dialogs == []
         assert [e for e in tab.errors if "500 (Internal Server Error)" not in e] == []
+
+
+def test_timeline_shows_when_each_trial_ran(tab: Page, odd_tab: Page) -> None:
+    demo = api(tab.base, "/api/studies/demo")["counts"]
+    page = tab.open("/study/demo")
+    traces = tab.js("document.getElementById('plot-timeline').data.map((t) => [t.name, t.y.length])")
+    assert dict(traces) == {"complete": demo["complete"], "failed": demo["failed"]}
+    assert page.locator("#plot-timeline .barlayer .point").count() == demo["complete"] + demo["failed"]
+    assert tab.js("document.getElementById('plot-timeline')._fullLayout.xaxis.type") == "date"
+    odd_tab.open("/study/paged")
+    names = odd_tab.js("document.getElementById('plot-timeline').data.map((t) => t.name)")
+    assert names == ["complete", "failed", "left running"]
+    span = odd_tab.js("document.getElementById('plot-timeline')._fullLayout.xaxis.range.map((d) => Date.parse(d))")
+    assert span[1] - span[0] < 3600_000  # the trial left running ends with the study, not today (years later)
+    assert tab.errors == []

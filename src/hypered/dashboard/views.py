@@ -108,6 +108,8 @@ def columns(frame: Frame, max_points: int = MAX_PLOT_POINTS) -> dict[str, Any]:
         "value": pick(frame.value),
         "best_so_far": pick(frame.best_so_far),
         "duration": pick(frame.duration),
+        "started": pick(frame.started),
+        "finished": pick(frame.finished),
         "params": {name: pick(values) for name, values in frame.params.items()},
         "metrics": {name: pick(values) for name, values in frame.metric_values.items()},
     })

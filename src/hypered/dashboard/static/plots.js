@@ -114,6 +114,34 @@ export function convergence(cols, objective, logY = false) {
   };
 }
 
+const STATE_COLORS = { complete: BLUE, failed: RED, running: "#d97706", pruned: "#7c3aed", interrupted: GRAY };
+
+// When each trial ran: a bar from its start to its end (to `now`, unix seconds, while it runs),
+// one trace per state. `leftRunning`: the study's driver has stopped, so running trials will not
+// end: their bars stop at the study's last activity (drawn to now, one left a year ago would
+// squeeze every other bar into a line).
+export function timeline(cols, now, leftRunning = false) {
+  // Plotly shows a date axis as given, in no time zone: shifted so it reads as local time, as the table does
+  const local = (unix) => unix * 1000 - new Date(unix * 1000).getTimezoneOffset() * 60_000;
+  const times = [...cols.started, ...cols.finished].filter((t) => t !== null);
+  const last = leftRunning ? Math.max(...times) : now;
+  const data = Object.entries(STATE_COLORS).map(([state, color]) => {
+    const idx = rows(cols, (i) => cols.state[i] === state && cols.started[i] !== null);
+    const end = (i) => cols.finished[i] ?? last;
+    const name = state === "running" && leftRunning ? "left running" : state;
+    return { type: "bar", orientation: "h", name, meta: state, y: pick(cols.number, idx),
+      base: idx.map((i) => local(cols.started[i])), x: idx.map((i) => Math.max(end(i) - cols.started[i], 0) * 1000),
+      text: idx.map((i) => `trial ${cols.number[i]}: ${name}, ${(end(i) - cols.started[i]).toFixed(1)} s`),
+      hoverinfo: "text", textposition: "none", marker: { color }, width: 0.8 };
+  }).filter((trace) => trace.y.length > 0);
+  return {
+    data,
+    layout: { barmode: "overlay", xaxis: { type: "date", title: { text: "time" } },
+      yaxis: { title: { text: "trial" }, tick0: 0, dtick: Math.max(1, niceStep(Math.max(0, ...cols.number) / 8)) },
+      legend: { orientation: "h", y: 1.12 } },
+  };
+}
+
 // The objective values the convergence plot shows (for deciding whether log scale fits them).
 export function convergenceValues(cols) {
   return cols.value.filter((v, i) => cols.state[i] === "complete" && v !== null);

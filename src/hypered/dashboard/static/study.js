@@ -14,7 +14,7 @@ import { TrialTable } from "./table.js";
 
 const REFRESH_MS = 2000;
 const DEFAULT_SCATTER_VARIABLES = 6;
-const SECTIONS = [["best", "Best"], ["convergence", "Convergence"], ["scatter", "Parameters"],
+const SECTIONS = [["best", "Best"], ["convergence", "Convergence"], ["timeline", "Timeline"], ["scatter", "Parameters"],
   ["contour", "Contour"], ["parallel", "Parallel coordinates"], ["importance", "Importance"],
   ["model", "Model"], ["trials", "Trials"]];
 
@@ -191,6 +191,7 @@ class StudyPage {
     this.scatterLog = logToggle("log-metrics", "log scale for metrics", this.logAsked.has("metrics"),
       () => { this.saveState(); this.drawScatter(); });
     this.sampleNote = el("p", { className: "muted", id: "sample-note" });
+    this.timelineDiv = el("div", { id: "plot-timeline", className: "plot small" });
     this.scatterGrid = el("div", { id: "scatter-grid", className: "plot grid" });
     this.contourDiv = el("div", { id: "plot-contour", className: "plot" });
     this.contourNote = el("p", { className: "muted" });
@@ -208,6 +209,9 @@ class StudyPage {
         "Objective of each complete trial, the best so far, and failed trials (×, drawn at the worst value). ",
         this.convergenceLog.node),
       this.convergence, this.sampleNote),
+      section("timeline", "Timeline", el("p", { className: "muted",
+        text: "When each trial ran, from its start to its end, by state (running ones up to now; those left "
+          + "running by a driver that has stopped up to the study's last activity)." }), this.timelineDiv),
       section("scatter", "Parameters against metrics",
         el("div", { className: "choosers" },
           checkboxes("variables", names, this.chosenVariables, scatterChanged),
@@ -342,6 +346,8 @@ class StudyPage {
     await this.drawConvergence();
     if (first) this.scrollToHash();
     document.body.dataset.ready = "1"; // the first screen is drawn; the rest follows, yielding to input
+    this.queue.add(this.timelineDiv, () => plots.draw(this.timelineDiv,
+      plots.timeline(cols, Date.now() / 1000, !detail.running)));
     this.drawScatter();
     this.brush.setData(plots.parcoordsData(cols, detail.variables, detail.objective));
     this.queue.add(this.brush.plot, () => this.brush.draw());
