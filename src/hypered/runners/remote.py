@@ -46,6 +46,7 @@ def _local_job(job: Job, folder: Path) -> Job:
     return replace(
         job, params=_relocate(job.params, old, new), experiment_dir=folder,
         params_path=folder / job.params_path.name, results_path=folder / job.results_path.name,
+        report_path=None if job.report_path is None else Path(str(job.report_path).replace(old, new)),
         command=tuple(arg.replace(old, new) for arg in job.command),
         env={k: v.replace(old, new) for k, v in job.env.items()},
     )
