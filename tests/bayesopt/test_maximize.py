@@ -76,3 +76,33 @@ def test_large_finite_space_finds_its_last_unexcluded_point(make_domain, rng):
     assert maximize_acquisition(score, score_grad, domain, grid[:2], rng, restarts=2, X_exclude=grid) is None
     free = maximize_acquisition(score, score_grad, domain, grid[:2], rng, restarts=2)
     np.testing.assert_array_equal(free, [0.0, 0.0, 0.0])  # found by discrete local search
+
+
+def test_reflect_folds_points_back_into_the_cube():
+    from hypered.bayesopt.maximize import reflect
+    np.testing.assert_allclose(reflect(np.array([[1.1, -0.05, 0.4, 2.3]])), [[0.9, 0.05, 0.4, 0.3]])
+
+
+def test_an_acquisition_rising_towards_a_face_is_not_maximized_on_it_from_far_inside(make_domain, rng):
+    """L-BFGS-B runs stay near their start, so a gentle slope does not pull the point to x = 1."""
+    from hypered.bayesopt.maximize import continuous_step
+    def slope(x):
+        return float(x[0]), np.array([1.0, 0.0])
+
+    columns = np.array([0, 1])
+    np.testing.assert_allclose(continuous_step(slope, np.array([0.5, 0.5]), columns), [0.6, 0.5])
+    np.testing.assert_allclose(continuous_step(slope, np.array([0.9, 0.5]), columns), [0.95, 0.5])
+    np.testing.assert_allclose(continuous_step(slope, np.array([0.97, 0.5]), columns), [1.0, 0.5])
+
+
+def test_a_boundary_optimum_is_reached_from_an_observed_point_near_it(make_domain, rng):
+    domain = make_domain(3)
+
+    def corner(X):
+        return np.sum(X, axis=1)
+
+    def corner_grad(x):
+        return float(np.sum(x)), np.ones(3)
+
+    x = maximize_acquisition(corner, corner_grad, domain, np.array([[0.97, 0.96, 0.98]]), rng, restarts=3)
+    np.testing.assert_allclose(x, [1.0, 1.0, 1.0])

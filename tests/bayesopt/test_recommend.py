@@ -39,3 +39,11 @@ def test_a_noisy_objective_gets_the_best_posterior_mean_not_the_lucky_draw(rng):
     assert abs(choice.noise_std - expected_noise_std) < 1e-12
     smoothed, _ = targets.to_loss(gp.fitted_mean(), np.zeros(30))
     assert choice.mean == smoothed.min()
+
+
+def test_too_few_points_are_never_called_noisy(rng):
+    X = rng.random((5, 1))
+    loss = rng.standard_normal(5)
+    gp, targets = model(X, loss, 0.5)
+    choice = choose(gp, targets, loss)
+    assert not choice.noisy and choice.index == int(np.argmin(loss))

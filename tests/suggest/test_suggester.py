@@ -127,7 +127,7 @@ def test_recommend_judges_a_noisy_objective_by_the_posterior_mean():
     assert 0.2 < recommendation.noise_std < 0.8  # the noise std was 0.4
 
 
-def test_recommend_reports_values_in_the_users_direction():
+def test_recommend_reports_values_in_the_users_direction_and_few_trials_are_not_called_noisy():
     values = [{"x": x, "n": 3, "kind": "b"} for x in (-1.0, 0.0, 1.0)]
     recommendation = make_suggester(objective=hp.maximize("acc")).recommend(
         complete(zip(values, [0.2, 0.9, 0.5])))

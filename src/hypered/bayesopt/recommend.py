@@ -20,6 +20,9 @@ from .targets import GPTargets
 # standardized losses (noise_var >= 0.1^2). Deterministic benchmark functions fit 1e-6 to 1e-3
 # noise_var; cross-validated models with random splits 0.05 to 0.5 (benchmarks/RESULTS.md).
 NOISY_NOISE_VAR = 0.01
+# Below this many observations, noise and signal cannot be told apart (3 points fit noise_var 0.3
+# as readily as 1e-6): the objective is taken as deterministic.
+MIN_POINTS_FOR_NOISE = 10
 
 
 @dataclass(frozen=True)
@@ -36,7 +39,7 @@ def choose(gp: GaussianProcess, targets: GPTargets,
            loss: np.ndarray) -> Choice:  # loss (n,) the raw losses gp was fitted to
     """The best posterior mean when the objective looks noisy, else the best observation."""
     smoothed = gp.fitted_mean()  # (n,)
-    noisy = gp.params.noise_var >= NOISY_NOISE_VAR
+    noisy = len(loss) >= MIN_POINTS_FOR_NOISE and gp.params.noise_var >= NOISY_NOISE_VAR
     index = int(np.argmin(smoothed)) if noisy else int(np.argmin(loss))
     mean, _ = targets.to_loss(smoothed[index : index + 1], np.zeros(1))
     noise_std = targets.scale * math.sqrt(gp.params.noise_var)

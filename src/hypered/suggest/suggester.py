@@ -30,7 +30,7 @@ class Recommendation:
     trial: int  # Trial.number
     value: float  # posterior mean of the objective there, in the user's units and direction
     observed: float  # the trial's own value
-    noisy: bool  # whether the objective looks noisy (fitted noise std >= 0.1 std of the losses)
+    noisy: bool  # looks noisy: fitted noise std >= 0.1 std of the losses, from 10 complete trials on
     noise_std: float  # the fitted noise std, in the user's units (0.0 with one complete trial)
 
 
