@@ -523,6 +523,7 @@ def test_section_links_stay_and_the_url_keeps_the_view(tab: Page) -> None:
     page.wait_for_function("() => location.hash === '#trials'")
     assert abs(page.locator("#section-nav").bounding_box()["y"]) < 1  # still on screen, at the top
     assert page.locator("#trials").bounding_box()["y"] < 200
+    page.wait_for_selector("#section-nav a.current[href='#trials']")  # the section on screen is marked
     page.check("#log-convergence")
     page.locator("fieldset[data-choices='variables'] input[value='x']").uncheck()
     page.locator("fieldset[data-choices='metrics'] input[value='val.acc']").check()

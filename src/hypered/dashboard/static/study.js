@@ -234,6 +234,23 @@ class StudyPage {
       section("trials", "Trials", this.table.element()));
   }
 
+  // Marks the link of the section at the top of the screen (below the links themselves).
+  watchSections() {
+    const links = [...document.querySelectorAll("#section-nav a")];
+    const visible = new Set();
+    const observer = new IntersectionObserver((entries) => {
+      for (const entry of entries) visible[entry.isIntersecting ? "add" : "delete"](entry.target.id);
+      const current = SECTIONS.map(([id]) => id).find((id) => visible.has(id));
+      for (const link of links) {
+        const on = link.hash === `#${current}`;
+        link.classList.toggle("current", on);
+        if (on) link.setAttribute("aria-current", "true");
+        else link.removeAttribute("aria-current");
+      }
+    }, { rootMargin: "-48px 0px -50% 0px" }); // the band from below the links to mid-screen
+    for (const [id] of SECTIONS) observer.observe(document.getElementById(id));
+  }
+
   renderHeader(d) {
     fillHeader(this.header, d);
   }
@@ -390,6 +407,7 @@ export async function renderStudy(name) {
   const detail = await first[0];
   page = new StudyPage(name, detail);
   page.build(clear(main));
+  page.watchSections();
   await page.refresh(first);
   poll(() => page.tick(), REFRESH_MS);
 }
