@@ -176,7 +176,7 @@ def test_legacy_study_infers_space_and_objective(server) -> None:
     d = api(server, "/api/studies/legacy")
     assert d["objective"]["name"] == "loss" and d["legacy"] is True
     assert {v["name"] for v in d["variables"]} == {"lr", "opt"}  # epochs is the same everywhere
-    assert d["counts"] == {"complete": 3, "failed": 1, "running": 0, "interrupted": 0, "total": 4}
+    assert d["counts"] == {"complete": 3, "failed": 1, "running": 0, "interrupted": 0, "pruned": 0, "total": 4}
     assert d["best"]["value"] == pytest.approx(1.0)  # lr 0.1, trial 0
     assert api(server, "/api/studies/legacy/model")["available"] is True
 

@@ -17,8 +17,8 @@ from .layout import (
     STDOUT_FILE,
     Driver,
 )
-from .lock import StudyLock, check_unlocked
-from .reader import find_studies, is_study, load_study, lock_holder, read_study, read_trial, study_version
+from .lock import StudyLock, check_unlocked, is_held, lock_holder
+from .reader import find_studies, is_study, load_study, read_study, read_trial, study_version
 from .stored import StoredStudy, best_summary
 from .table import FORMATS, flatten, trial_rows, write_table
 
@@ -40,6 +40,7 @@ __all__ = [
     "check_unlocked",
     "find_studies",
     "flatten",
+    "is_held",
     "is_study",
     "load_study",
     "lock_holder",

@@ -9,7 +9,7 @@ from pathlib import Path
 from types import TracebackType
 
 from ..errors import StudyLockedError
-from .layout import Driver, lock_text
+from .layout import LOCK_FILE, Driver, lock_text, parse_lock_text
 
 
 class StudyLock:
@@ -42,22 +42,63 @@ class StudyLock:
 
 
 def check_unlocked(path: Path) -> None:
-    """StudyLockedError if a process holds the study lock at `path`; creates nothing.
+    """StudyLockedError if a process holds the study lock at `path`; creates nothing (see `is_held`)."""
+    if is_held(path):
+        try:
+            text = Path(path).read_text(errors="replace").strip()
+        except OSError:
+            text = ""
+        raise _locked(Path(path), text or "another process")
 
-    Probes with a shared lock taken and dropped at once, so a holder is never disturbed.
+
+def is_held(path: Path) -> bool:
+    """Whether a process holds the lock at `path`.
+
+    Probes with a shared lock taken and dropped at once: it fails while the holder has the lock,
+    and never disturbs it.
     """
     try:
         fd = os.open(path, os.O_RDONLY)
     except OSError:
-        return
+        return False
     try:
         fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
     except BlockingIOError:
-        raise _locked(Path(path), _holder(fd)) from None
-    else:
-        fcntl.flock(fd, fcntl.LOCK_UN)
+        return True
+    except OSError:  # no flock here (some network filesystems): nothing shows it held
+        return False
     finally:
-        os.close(fd)
+        os.close(fd)  # drops the shared lock, if taken
+    return False
+
+
+def lock_holder(folder: Path) -> Driver | None:
+    """The driver running the study in `folder` now, as its study.lock names it; None if nobody runs it.
+
+    On this host the named process must be alive (a driver killed with SIGKILL leaves its text);
+    a driver on another host (a shared folder) counts while the lock is held (`is_held`).
+    """
+    path = Path(folder) / LOCK_FILE
+    try:
+        text = path.read_text(errors="replace")
+    except OSError:
+        return None
+    driver = parse_lock_text(text)
+    if driver is None:
+        return None
+    if driver.host == socket.gethostname():
+        return driver if _alive(driver.pid) else None
+    return driver if is_held(path) else None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, owned by another user
+        return True
+    return True
 
 
 def _holder(fd: int) -> str:

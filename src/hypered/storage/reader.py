@@ -1,19 +1,17 @@
-"""Reading study folders, read-only: study.db, older trial folders, the study lock's holder.
+"""Reading study folders, read-only: study.db, older trial folders, who runs the study.
 
-Nothing here writes or takes the study lock: study.db is opened with `mode=ro` and read in one
-short transaction (WAL mode lets a running study go on writing meanwhile). A part of the files
-that cannot be read is a warning on the study; a study that cannot be read at all raises
-StudyReadError naming the file and the problem.
+Nothing here writes or takes the study lock (storage.lock.lock_holder only looks at it): study.db
+is opened with `mode=ro` and read in one short transaction, so a running study goes on writing
+meanwhile (WAL mode). A part of the files that cannot be read is a warning on the study; a study
+that cannot be read at all raises StudyReadError naming the file and the problem.
 """
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import math
 import os
-import socket
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,8 +22,9 @@ from ..errors import SpaceError, StudyReadError
 from ..objective import Direction, Objective
 from ..space import variable_from_dict
 from ..trial import Trial, TrialState
-from .layout import COLUMNS, DB_FILE, LOCK_FILE, PARAMS_FILE, RESULTS_FILE, Driver, parse_lock_text
+from .layout import COLUMNS, DB_FILE, PARAMS_FILE, RESULTS_FILE, Driver
 from .legacy import find_legacy_trials
+from .lock import lock_holder
 from .stored import StoredStudy
 from .table import flatten
 
@@ -104,52 +103,6 @@ def study_version(folder: Path) -> str:
             continue
         parts.append(f"{st.st_mtime_ns:x}.{st.st_size:x}" if st.st_size else "-")
     return hashlib.sha1("|".join(parts).encode()).hexdigest()[:16]
-
-
-def lock_holder(folder: Path) -> Driver | None:
-    """The driver running the study now, as study.lock names it; None if nobody runs it.
-
-    On this host the named process must be alive; a driver on another host (a shared folder)
-    counts while the lock is held, tested with a shared flock that fails at once if it is, so
-    the holder is never disturbed.
-    """
-    path = Path(folder) / LOCK_FILE
-    try:
-        text = path.read_text(errors="replace")
-    except OSError:
-        return None
-    driver = parse_lock_text(text)
-    if driver is None:
-        return None
-    if driver.host == socket.gethostname():
-        return driver if _alive(driver.pid) else None
-    return driver if _lock_held(path) else None
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # alive, owned by another user
-        return True
-    return True
-
-
-def _lock_held(path: Path) -> bool:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return False
-    try:
-        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return True
-    except OSError:  # flock unsupported here (some network filesystems): trust the text
-        return True
-    finally:
-        os.close(fd)  # closing drops the shared lock, if taken
-    return False
 
 
 def _trial_folders(folder: Path, limit: int | None = None) -> Iterator[Path]:
@@ -234,6 +187,7 @@ def _read_database(folder: Path, version: str, driver: Driver | None, outline: b
         created=_number(meta.get("created")), iterations=_int(meta.get("iterations")),
         settings=settings if isinstance(settings, dict) else {}, outline=outline,
         warnings=tuple(_collapse(warnings)), driver=driver,
+        recommendation=meta.get("recommendation") if isinstance(meta.get("recommendation"), dict) else None,
     )
 
 
