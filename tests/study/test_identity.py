@@ -195,3 +195,12 @@ def test_trials_of_hypered_1_0_are_imported(tmp_path, programs) -> None:
     assert rows[:2] == [(0, "complete", 1.25), (1, "complete", 4.25)] and len(rows) == 4
     assert json.loads((study / "best.v1.json").read_text()) == {"from": "1.0"}
     assert json.loads((study / "best.json").read_text())["value"] == min(r[2] for r in rows)
+
+
+def test_an_empty_study_db_is_a_new_study(tmp_path, programs) -> None:
+    study = tmp_path / "experiments" / "shared"
+    study.mkdir(parents=True)
+    (study / "study.db").touch()  # e.g. made by a reader that polled before the study started
+    done = run_hypered(_project(tmp_path, programs), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert len(_rows(study)) == 4

@@ -93,6 +93,8 @@ def read_meta(path: Path) -> tuple[dict[str, Any], dict[str, int]]:
     uri = f"file:{path}?mode=ro" + ("" if Path(f"{path}-wal").exists() else "&immutable=1")
     try:
         with closing(sqlite3.connect(uri, uri=True, timeout=30.0)) as conn:
+            if conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0] == 0:
+                return {}, {}  # an empty database (a reader created the file first): a new study
             meta = {key: json.loads(value) for key, value in conn.execute("SELECT key, value FROM meta")}
             counts = dict(conn.execute("SELECT state, COUNT(*) FROM trials GROUP BY state").fetchall())
     except (sqlite3.DatabaseError, json.JSONDecodeError) as err:
