@@ -221,10 +221,11 @@ class Dashboard:
             fitted = self.models.get(study)
         except (model.ModelUnavailable, SpaceError) as err:
             return {"available": False, "reason": str(err), "method": model.method(study)}
-        return clean({
+        view: dict[str, Any] = clean({
             "available": True, "method": model.method(study), "trials": fitted.n,
             "importance": model.importance(fitted), "slices": self.models.run(model.slices, fitted),
         })
+        return view
 
     def contour(self, name: str, x: str, y: str) -> Response:
         from . import model
