@@ -271,6 +271,14 @@ def test_parallel_coordinates_brushing(tab: Page) -> None:
     assert 0 < inside < total
     page.wait_for_function(f"() => document.getElementById('parcoords-note').dataset.selected === '{inside}'")
     assert f"{inside} of {total} trials selected" in note.inner_text()
+    assert "brush=0.4" in page.url and page.url.endswith("%2Cparam%3Ax")  # the range is in the URL
+    shared = tab.open(page.url.removeprefix(tab.base))  # and a reload draws it again
+    shared.wait_for_function(f"() => document.getElementById('parcoords-note').dataset.selected === '{inside}'")
+    again = tab.js("document.getElementById('plot-parcoords').layout.shapes[0]")
+    assert abs(again["y0"] - shape["y0"]) < 1e-3 and abs(again["y1"] - shape["y1"]) < 1e-3
+    page.locator("#parallel").scroll_into_view_if_needed()
+    g = page.evaluate(geometry, 0)
+    top, bottom = g["top"], g["bottom"]
     dimmed = tab.js("document.getElementById('plot-parcoords').data.find(t => t.name === 'dimmed').x.filter(v => v === null).length")
     assert dimmed == total - inside
     opacity = tab.js("document.getElementById('plot-parcoords').data.find(t => t.name === 'objective').marker.opacity")

@@ -1,5 +1,6 @@
 // Brushing the parallel coordinates: drag along an axis to keep the trials inside a range of it
 // (the others are dimmed; ranges on several axes must all hold), click an axis to clear its range.
+// The ranges go in the page's URL as brush=LOW,HIGH,AXIS (study.js).
 import { el } from "./dom.js";
 import * as plots from "./plots.js";
 
@@ -9,7 +10,9 @@ const CLICK_PX = 4; // a press that moves less than this is a click
 const clamp = (v) => Math.min(1, Math.max(0, v));
 
 export class ParcoordsBrush {
-  constructor() {
+  // `onChange()` is called after the user changes a range.
+  constructor(onChange = () => {}) {
+    this.onChange = onChange;
     this.brushes = new Map(); // axis key (param:NAME or objective) -> [low, high] in the axis' [0, 1]
     this.pc = null;
     this.dragging = false;
@@ -20,6 +23,19 @@ export class ParcoordsBrush {
     // capture: this runs before plotly's own handlers, and a press on an axis is kept from them
     this.host.addEventListener("pointerdown", (e) => this.press(e), true);
     this.host.addEventListener("pointermove", (e) => this.hover(e));
+  }
+
+  toParams(params) {
+    for (const [key, [lo, hi]] of this.brushes) params.append("brush", `${lo.toFixed(4)},${hi.toFixed(4)},${key}`);
+  }
+
+  // Ranges from the URL; those on axes the study does not have are dropped by setData.
+  fromParams(params) {
+    for (const text of params.getAll("brush")) {
+      const [lo, hi] = text.split(",", 2).map(Number);
+      const key = text.split(",").slice(2).join(",");
+      if (key && lo >= 0 && hi <= 1 && lo < hi) this.brushes.set(key, [lo, hi]);
+    }
   }
 
   elements() {
@@ -91,6 +107,7 @@ export class ParcoordsBrush {
       const to = clamp(g.value(u.clientY));
       if (Math.abs(u.clientY - start) < CLICK_PX || from === to) this.brushes.delete(key);
       else this.brushes.set(key, [Math.min(from, to), Math.max(from, to)]);
+      this.onChange();
       this.draw().catch((err) => console.error("hypered-dash: drawing the selection failed:", err.message));
     };
     window.addEventListener("pointermove", move);

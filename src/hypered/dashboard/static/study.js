@@ -1,7 +1,8 @@
 // The study page: best trial, convergence, scatter grid, contour, parallel coordinates,
 // importance, the model's view and the trial table; polls the study and redraws when it changes.
 // A bar of section links stays at the top; what is chosen (variables, metrics, log scales, the
-// contour's axes, the table's query) is kept in the URL, so a view can be shared or reloaded.
+// contour's axes, the parallel coordinates' ranges, the table's query) is kept in the URL, so a view
+// can be shared or reloaded.
 // The first screen (header, best trial, convergence) is drawn at once; the other plots go through
 // a DrawQueue, one per task, those on screen first.
 import {
@@ -146,7 +147,8 @@ class StudyPage {
       window.addEventListener(kind, () => { this.userMoved = true; }, { once: true, passive: true });
     }
     this.queue = new DrawQueue();
-    this.brush = new ParcoordsBrush();
+    this.brush = new ParcoordsBrush(() => this.saveState());
+    this.brush.fromParams(params);
     this.table = new TrialTable(name, detail.variables, metricsOf(detail), () => this.saveState());
     this.table.fromParams(params);
   }
@@ -165,6 +167,7 @@ class StudyPage {
     const names = [...this.variables.keys()];
     if (this.contourX !== names[0]) params.set("cx", this.contourX);
     if (this.contourY !== (names[1] ?? names[0])) params.set("cy", this.contourY);
+    this.brush.toParams(params);
     this.table.toParams(params);
     const query = params.toString();
     const url = window.location.pathname + (query ? "?" + query : "") + window.location.hash;
