@@ -163,9 +163,11 @@ def test_the_lock_names_no_holder_once_the_study_is_done(tmp_path: Path) -> None
 def test_config_files_accept_exactly_the_arguments_of_optimize() -> None:
     import inspect
 
-    from hypered.study.spec import SPEC_ARGUMENTS
+    from hypered.study.spec import SPEC_ARGUMENTS, make_spec
 
     assert tuple(inspect.signature(hp.optimize).parameters) == SPEC_ARGUMENTS
+    defaults = {n: p.default for n, p in inspect.signature(hp.optimize).parameters.items()}
+    assert defaults == {n: p.default for n, p in inspect.signature(make_spec).parameters.items()}
 
 
 def test_a_noisy_objective_gets_the_best_posterior_mean_not_the_luckiest_draw(tmp_path: Path) -> None:
