@@ -1,0 +1,327 @@
+"""Early stopping benchmark: optimizers with and without pruning, on learning curves computed here.
+
+Usage: python benchmarks/early_stopping.py [--seeds N] [--tasks a,b] [--optimizers a,b] [--report-only]
+
+Each task trains a model step by step (or evaluates a synthetic curve) and reports a loss at
+every step, lower is better. Every run gets the same budget counted in steps: BUDGET_TRAININGS
+full trainings (BUDGET_TRAININGS · max_step steps); a pruned trial costs the steps it ran.
+`Meter` counts the steps and raises `BudgetSpent` (a BaseException, so neither hypered nor
+Optuna records it as a trial failure and both let it through) before the first step past the
+budget; the trial it interrupts never reaches max_step and counts for nothing.
+
+Results are appended to benchmarks/results/early_stopping.jsonl, one line per
+(task, optimizer, seed), and a finished run is not run again; benchmarks/EARLY_STOPPING.md
+is written from every line there.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import logging
+import math
+import statistics
+import tempfile
+import time
+import warnings
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn import datasets
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import SGDClassifier
+from sklearn.metrics import log_loss
+from sklearn.model_selection import train_test_split
+from sklearn.neural_network import MLPClassifier
+from sklearn.preprocessing import StandardScaler
+from threadpoolctl import threadpool_limits
+
+import hypered as hp
+from hypered.space import Categorical, Integer, Real
+from hypered.study.stopping import Rungs
+
+HERE = Path(__file__).parent
+RESULTS = HERE / "results" / "early_stopping.jsonl"
+REPORT = HERE / "EARLY_STOPPING.md"
+BUDGET_TRAININGS = 30
+MAX_STEP = 9
+ASHA = hp.asha(min_step=1, max_step=MAX_STEP, reduction=3)  # rungs at steps 1 and 3, for every pruner
+
+Params = dict[str, Any]
+Stepper = Iterator[float]  # the loss after each step, for MAX_STEP steps
+
+
+# -- tasks ----------------------------------------------------------------------------------------
+
+@functools.cache
+def _split(name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    X, y = {"digits": datasets.load_digits, "breast_cancer": datasets.load_breast_cancer}[name](return_X_y=True)
+    X_train, X_val, y_train, y_val = train_test_split(X, y, test_size=0.3, random_state=0, stratify=y)
+    scaler = StandardScaler().fit(X_train)
+    return scaler.transform(X_train), scaler.transform(X_val), y_train, y_val
+
+
+def mlp_digits(params: Params) -> Stepper:
+    """MLPClassifier (adam) on digits, one epoch per step; validation log loss."""
+    X_train, X_val, y_train, y_val = _split("digits")
+    classes = np.unique(y_train)
+    model = MLPClassifier(hidden_layer_sizes=(params["hidden"],), alpha=params["alpha"],
+                          learning_rate_init=params["learning_rate"], batch_size=params["batch_size"],
+                          random_state=0)
+    for _ in range(MAX_STEP):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            model.partial_fit(X_train, y_train, classes=classes)
+        yield float(log_loss(y_val, model.predict_proba(X_val), labels=classes))
+
+
+def sgd_breast_cancer(params: Params) -> Stepper:
+    """SGDClassifier (logistic) on breast_cancer, one epoch per step; validation log loss."""
+    X_train, X_val, y_train, y_val = _split("breast_cancer")
+    classes = np.unique(y_train)
+    model = SGDClassifier(loss="log_loss", alpha=params["alpha"], eta0=params["eta0"],
+                          learning_rate=params["schedule"], penalty=params["penalty"], random_state=0)
+    for _ in range(MAX_STEP):
+        model.partial_fit(X_train, y_train, classes=classes)
+        yield float(log_loss(y_val, model.predict_proba(X_val), labels=classes))
+
+
+HARTMANN6_A = np.array([[10, 3, 17, 3.5, 1.7, 8], [0.05, 10, 17, 0.1, 8, 14],
+                        [3, 3.5, 1.7, 10, 17, 8], [17, 8, 0.05, 10, 0.1, 14]])
+HARTMANN6_P = 1e-4 * np.array([[1312, 1696, 5569, 124, 8283, 5886], [2329, 4135, 8307, 3736, 1004, 9991],
+                               [2348, 1451, 3522, 2883, 3047, 6650], [4047, 8828, 8732, 5743, 1091, 381]])
+HARTMANN6_ALPHA = np.array([1.0, 1.2, 3.0, 3.2])
+HARTMANN6_MIN = -3.32237
+
+
+def hartmann6_curves(params: Params) -> Stepper:
+    """Hartmann6 at the last step; before it, H(x) + gap(x) · (1/(1 + rate·s) − 1/(1 + rate·MAX_STEP)).
+
+    The rate, 10^(−1 + 1.5·x1), is slow near the optimum (x1 ≈ 0.15): the best configurations
+    learn slowly, as a small learning rate does, so early values mislead a little.
+    """
+    x = np.array([params[f"x{i}"] for i in range(6)])
+    final = float(-HARTMANN6_ALPHA @ np.exp(-np.sum(HARTMANN6_A * (x - HARTMANN6_P) ** 2, axis=1)))
+    gap = 1.0 + 2.0 * abs(x[0] - x[3])
+    rate = 10 ** (-1.0 + 1.5 * x[1])
+    for step in range(1, MAX_STEP + 1):
+        yield final + gap * (1 / (1 + rate * step) - 1 / (1 + rate * MAX_STEP))
+
+
+@dataclass(frozen=True)
+class Task:
+    name: str
+    curve: Callable[[Params], Stepper]
+    params: dict[str, Any]
+    best_known: float | None = None  # None: the best final value any run found
+
+
+TASKS = {t.name: t for t in (
+    Task("mlp_digits", mlp_digits, {
+        "learning_rate": hp.real(1e-4, 0.3, log=True), "alpha": hp.real(1e-6, 1.0, log=True),
+        "hidden": hp.integer(4, 64, log=True), "batch_size": hp.integer(16, 512, log=True)}),
+    Task("sgd_breast_cancer", sgd_breast_cancer, {
+        "alpha": hp.real(1e-6, 1.0, log=True), "eta0": hp.real(1e-5, 1.0, log=True),
+        "schedule": hp.categorical(["constant", "optimal", "invscaling", "adaptive"]),
+        "penalty": hp.categorical(["l2", "l1", "elasticnet"])}),
+    Task("hartmann6_curves", hartmann6_curves, {f"x{i}": hp.real(0.0, 1.0) for i in range(6)},
+         best_known=HARTMANN6_MIN),
+)}
+
+
+# -- the step budget ------------------------------------------------------------------------------
+
+class BudgetSpent(BaseException):  # noqa: N818
+    """The run used its budget of steps."""
+
+
+class Meter:
+    """Counts the steps a run spends and records each trial that reached MAX_STEP."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self.used = 0
+        self.trials = 0
+        self.completions: list[tuple[int, float]] = []  # (steps used so far, final loss)
+
+    def train(self, task: Task, params: Params) -> Iterator[tuple[int, float]]:
+        """(step, loss) for each step of `params`' training, charged to the budget."""
+        self.trials += 1
+        loss = math.nan
+        for step, loss in enumerate(task.curve(params), start=1):
+            if self.used >= self.budget:
+                raise BudgetSpent
+            self.used += 1
+            yield step, loss
+        self.completions.append((self.used, loss))
+
+
+# -- optimizers -----------------------------------------------------------------------------------
+
+def run_hypered(task: Task, seed: int, meter: Meter, early_stopping: bool) -> None:
+    def objective(params: Params) -> float:
+        loss = math.nan
+        for step, loss in meter.train(task, params):
+            hp.report(step, loss=loss)  # raises TrialPruned when asha stops the trial
+        return loss
+
+    with tempfile.TemporaryDirectory() as folder:
+        try:
+            hp.optimize(name="bench", objective=hp.minimize("loss"), params=task.params, function=objective,
+                        iterations=100_000, seed=seed, directory=folder,
+                        early_stopping=ASHA if early_stopping else None)
+        except BudgetSpent:
+            pass
+
+
+def _suggest(trial: Any, name: str, var: Any) -> Any:
+    if isinstance(var, Real):
+        return trial.suggest_float(name, var.low, var.high, log=var.log)
+    if isinstance(var, Integer):
+        return trial.suggest_int(name, var.low, var.high, log=var.log)
+    assert isinstance(var, Categorical)
+    return trial.suggest_categorical(name, list(var.choices))
+
+
+def run_optuna(task: Task, seed: int, meter: Meter, sampler: str, pruner: str) -> None:
+    import optuna
+    optuna.logging.set_verbosity(optuna.logging.ERROR)
+    samplers = {"tpe": lambda: optuna.samplers.TPESampler(seed=seed),
+                "random": lambda: optuna.samplers.RandomSampler(seed=seed)}
+    pruners = {"none": optuna.pruners.NopPruner,
+               "sha": lambda: optuna.pruners.SuccessiveHalvingPruner(
+                   min_resource=ASHA.min_step, reduction_factor=ASHA.reduction),
+               "hyperband": lambda: optuna.pruners.HyperbandPruner(
+                   min_resource=ASHA.min_step, max_resource=MAX_STEP, reduction_factor=ASHA.reduction),
+               "hypered_asha": optuna.pruners.NopPruner}
+    rungs = Rungs(ASHA, hp.minimize("loss")) if pruner == "hypered_asha" else None
+
+    def objective(trial: Any) -> float:
+        params = {name: _suggest(trial, name, var) for name, var in task.params.items()}
+        loss = math.nan
+        for step, loss in meter.train(task, params):
+            trial.report(loss, step)
+            if rungs is not None and rungs.judge(trial.number, step, {"loss": loss}) is not None:
+                raise optuna.TrialPruned
+            if trial.should_prune():
+                raise optuna.TrialPruned
+        return loss
+
+    study = optuna.create_study(sampler=samplers[sampler](), pruner=pruners[pruner]())
+    try:
+        study.optimize(objective, n_trials=100_000)
+    except BudgetSpent:
+        pass
+
+
+OPTIMIZERS: dict[str, Callable[[Task, int, Meter], None]] = {
+    "random": lambda t, s, m: run_optuna(t, s, m, "random", "none"),
+    "random+asha": lambda t, s, m: run_optuna(t, s, m, "random", "hypered_asha"),
+    "tpe": lambda t, s, m: run_optuna(t, s, m, "tpe", "none"),
+    "tpe+sha": lambda t, s, m: run_optuna(t, s, m, "tpe", "sha"),
+    "tpe+hyperband": lambda t, s, m: run_optuna(t, s, m, "tpe", "hyperband"),
+    "hypered": lambda t, s, m: run_hypered(t, s, m, early_stopping=False),
+    "hypered+asha": lambda t, s, m: run_hypered(t, s, m, early_stopping=True),
+}
+PRUNING = ("random+asha", "tpe+sha", "tpe+hyperband", "hypered+asha")
+
+
+def run_one(task: Task, optimizer: str, seed: int) -> dict[str, Any]:
+    meter = Meter(BUDGET_TRAININGS * MAX_STEP)
+    start = time.perf_counter()
+    OPTIMIZERS[optimizer](task, seed, meter)
+    return {"task": task.name, "optimizer": optimizer, "seed": seed, "budget": meter.budget,
+            "max_step": MAX_STEP, "asha": ASHA.describe(), "steps": meter.used, "trials": meter.trials,
+            "completions": meter.completions, "seconds": round(time.perf_counter() - start, 1)}
+
+
+# -- the report -----------------------------------------------------------------------------------
+
+def _incumbent(run: dict[str, Any]) -> float:
+    return min((loss for _, loss in run["completions"]), default=math.inf)
+
+
+def _steps_to(run: dict[str, Any], target: float) -> float:
+    return next((used for used, loss in run["completions"] if loss <= target), math.inf)
+
+
+def report(runs: list[dict[str, Any]]) -> str:
+    names = [n for n in OPTIMIZERS if any(r["optimizer"] == n for r in runs)]
+    lines = ["# Early stopping", "",
+             "Written by `python benchmarks/early_stopping.py` from "
+             "`benchmarks/results/early_stopping.jsonl`; the method is in the script's docstring.", "",
+             f"Budget per run: {BUDGET_TRAININGS} full trainings = {BUDGET_TRAININGS * MAX_STEP} steps "
+             f"(max_step {MAX_STEP}); every pruner stops at the rungs of `{ASHA.describe()}`. "
+             "Incumbent: the best final loss among trials that reached max_step. Score: 0 = random "
+             "search's median incumbent, 100 = the best known value (Hartmann6's minimum; for the "
+             "others the best final loss any run found). Steps to target: median over seeds of the "
+             "steps used when the incumbent first reached the mean incumbent of TPE without pruning "
+             "(inf: not within the budget), and how many seeds reached it.", ""]
+    scores: dict[str, list[float]] = {n: [] for n in names}
+    for task in TASKS.values():
+        at = [r for r in runs if r["task"] == task.name]
+        if not at:
+            continue
+        by = {n: [r for r in at if r["optimizer"] == n] for n in names}
+        random_median = statistics.median(_incumbent(r) for r in by.get("random", at))
+        best = task.best_known if task.best_known is not None else min(_incumbent(r) for r in at)
+        tpe = [_incumbent(r) for r in by.get("tpe", [])]
+        target = statistics.fmean(tpe) if tpe else math.nan
+        lines += [f"## {task.name}", "", f"Target (TPE without pruning, mean incumbent): {target:.5g}; "
+                  f"random search median {random_median:.5g}; best known {best:.5g}.", "",
+                  "| optimizer | seeds | incumbent mean | score mean | steps to target (median) | reached "
+                  "| trials mean | seconds mean |", "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+        for name in names:
+            own = by[name]
+            if not own:
+                continue
+            incumbents = [_incumbent(r) for r in own]
+            span = random_median - best
+            task_scores = [100 * (random_median - v) / span if span > 0 else math.nan for v in incumbents]
+            scores[name].append(statistics.fmean(task_scores))
+            steps = [_steps_to(r, target) for r in own]
+            lines.append(f"| {name} | {len(own)} | {statistics.fmean(incumbents):.5g} | "
+                         f"{statistics.fmean(task_scores):.1f} | {statistics.median(steps):g} | "
+                         f"{sum(math.isfinite(s) for s in steps)}/{len(own)} | "
+                         f"{statistics.fmean(r['trials'] for r in own):.0f} | "
+                         f"{statistics.fmean(r['seconds'] for r in own):.0f} |")
+        lines.append("")
+    lines += ["## Mean score over tasks", "", "| optimizer | mean score |", "| --- | ---: |"]
+    lines += [f"| {n} | {statistics.fmean(s):.1f} |" for n, s in scores.items() if s]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=int, default=10)
+    parser.add_argument("--tasks", default=",".join(TASKS))
+    parser.add_argument("--optimizers", default=",".join(OPTIMIZERS))
+    parser.add_argument("--report-only", action="store_true")
+    args = parser.parse_args()
+    logging.getLogger("hypered").setLevel(logging.WARNING)
+    threadpool_limits(1)  # tiny models: more threads only fight the other jobs on the machine
+    warnings.filterwarnings("ignore", category=ConvergenceWarning)
+    runs = [json.loads(line) for line in RESULTS.read_text().splitlines()] if RESULTS.exists() else []
+    done = {(r["task"], r["optimizer"], r["seed"]) for r in runs}
+    if not args.report_only:
+        for seed in range(args.seeds):  # seeds outermost: a run cut short leaves whole seeds
+            for task_name in args.tasks.split(","):
+                for optimizer in args.optimizers.split(","):
+                    if (task_name, optimizer, seed) in done:
+                        continue
+                    run = run_one(TASKS[task_name], optimizer, seed)
+                    print(json.dumps({k: v for k, v in run.items() if k != "completions"}), flush=True)
+                    runs.append(run)
+                    RESULTS.parent.mkdir(exist_ok=True)
+                    with RESULTS.open("a") as f:
+                        f.write(json.dumps(run) + "\n")
+                    REPORT.write_text(report(runs))
+    REPORT.write_text(report(runs))
+
+
+if __name__ == "__main__":
+    main()
