@@ -73,10 +73,10 @@ def _dry_run(spec: StudySpec, console: Console) -> None:
     from rich.markup import escape
 
     from .console import space_table
-    from .storage import check_unlocked
+    from .storage import LOCK_FILE, check_unlocked
     from .study.preflight import plan_study
 
-    check_unlocked(spec.study_dir / "study.lock")
+    check_unlocked(spec.study_dir / LOCK_FILE)
     plan = plan_study(spec)
     console.print(space_table(spec))
     complete = plan.stored.get("complete", 0)

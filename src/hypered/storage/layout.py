@@ -25,6 +25,8 @@ PARAMS_FILE = "params.json"
 RESULTS_FILE = "results.json"
 STDOUT_FILE = "stdout.log"
 STDERR_FILE = "stderr.log"
+REPORTS_FILE = "reports.jsonl"  # a trial's step-by-step reports (hypered.report)
+LEGACY_BEST_COPY = "best.v1.json"  # a hypered 1.0 best.json, kept when its trials are imported
 
 SCHEMA_VERSION = 1
 

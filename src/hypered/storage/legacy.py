@@ -7,7 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-LEGACY_BEST_COPY = "best.v1.json"  # where a 1.0.x best.json is kept before ours replaces it
+from .layout import DB_FILE, LEGACY_BEST_COPY, PARAMS_FILE, RESULTS_FILE
+
+__all__ = ["LEGACY_BEST_COPY", "LegacyTrial", "find_legacy_trials"]
+
 
 
 @dataclass(frozen=True)
@@ -24,17 +27,17 @@ class LegacyTrial:
 def find_legacy_trials(study_dir: Path) -> list[LegacyTrial]:
     """Every sub-folder of `study_dir` holding a params.json, oldest first (none if study.db exists)."""
     study_dir = Path(study_dir)
-    if (study_dir / "study.db").exists() or not study_dir.is_dir():
+    if (study_dir / DB_FILE).exists() or not study_dir.is_dir():
         return []
     found = []
-    for folder in sorted(p for p in study_dir.iterdir() if p.is_dir() and (p / "params.json").is_file()):
-        params = _read(folder / "params.json")
+    for folder in sorted(p for p in study_dir.iterdir() if p.is_dir() and (p / PARAMS_FILE).is_file()):
+        params = _read(folder / PARAMS_FILE)
         if params is None:
             continue
-        results_path = folder / "results.json"
+        results_path = folder / RESULTS_FILE
         finished = results_path.stat().st_mtime if results_path.is_file() else None
         found.append(LegacyTrial(folder.name, params, _read(results_path),
-                                 (folder / "params.json").stat().st_mtime, finished))
+                                 (folder / PARAMS_FILE).stat().st_mtime, finished))
     return sorted(found, key=lambda t: (t.finished or t.started, t.key))
 
 

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-REPORTS_FILE = "reports.jsonl"
+from .layout import REPORTS_FILE
+
+__all__ = ["REPORTS_FILE", "Report", "ReportReader"]
 
 
 @dataclass(frozen=True)

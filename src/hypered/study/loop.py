@@ -26,6 +26,11 @@ from ..runners import (
 )
 from ..space import DeviceId, TrialContext
 from ..storage import (
+    BEST_FILE,
+    DB_FILE,
+    LOCK_FILE,
+    PARAMS_FILE,
+    RESULTS_FILE,
     ResultsError,
     StudyDatabase,
     StudyLock,
@@ -46,15 +51,11 @@ from .report import Reporter
 from .spec import StudySpec
 from .stopping import Rungs
 
-PARAMS_FILE = "params.json"
-RESULTS_FILE = "results.json"
-BEST_FILE = "best.json"
-
 
 def run_study(spec: StudySpec, reporter: Reporter, echo: bool = False) -> Answer | None:
     """Run (or resume) the study until `spec.iterations` trials are complete; the trial it recommends."""
     spec.study_dir.mkdir(parents=True, exist_ok=True)
-    with StudyLock(spec.study_dir / "study.lock"):
+    with StudyLock(spec.study_dir / LOCK_FILE):
         plan = plan_study(spec)
         if plan.action == "restart":  # the lock moves with the folder: nobody starts it meanwhile
             spec.study_dir.rename(cast(Path, plan.archive))
@@ -62,8 +63,8 @@ def run_study(spec: StudySpec, reporter: Reporter, echo: bool = False) -> Answer
         reporter.notice(f"moved the old study {spec.name!r} to {plan.archive} "
                         f"({'; '.join(plan.changes)}); starting afresh")
         return run_study(replace(spec, on_change="refuse"), reporter, echo)
-    with StudyLock(spec.study_dir / "study.lock"), \
-            StudyDatabase(spec.study_dir / "study.db") as db:
+    with StudyLock(spec.study_dir / LOCK_FILE), \
+            StudyDatabase(spec.study_dir / DB_FILE) as db:
         seed = _write_meta(db, spec, plan)
         for line in plan.describe(spec):
             reporter.notice(line)

@@ -19,13 +19,11 @@ from typing import Any
 from ..errors import StudyError
 from ..objective import ObjectiveMissing
 from ..space import Integer, lookup, variable_from_dict
-from ..storage import read_meta
+from ..storage import DB_FILE, read_meta
 from ..storage.legacy import LegacyTrial, find_legacy_trials
 from ..trial import Trial, TrialState
 from .identity import can_continue, differences, fingerprint
 from .spec import StudySpec
-
-DB_FILE = "study.db"
 
 
 @dataclass(frozen=True)
