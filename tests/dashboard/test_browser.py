@@ -643,3 +643,21 @@ def test_timeline_shows_when_each_trial_ran(tab: Page, odd_tab: Page) -> None:
     span = odd_tab.js("document.getElementById('plot-timeline')._fullLayout.xaxis.range.map((d) => Date.parse(d))")
     assert span[1] - span[0] < 3600_000  # the trial left running ends with the study, not today (years later)
     assert tab.errors == []
+
+
+def test_trials_stopped_early_show_at_their_last_report(browser: Any, tmp_path: Path) -> None:
+    x = {"x": {"type": "real", "low": 0, "high": 1, "log": False}}
+    trials: list[dict[str, Any]] = [{"values": {"x": i / 6}, "value": 5.0 - i} for i in range(4)]
+    trials += [{"values": {"x": 0.9}, "state": TrialState.PRUNED, "value": 4.5, "reason": "stopped at step 3"}]
+    write_db(tmp_path / "early", x, {"name": "loss", "direction": "minimize"}, trials)
+    for srv in serve(tmp_path):
+        tab = Page(browser, f"http://127.0.0.1:{srv.server_address[1]}")
+        page = tab.open("/study/early?state=pruned")
+        assert tab.points("#plot-convergence", -1) == 1  # ▼ at 4.5 (no failed trials: no trace drawn for them)
+        assert tab.js("document.getElementById('plot-convergence').data[3].y") == [4.5]
+        assert "1 stopped early" in page.locator(".summary").inner_text()
+        page.wait_for_selector("#trial-table tbody[data-shown='number asc pruned 0']")
+        assert page.locator("#trial-table tbody tr .state").all_inner_texts() == ["pruned"]
+        assert page.locator("#best-value").inner_text() == "2"
+        tab.close()
+        assert tab.errors == [] and tab.dialogs == []

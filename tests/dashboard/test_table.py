@@ -99,3 +99,17 @@ def test_column_names_may_hold_spaces_and_operators(tmp_path_factory: pytest.Tem
     assert numbers(table(dash, filter="lr < x < 0.25")) == [8, 9]  # the longest name that starts the term
     assert numbers(table(dash, filter="lr < 0.25")) == [0, 1, 2]
     assert numbers(table(dash, filter="val acc >= 0.75")) == [8, 9]
+
+
+def test_a_pruned_trial_shows_its_last_report_but_is_never_the_best(tmp_path_factory: pytest.TempPathFactory) -> None:
+    root = tmp_path_factory.mktemp("pruned")
+    x = {"x": {"type": "real", "low": 0, "high": 1, "log": False}}
+    trials: list[dict[str, Any]] = [{"values": {"x": i / 4}, "value": 5.0 - i} for i in range(3)]
+    trials.append({"values": {"x": 0.9}, "state": TrialState.PRUNED, "value": 0.5, "reason": "stopped at step 3"})
+    write_db(root / "s", x, {"name": "loss", "direction": "minimize"}, trials)
+    dash = Dashboard(root)
+    assert [r["value"] for r in table(dash)["rows"]] == [5.0, 4.0, 3.0, 0.5]
+    detail = dash.handle(["studies", "s"], {})[1]
+    assert detail["best"]["number"] == 2 and detail["counts"]["pruned"] == 1
+    columns = dash.handle(["studies", "s", "columns"], {})[1]
+    assert columns["best_so_far"] == [5.0, 4.0, 3.0, 3.0]

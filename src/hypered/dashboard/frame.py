@@ -49,7 +49,7 @@ class Frame:
     metrics: tuple[str, ...]
     number: list[int]
     state: list[str]
-    value: list[float | None]
+    value: list[float | None]  # of complete trials, and of pruned ones (their last report)
     best_so_far: list[float | None]  # best objective value among trials up to this one
     duration: list[float | None]
     started: list[float | None]
@@ -149,8 +149,10 @@ def build_frame(study: Study) -> Frame:
                 label(raw) if var.type == "categorical" and var.name in trial.values else finite(raw))
         for name in metrics:
             metric_values[name].append(number(flat.get(name)))
-        v = finite(trial.value) if trial.state is TrialState.COMPLETE else None
-        if v is not None and (best is None or (v < best if minimize else v > best)):
+        # a pruned trial's value is its last report: shown, never the best (it did not finish)
+        v = finite(trial.value) if trial.state in (TrialState.COMPLETE, TrialState.PRUNED) else None
+        complete = trial.state is TrialState.COMPLETE
+        if complete and v is not None and (best is None or (v < best if minimize else v > best)):
             best = v
         value.append(v)
         best_so_far.append(best)

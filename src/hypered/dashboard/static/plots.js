@@ -93,6 +93,7 @@ const pick = (values, idx) => idx.map((i) => values[i]);
 export function convergence(cols, objective, logY = false) {
   const done = rows(cols, (i) => cols.state[i] === "complete" && cols.value[i] !== null);
   const failed = rows(cols, (i) => cols.state[i] === "failed");
+  const pruned = rows(cols, (i) => cols.state[i] === "pruned" && cols.value[i] !== null);
   const values = pick(cols.value, done);
   const worst = values.length ? (objective.direction === "minimize" ? Math.max(...values) : Math.min(...values)) : 0;
   const hover = (i) => `trial ${cols.number[i]}`;
@@ -105,6 +106,9 @@ export function convergence(cols, objective, logY = false) {
       { type: "scatter", mode: "markers", name: "failed", x: pick(cols.number, failed),
         y: failed.map(() => worst), text: failed.map((i) => `trial ${cols.number[i]} failed`),
         marker: { color: RED, symbol: "x", size: 8 } },
+      { type: "scatter", mode: "markers", name: "stopped early", x: pick(cols.number, pruned), y: pick(cols.value, pruned),
+        text: pruned.map((i) => `trial ${cols.number[i]} stopped early (its last report)`),
+        marker: { color: "#7c3aed", symbol: "triangle-down", size: 8, opacity: 0.8 } },
     ],
     layout: {
       xaxis: { title: { text: "trial" }, tick0: 0, dtick: Math.max(1, niceStep(Math.max(0, ...cols.number) / 8)) },

@@ -209,7 +209,8 @@ class StudyPage {
         SECTIONS.map(([id, text]) => el("a", { href: `#${id}`, text }))),
       this.best,
       section("convergence", "Convergence", el("p", { className: "muted" },
-        "Objective of each complete trial, the best so far, and failed trials (×, drawn at the worst value). ",
+        "Objective of each complete trial, the best so far, failed trials (×, drawn at the worst value) and "
+        + "trials stopped early (▼, at their last report). ",
         this.convergenceLog.node),
       this.convergence, this.sampleNote),
       section("timeline", "Timeline", el("p", { className: "muted",
