@@ -101,7 +101,7 @@ class LocalRunner:
         pass_fds: tuple[int, ...] = ()
         if self.supervise:  # the watchdog holds the pipe's read end, we its write end
             read_end, lifeline = os.pipe()
-            command = [sys.executable, "-I", str(_WATCHDOG), str(read_end), str(os.getpid()), "--", *command]
+            command = [sys.executable, "-I", "-S", str(_WATCHDOG), str(read_end), str(os.getpid()), "--", *command]
             pass_fds = (read_end,)
         try:
             process = subprocess.Popen(
