@@ -452,6 +452,13 @@ def test_trial_pages_print_no_stray_null(tab: Page) -> None:
         assert "null" not in page.locator("main").evaluate(
             "(main) => [...main.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE).map((n) => n.data).join('')")
         assert (page.locator("#trial-reason").count() == 1) == (state == "failed")
+        links = page.locator("#trial-nav a").all_inner_texts()
+        assert links == [f"‹ trial {number - 1}", "all trials", f"trial {number + 1} ›"][number == 0:]
+    last = max(r["number"] for r in rows)
+    page = tab.open(f"/study/demo/trial/{last}")
+    assert page.locator("#trial-nav a").all_inner_texts() == [f"‹ trial {last - 1}", "all trials"]
+    page.locator("#trial-nav a[rel='prev']").click()
+    page.wait_for_function(f"() => document.querySelector('main h1').textContent.startsWith('Trial {last - 1} ')")
     assert tab.errors == []
 
 

@@ -235,7 +235,16 @@ def trial_detail(study: Study, trial: Trial) -> dict[str, Any]:
         "stdout": log_tail(folder, "stdout.log"),
         "stderr": log_tail(folder, "stderr.log"),
         "version": study.version,
+        "previous": _neighbour(study, trial, -1),
+        "next": _neighbour(study, trial, 1),
     })
+
+
+def _neighbour(study: Study, trial: Trial, step: int) -> int | None:
+    """The number of the trial before (step -1) or after (+1) this one, if there is one."""
+    numbers = sorted(t.number for t in study.trials)
+    at = numbers.index(trial.number) + step
+    return numbers[at] if 0 <= at < len(numbers) else None
 
 
 def _trial_folder(study_folder: Path, key: str) -> Path | None:

@@ -24,6 +24,10 @@ function stateBadge(t, running) {
 function render(main, t, running) {
   clear(main).append(...[
     el("h1", {}, `Trial ${t.number} `, stateBadge(t, running)),
+    el("nav", { className: "trial-nav", id: "trial-nav" },
+      t.previous === null ? null : el("a", { href: trialUrl(t.study, t.previous), rel: "prev", text: `‹ trial ${t.previous}` }),
+      el("a", { href: studyUrl(t.study) + "#trials", text: "all trials" }),
+      t.next === null ? null : el("a", { href: trialUrl(t.study, t.next), rel: "next", text: `trial ${t.next} ›` })),
     t.reason ? el("p", { className: "error reason", id: "trial-reason" }, el("strong", { text: "Reason: " }), t.reason) : null,
     el("div", { className: "columns" },
       el("section", { className: "card" }, el("h2", { text: "Run" }), keyValueTable([
