@@ -187,3 +187,13 @@ def test_the_command_keeps_capped_logs_in_every_trial_folder(tmp_path, programs,
     else:  # the terminal is not capped, and two trials printing at once do not mix within a line
         assert "line 000000000 ".ljust(99, ".") in shown
         assert all(len(line) == 99 for line in shown)
+
+
+def test_log_limit_is_set_in_the_config(tmp_path, programs) -> None:
+    conf = _chatty_study(tmp_path, programs)
+    conf.write_text(conf.read_text().replace("iterations=2,", "iterations=1, log_limit=10_000,"))
+    done = run_hypered(conf, "--dir", tmp_path / "exp", cwd=tmp_path, timeout=180)
+    assert done.returncode == 0, done.stderr
+    (folder,) = [p for p in (tmp_path / "exp" / "chatty").iterdir() if p.is_dir()]
+    log = (folder / "stdout.log").read_text()
+    assert 10_000 < len(log) <= 10_100 and "log_limit=10000]" in log
