@@ -59,3 +59,19 @@ def test_without_complete_trials_the_last_value_is_kept() -> None:
 def test_maximize_shifts_upward() -> None:
     curves = _curves({0: [0.5, 0.9], 9: [0.4]}, maximize=True)
     assert curves.extrapolate(9, {0: 0.9}) == pytest.approx(0.8)
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf])
+def test_a_diverged_trial_is_shown_at_the_worst_value_seen(bad: float) -> None:
+    curves = _curves({0: [3.0, 2.0, 1.0], 1: [4.0, 3.0, 2.5], 9: [0.1, bad]})
+    assert curves.extrapolate(9, {0: 1.0, 1: 2.5}) == 2.5  # not 0.1 shifted: its step 1 said nothing
+    assert _curves({9: [0.1, 0.2, bad]}).extrapolate(9, {}) == 0.2
+    assert _curves({9: [bad]}).extrapolate(9, {}) is None
+    assert _curves({0: [0.5, 0.9], 9: [0.95, bad]}, maximize=True).extrapolate(9, {0: 0.9}) == 0.9
+
+
+def test_a_report_without_the_objective_changes_no_value() -> None:
+    curves = _curves({0: [3.0, 1.0], 9: [6.0, 5.0]})
+    curves.add(9, 3, {"accuracy": 0.2})
+    assert curves.extrapolate(9, {0: 1.0}) == pytest.approx(5.0)  # trial 0 ended at its step 2 value
+    assert curves.last(9) == (3, {"accuracy": 0.2}, None)

@@ -7,6 +7,10 @@ that step to their end (the median of final − value-at-that-step over the comp
 trials that reported the step) — a per-step offset model of the curves. With no
 complete trial to learn the shift from, the last value itself is used, which, for
 an improving curve, is pessimistic: the right direction for a trial judged hopeless.
+
+A trial that reported a NaN or infinite value diverged: its earlier values, often
+the best of all at step 1, say nothing of where it ends. It is shown at the worst
+value seen (complete trials' finals and its own values), as a failed trial is.
 """
 
 from __future__ import annotations
@@ -20,17 +24,21 @@ from ..space import lookup
 
 
 class Curves:
-    """Every trial's reports: trial number -> step -> the objective's value there (NaN: absent)."""
+    """Every trial's reports: trial number -> step -> the objective's value there."""
 
     def __init__(self, objective: Objective) -> None:
         self.objective = objective
         self._values: dict[int, dict[int, float]] = {}
         self._last: dict[int, tuple[int, dict[str, Any]]] = {}
+        self._diverged: set[int] = set()  # trials that reported a NaN or infinite value
 
     def add(self, number: int, step: int, metrics: dict[str, Any]) -> float | None:
         """Record a report; the objective's value in it (None when absent or not a number)."""
         value = objective_value(self.objective, metrics)
-        self._values.setdefault(number, {})[step] = math.nan if value is None else value
+        if value is not None:
+            self._values.setdefault(number, {})[step] = value
+            if not math.isfinite(value):
+                self._diverged.add(number)
         if number not in self._last or step >= self._last[number][0]:
             self._last[number] = (step, metrics)
         return value
@@ -44,6 +52,9 @@ class Curves:
 
     def extrapolate(self, number: int, finals: dict[int, float]) -> float | None:
         """Trial `number`'s last value shifted to a final one, learnt from `finals` (complete trials)."""
+        if number in self._diverged:
+            seen = [*finals.values(), *(v for v in self._values[number].values() if math.isfinite(v))]
+            return max(seen, key=self.objective.loss) if seen else None
         last = self._last_value(number)
         if last is None:
             return None
