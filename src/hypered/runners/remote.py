@@ -74,12 +74,12 @@ def run_job(job: Job, cwd: str, cancel_event: str | None = None,
     from distributed import Event, Variable, get_worker
 
     worker = get_worker().address
-    attempt = uuid.uuid4().hex[:12]
-    if attempt_variable:
-        Variable(attempt_variable).set(attempt)
     shared = job.experiment_dir.is_dir()
     with (contextlib.nullcontext(None) if shared else tempfile.TemporaryDirectory(prefix="hypered-")) as scratch:
         folder = attempt_folder(job.experiment_dir) if scratch is None else Path(scratch)
+        attempt = f"{folder.name}-{uuid.uuid4().hex[:8]}"  # e.g. attempt-2-1f0c9a3e
+        if attempt_variable:
+            Variable(attempt_variable).set(attempt)
         local = _local_job(job, folder)
         write_json(local.params_path, local.params)
         workdir = Path(cwd) if Path(cwd).is_dir() else local.experiment_dir
