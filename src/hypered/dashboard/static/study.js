@@ -120,6 +120,12 @@ function loadPlotlyAfterPaint() {
   if (!window.Plotly) afterPaint().then(plots.loadPlotly).catch(() => {});
 }
 
+// The links to the page's sections, kept at the top of the screen as it scrolls.
+function sectionNav() {
+  return el("nav", { className: "sections", id: "section-nav", "aria-label": "sections" },
+    SECTIONS.map(([id, text]) => el("a", { href: `#${id}`, text })));
+}
+
 // The names a URL parameter lists (repeated: ?var=a&var=b; present but empty: none), those known only.
 function chosen(params, key, known, fallback) {
   if (!params.has(key)) return new Set(fallback);
@@ -205,8 +211,7 @@ class StudyPage {
     const scatterChanged = () => { this.saveState(); this.drawScatter(); };
     main.append(
       this.header,
-      el("nav", { className: "sections", id: "section-nav", "aria-label": "sections" },
-        SECTIONS.map(([id, text]) => el("a", { href: `#${id}`, text }))),
+      sectionNav(),
       this.best,
       section("convergence", "Convergence", el("p", { className: "muted" },
         "Objective of each complete trial, the best so far, failed trials (×, drawn at the worst value) and "
@@ -404,7 +409,7 @@ export async function renderStudy(name) {
     const best = section("best", "Best trial");
     fillHeader(header, outline);
     fillBest(best, name, outline);
-    clear(main).append(header, best);
+    clear(main).append(header, sectionNav(), best); // the links too: the page does not shift when the rest comes
     loadPlotlyAfterPaint();
   }, () => {}); // a failure shows through the study's own request
   window.history.scrollRestoration = "manual"; // the page's own scrollToHash, once there is room
