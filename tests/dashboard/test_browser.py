@@ -668,3 +668,35 @@ def test_trials_stopped_early_show_at_their_last_report(browser: Any, tmp_path: 
         assert page.locator("#best-value").inner_text() == "2"
         tab.close()
         assert tab.errors == [] and tab.dialogs == []
+
+
+def test_a_driver_that_dies_leaves_its_trials_marked_left_running(browser: Any, tmp_path: Path) -> None:
+    root = tmp_path / "exp"
+    root.mkdir()
+    process = start_study(root, "crash", iterations=50, sleep=3.0, random_starts=4)
+    try:
+        for srv in serve(root):
+            tab = Page(browser, f"http://127.0.0.1:{srv.server_address[1]}")
+            deadline = time.monotonic() + 60
+            while not (root / "crash" / "study.db").exists() or not any(
+                    s["name"] == "crash" and s.get("counts", {}).get("running") for s in api(tab.base, "/api/studies")["studies"]):
+                assert time.monotonic() < deadline, "no trial started"
+                time.sleep(0.2)
+            page = tab.open("/study/crash")
+            page.wait_for_selector("#study-status.running")
+            process.kill()  # the driver dies at once: its running trials are never recorded as ended
+            process.communicate(timeout=60)
+            page.wait_for_selector("#count-left-running", timeout=30_000)  # the page polls: no reload
+            assert page.locator("#study-status").inner_text() == "idle"
+            assert "left running by a driver that has stopped" in page.locator("#count-left-running").inner_text()
+            left = page.locator("#trial-table tbody .state.left-running")
+            left.first.wait_for()
+            assert left.first.inner_text() == "left running"
+            page = tab.open("/", ready="tr[data-study='crash'] td.running")
+            assert page.locator("tr[data-study='crash'] td.running").inner_text().endswith("left running")
+            tab.close()
+            assert tab.errors == []
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate(timeout=60)
