@@ -6,7 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
-from conftest import corrupt_copy, quad_config
+from commands_helpers import corrupt_copy, quad_config
 from helpers import run_hypered
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import corrupt_copy
+from commands_helpers import corrupt_copy
 from helpers import run_hypered
 
 import hypered as hp

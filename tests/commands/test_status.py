@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import corrupt_copy
+from commands_helpers import corrupt_copy
 from helpers import run_hypered
 
 
