@@ -77,17 +77,19 @@ def quality(problem_name: str, parallel: int, seed: int, budget: int = 48) -> fl
     rng = np.random.default_rng(seed + 1000)
     delays = rng.uniform(0.05, 0.15, size=10 * budget)
     calls = [0]
+    noise = np.random.default_rng([seed, 7])
 
     def objective(params: dict) -> float:
         index = calls[0]
         calls[0] += 1
         time.sleep(float(delays[index % len(delays)]))
-        return problem.loss(params)
+        return problem.loss(params, noise)
 
     with tempfile.TemporaryDirectory() as folder:
         best = hp.optimize(name="q", objective=hp.minimize("loss"), params=problem.params, function=objective,
                            iterations=budget, random_starts=10, parallel=parallel, seed=seed, directory=folder)
     assert best is not None
+    assert problem.optimum is not None, "parallel.py runs problems with known optima"
     return max(float(best["value"]) - problem.optimum, 0.0)
 
 
@@ -102,6 +104,7 @@ def simulated(problem_name: str, parallel: int, seed: int, pending: str, budget:
                           seed=seed, kernel="Matern52", kernel_scale=None, acquisition="EI", restarts=5,
                           pending=pending)
     durations = np.random.default_rng(seed + 1000).uniform(0.5, 1.5, size=budget)
+    noise = np.random.default_rng([seed, 7])
     trials: list[Trial] = []
     finishing: list[tuple[float, int]] = []  # (finish time, trial number), a heap
     clock = 0.0
@@ -113,8 +116,9 @@ def simulated(problem_name: str, parallel: int, seed: int, pending: str, budget:
             heapq.heappush(finishing, (clock + durations[len(trials) - 1], len(trials) - 1))
         clock, number = heapq.heappop(finishing)
         trials[number] = dataclasses.replace(trials[number], state=TrialState.COMPLETE,
-                                             value=problem.loss(trials[number].values))
+                                             value=problem.loss(trials[number].values, noise))
     best = min(t.value for t in trials if t.value is not None)
+    assert problem.optimum is not None, "parallel.py runs problems with known optima"
     return max(best - problem.optimum, 0.0)
 
 
@@ -137,7 +141,8 @@ def main() -> None:
     for name in ("hartmann6", "mixed_hpo"):
         problem = next(p for p in PROBLEMS if p.name == name)
         results[name] = {
-            "random": [max(min(run_random(problem, s, 48, 10)[0]) - problem.optimum, 0.0) for s in range(args.seeds)],
+            "random": [max(min(run_random(problem, s, 48, 10)[0]) - (problem.optimum or 0.0), 0.0)
+                       for s in range(args.seeds)],
         }
         for parallel in (1, 4):
             results[name][f"hypered p{parallel}"] = [quality(name, parallel, s) for s in range(args.seeds)]

@@ -111,7 +111,8 @@ def recommendation_tables(rows: list[dict], title: str) -> list[str]:
     header = ["| problem | " + " | ".join(optimizers) + " |", "|---" * (len(optimizers) + 1) + "|"]
 
     def cell_rows(fmt: Any, mean_row: bool = False) -> list[str]:
-        out, per_opt = [], {o: [] for o in optimizers}
+        out: list[str] = []
+        per_opt: dict[str, list[float]] = {o: [] for o in optimizers}
         for p in problems:
             cells = []
             for o in optimizers:
