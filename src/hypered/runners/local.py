@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..storage import ResultsError, read_results
+from ..storage import STDERR_FILE, STDOUT_FILE, ResultsError, read_results
 from .base import Job, Outcome
 from .logs import CappedLog, Echo, LogCopier
 
@@ -95,8 +95,8 @@ class LocalRunner:
             echo.close()
 
     def submit(self, job: Job) -> int | None:
-        out = CappedLog(job.experiment_dir / "stdout.log", job.log_limit)
-        err = CappedLog(job.experiment_dir / "stderr.log", job.log_limit)
+        out = CappedLog(job.experiment_dir / STDOUT_FILE, job.log_limit)
+        err = CappedLog(job.experiment_dir / STDERR_FILE, job.log_limit)
         command, lifeline = list(job.command), None
         pass_fds: tuple[int, ...] = ()
         if self.supervise:  # the watchdog holds the pipe's read end, we its write end
@@ -179,7 +179,7 @@ class LocalRunner:
         finished = time.time()
         base = Outcome(number=run.job.number, started=run.started, finished=finished,
                        pid=run.process.pid, host=self._host,
-                       stderr_tail=tail(run.job.experiment_dir / "stderr.log"))
+                       stderr_tail=tail(run.job.experiment_dir / STDERR_FILE))
         if run.timed_out or run.stopped:
             _signal_group(run.process.pid, signal.SIGKILL)  # anything it left behind
         if run.timed_out:

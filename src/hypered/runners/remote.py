@@ -22,11 +22,11 @@ from itertools import count
 from pathlib import Path
 from typing import Any
 
-from ..storage import write_json
+from ..storage import STDERR_FILE, STDOUT_FILE, write_json
 from .base import Job, Outcome
 from .local import LocalRunner
 
-LOG_FILES = ("stdout.log", "stderr.log")
+LOG_FILES = (STDOUT_FILE, STDERR_FILE)
 _POLL = 0.5  # seconds between checks that the driver still wants the trial
 
 
