@@ -4,7 +4,7 @@ Glossary (names used throughout this subpackage):
 
     d          number of columns of the unit cube [0, 1]^d
     X (n, d)   observed unit-cube inputs (feasible: domain.project(X) == X)
-    y (n,)     standardized objective (raw values warped by `warp.warp_outputs`), minimized
+    y (n,)     the GP's targets, targets.gp_targets(loss).y: warped, standardized losses - PRIOR_MEAN
     ell (d,)   lengthscales, one per column (ARD), in unit-cube units
     r2         squared scaled distance sum_j ((a_j - b_j) / ell_j)^2
     K (n, n)   signal_var * k(X, X) + noise_var * I
@@ -12,7 +12,8 @@ Glossary (names used throughout this subpackage):
     alpha (n,) K^-1 y = L^T \\ (L \\ y)
     X_query (m, d)  points where the posterior is evaluated
     mean, std (m,)  posterior mean and standard deviation of the latent f at X_query
-    best       min of y (including the fantasized values of pending points)
+    best       the incumbent: min of the posterior mean at the observed (and fantasized pending)
+               points, gp.fitted_mean(); min of y when the noise is negligible
     theta      log hyperparameters [log ell, log signal_var, log noise_var]
 
 Modules: domain (feasible set), kernels, gp (posterior), fit (hyperparameters), warp (y),
