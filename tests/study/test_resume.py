@@ -105,3 +105,25 @@ def _alive(pid: int) -> bool:
     except ProcessLookupError:
         return False
     return True
+
+
+def test_results_left_in_a_dask_attempt_folder_are_picked_up_on_resume(tmp_path, programs) -> None:
+    conf = _conf(tmp_path, programs, sleep=1.0)
+    study = _start(conf, tmp_path)
+    wait_for_trials(tmp_path / "experiments" / "resume" / "study.db", 1)
+    study.send_signal(signal.SIGKILL)  # the driver dies; the program goes on and writes its results
+    study.wait()
+    (number, key, state, _) = _trials(tmp_path)[-1]
+    assert state == "running"
+    folder = tmp_path / "experiments" / "resume" / key
+    deadline = time.time() + 30
+    while not (folder / "results.json").exists() and time.time() < deadline:
+        time.sleep(0.05)
+    # as a Dask worker on a shared filesystem leaves them: in the trial's attempt folder
+    (folder / "attempt-2").mkdir()
+    (folder / "results.json").rename(folder / "attempt-2" / "results.json")
+    expected = json.loads((folder / "attempt-2" / "results.json").read_text())["loss"]
+    done = run_hypered(conf, "--iterations", "1", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    rows = {row[0]: row for row in _trials(tmp_path)}
+    assert rows[number][2] == "complete" and rows[number][3] == expected

@@ -13,7 +13,8 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..storage import STDERR_FILE, STDOUT_FILE, ResultsError, read_results
+from ..storage.files import ResultsError, read_results
+from ..storage.layout import STDERR_FILE, STDOUT_FILE
 from .base import Job, Outcome
 from .logs import CappedLog, Echo, LogCopier
 

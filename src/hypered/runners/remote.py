@@ -22,7 +22,8 @@ from itertools import count
 from pathlib import Path
 from typing import Any
 
-from ..storage import STDERR_FILE, STDOUT_FILE, write_json
+from ..storage.files import write_json
+from ..storage.layout import STDERR_FILE, STDOUT_FILE
 from .base import Job, Outcome
 from .local import LocalRunner
 

@@ -151,7 +151,7 @@ class _Session:
                 stop_orphan(trial.pid, trial.started)  # its program outlived the driver
             self._watch(trial)
             self._read_reports(trial.number)
-            path = self.spec.study_dir / trial.key / RESULTS_FILE
+            path = self._left_results(self.spec.study_dir / trial.key)
             try:
                 outcome = Outcome(trial.number, results=read_results(path),
                                   finished=path.stat().st_mtime)
@@ -159,6 +159,17 @@ class _Session:
                 outcome = Outcome(trial.number, reason="the study stopped while it ran",
                                   interrupted=True, finished=time.time())
             self._record(trial, outcome)
+
+    @staticmethod
+    def _left_results(folder: Path) -> Path:
+        """Where a trial left running may have written its results: its folder, or on a Dask
+        cluster with a shared filesystem the newest attempt's (the one a rerun would trust)."""
+        def attempt(path: Path) -> int:
+            number = path.parent.name.removeprefix("attempt-")
+            return int(number) if number.isdigit() else -1
+
+        attempts = sorted(folder.glob(f"attempt-*/{RESULTS_FILE}"), key=attempt)
+        return folder / RESULTS_FILE if (folder / RESULTS_FILE).exists() or not attempts else attempts[-1]
 
     def _interrupted_values(self) -> list[dict[str, Any]]:
         """Values of interrupted trials that no later trial re-ran: they run first."""
