@@ -243,21 +243,36 @@ class StudyPage {
       section("trials", "Trials", this.table.element()));
   }
 
-  // Marks the link of the section at the top of the screen (below the links themselves).
+  // Marks the link of the section being read: the last one whose top has passed below the links,
+  // or the last section once the page is scrolled to its end.
   watchSections() {
-    const links = [...document.querySelectorAll("#section-nav a")];
-    const visible = new Set();
-    const observer = new IntersectionObserver((entries) => {
-      for (const entry of entries) visible[entry.isIntersecting ? "add" : "delete"](entry.target.id);
-      const current = SECTIONS.map(([id]) => id).find((id) => visible.has(id));
-      for (const link of links) {
+    const nav = document.getElementById("section-nav");
+    let queued = false;
+    const mark = () => {
+      queued = false;
+      // a section jumped to stops its scroll-margin-top (style.css) down, below the links
+      const margin = parseFloat(getComputedStyle(document.getElementById(SECTIONS[0][0])).scrollMarginTop) || 0;
+      const below = Math.max(nav.getBoundingClientRect().bottom, margin) + 24;
+      const atEnd = window.innerHeight + window.scrollY >= document.documentElement.scrollHeight - 2;
+      let current = SECTIONS[0][0];
+      for (const [id] of SECTIONS) {
+        const section = document.getElementById(id);
+        if (section && (atEnd || section.getBoundingClientRect().top <= below)) current = id;
+      }
+      for (const link of nav.querySelectorAll("a")) {
         const on = link.hash === `#${current}`;
         link.classList.toggle("current", on);
         if (on) link.setAttribute("aria-current", "true");
         else link.removeAttribute("aria-current");
       }
-    }, { rootMargin: "-48px 0px -50% 0px" }); // the band from below the links to mid-screen
-    for (const [id] of SECTIONS) observer.observe(document.getElementById(id));
+    };
+    const queue = () => {
+      if (!queued) requestAnimationFrame(mark);
+      queued = true;
+    };
+    window.addEventListener("scroll", queue, { passive: true });
+    window.addEventListener("resize", queue, { passive: true });
+    queue();
   }
 
   renderHeader(d) {
