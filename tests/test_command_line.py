@@ -124,7 +124,7 @@ def test_a_second_hypered_on_a_running_study_is_refused(tmp_path, programs, writ
 
     from helpers import HYPERED
     conf = write_config(_config(programs, iterations=3,
-                                program="quadratic.py {params_path} {results_path} --sleep 2"))
+                                program="quadratic.py {params_path} {results_path} --sleep 20"))
     first = subprocess.Popen([*HYPERED, str(conf), "--dir", "exp"], cwd=tmp_path,
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:

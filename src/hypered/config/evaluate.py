@@ -161,7 +161,7 @@ def _arithmetic(node: ast.BinOp, path: str) -> int | float:
         if bits > _MAX_INT_BITS:
             raise _error(node, path, f"{left!r} ** {right!r} is too large")
     try:
-        result = _BINARY_OPS[type(node.op)](left, right)
+        result: int | float | complex = _BINARY_OPS[type(node.op)](left, right)
     except (ArithmeticError, ValueError) as err:
         raise _error(node, path, f"cannot compute `{ast.unparse(node)}`: {err}") from None
     if isinstance(result, complex):

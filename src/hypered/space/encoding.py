@@ -103,7 +103,7 @@ class Encoding:
 
     def project(self, X: np.ndarray) -> np.ndarray:  # (m, d) -> (m, d)
         """The nearest feasible points: integers rounded, one-hot argmax; idempotent."""
-        out = np.clip(np.asarray(X, dtype=float), 0.0, 1.0).copy()
+        out: np.ndarray = np.clip(np.asarray(X, dtype=float), 0.0, 1.0).copy()
         for cols, (_, var) in zip(self.slices, self.variables):
             if isinstance(var, Categorical):
                 block = np.zeros((len(out), cols.stop - cols.start))

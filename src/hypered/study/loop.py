@@ -57,14 +57,17 @@ def run_study(spec: StudySpec, reporter: Reporter, echo: bool = False) -> Answer
     spec.study_dir.mkdir(parents=True, exist_ok=True)
     with StudyLock(spec.study_dir / LOCK_FILE):
         plan = plan_study(spec)
-        if plan.action == "restart":  # the lock moves with the folder: nobody starts it meanwhile
-            spec.study_dir.rename(cast(Path, plan.archive))
-    if plan.action == "restart":
-        reporter.notice(f"moved the old study {spec.name!r} to {plan.archive} "
-                        f"({'; '.join(plan.changes)}); starting afresh")
-        return run_study(replace(spec, on_change="refuse"), reporter, echo)
-    with StudyLock(spec.study_dir / LOCK_FILE), \
-            StudyDatabase(spec.study_dir / DB_FILE) as db:
+        if plan.action != "restart":
+            return _run_locked(spec, plan, reporter, echo)
+        spec.study_dir.rename(cast(Path, plan.archive))  # the lock moves with the folder
+    reporter.notice(f"moved the old study {spec.name!r} to {plan.archive} "
+                    f"({'; '.join(plan.changes)}); starting afresh")
+    return run_study(replace(spec, on_change="refuse"), reporter, echo)
+
+
+def _run_locked(spec: StudySpec, plan: Plan, reporter: Reporter, echo: bool) -> Answer | None:
+    """The study's run, under its lock, once `plan` said what to do with what is stored."""
+    with StudyDatabase(spec.study_dir / DB_FILE) as db:
         seed = _write_meta(db, spec, plan)
         for line in plan.describe(spec):
             reporter.notice(line)
