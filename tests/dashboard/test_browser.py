@@ -458,7 +458,8 @@ def test_trial_pages_print_no_stray_null(tab: Page) -> None:
     page = tab.open(f"/study/demo/trial/{last}")
     assert page.locator("#trial-nav a").all_inner_texts() == [f"‹ trial {last - 1}", "all trials"]
     page.locator("#trial-nav a[rel='prev']").click()
-    page.wait_for_function(f"() => document.querySelector('main h1').textContent.startsWith('Trial {last - 1} ')")
+    page.wait_for_url(f"**/study/demo/trial/{last - 1}")
+    page.wait_for_function(f"() => document.querySelector('main h1')?.textContent.startsWith('Trial {last - 1} ')")
     assert tab.errors == []
 
 
