@@ -114,7 +114,7 @@ def _column(frame: Frame, name: str) -> list[Any]:
     simple = {"number": frame.number, "state": frame.state, "value": frame.value, "duration": frame.duration}
     if name in simple:
         return simple[name]  # type: ignore[return-value]
-    return frame.params[name] if name in frame.params else frame.metric_values[name]  # type: ignore[return-value]
+    return frame.params[name] if name in frame.params else frame.metric_values[name]
 
 
 def _test(frame: Frame, term: Term, columns: dict[str, str]) -> Callable[[int], bool]:

@@ -184,7 +184,9 @@ def contour(model: FittedModel, x_name: str, y_name: str) -> dict[str, Any]:
     X_query[:, x_cols] = np.tile(x_block, (len(y_values), 1))
     X_query[:, y_cols] = np.repeat(y_block, len(x_values), axis=0)
     mean, _ = model.predict(X_query)
-    return clean({"x": x_values, "y": y_values, "z": mean.reshape(len(y_values), len(x_values)).tolist()})
+    grid: dict[str, Any] = clean({"x": x_values, "y": y_values,
+                                  "z": mean.reshape(len(y_values), len(x_values)).tolist()})
+    return grid
 
 
 T = TypeVar("T")
