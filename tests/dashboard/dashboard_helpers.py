@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import subprocess
 import sys
 import textwrap
@@ -82,6 +83,20 @@ def write_db(folder: Path, space: dict[str, Any], objective: dict[str, str],
                       "started": 1_700_000_000.0 + number, "finished": 1_700_000_000.5 + number, **fields}
             db.save(Trial(number=number, **fields))
     return folder / "study.db"
+
+
+def write_reports(db: Path, lines: dict[int, list[dict[str, Any]]], objective: str = "loss") -> None:
+    """Reports kept in a study.db as the study loop keeps them: trial number -> its lines, steps 1, 2, ...
+
+    A line's "step" is added; its objective value is kept as the `value` column (None when absent or NaN).
+    """
+    with StudyDatabase(db) as store:
+        for number, metrics in lines.items():
+            for step, line in enumerate(metrics, start=1):
+                value = line.get(objective)
+                finite = isinstance(value, (int, float)) and math.isfinite(value)
+                store.save_report(number, step, value if finite else None, {"step": step, **line},
+                                  1_700_000_000.0 + number + step / 100)
 
 
 def serve(root: Path) -> Iterator[DashboardServer]:

@@ -11,12 +11,22 @@ from pathlib import Path
 import pytest
 
 from hypered.errors import StudyReadError
-from hypered.storage import DB_FILE, LOCK_FILE, StudyDatabase, StudyLock, lock_holder, read_study
+from hypered.storage import (
+    DB_FILE,
+    LOCK_FILE,
+    Curve,
+    StudyDatabase,
+    StudyLock,
+    lock_holder,
+    read_curves,
+    read_reports,
+    read_study,
+)
 from hypered.storage.layout import COLUMNS, Driver, parse_lock_text, trial_from_row, trial_row
 from hypered.trial import Trial, TrialState
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "dashboard"))
-from dashboard_helpers import write_db  # noqa: E402
+from dashboard_helpers import write_db, write_reports  # noqa: E402
 
 SPACE = {"x": {"type": "real", "low": 0, "high": 1, "log": False}}
 OBJECTIVE = {"name": "acc", "direction": "maximize"}
@@ -92,3 +102,27 @@ def test_layout_rows_round_trip_through_the_writer(tmp_path: Path) -> None:
         assert db.trials() == [trial]
     (stored,) = read_study(tmp_path).trials
     assert stored == trial
+
+
+def test_reports_read_back_as_curves_and_per_trial(tmp_path: Path) -> None:
+    db = write_db(tmp_path / "s", SPACE, OBJECTIVE, [{"values": {"x": 0.1}, "value": 0.5},
+                                                     {"values": {"x": 0.2}, "value": 0.9}])
+    write_reports(db, {0: [{"acc": 0.2}, {"acc": float("nan"), "loss": 3}, {"acc": 0.5, "val": {"f1": 0.4}}],
+                       1: [{"acc": 0.9}]}, objective="acc")
+    curves = read_curves(tmp_path / "s")
+    assert curves == (Curve(0, (1, 2, 3), (0.2, None, 0.5)), Curve(1, (1,), (0.9,)))
+    reports = read_reports(tmp_path / "s", 0)
+    assert [(r.step, r.value) for r in reports] == [(1, 0.2), (2, None), (3, 0.5)]
+    assert reports[2].metrics == {"step": 3, "acc": 0.5, "val": {"f1": 0.4}} and reports[2].time is not None
+    assert read_reports(tmp_path / "s", 7) == ()
+
+
+def test_a_study_db_from_before_reports_reads_as_no_reports(tmp_path: Path) -> None:
+    db = write_db(tmp_path / "s", SPACE, OBJECTIVE, [{"values": {"x": 0.1}, "value": 0.5}])
+    with sqlite3.connect(db) as conn:
+        conn.execute("DROP TABLE reports")
+    before = db.read_bytes()
+    assert read_curves(tmp_path / "s") == () and read_reports(tmp_path / "s", 0) == ()
+    assert db.read_bytes() == before  # read-only: the table is not created
+    (tmp_path / "legacy").mkdir()
+    assert read_curves(tmp_path / "legacy") == () and read_reports(tmp_path / "legacy", 0) == ()

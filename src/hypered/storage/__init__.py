@@ -2,7 +2,7 @@
 
 Modules: layout (file names, the study.db schema, the lock's text), database (the writer's study.db),
 files (atomic JSON, trial keys, results files), lock (the study lock), reader (read-only studies),
-stored (StoredStudy), table (trials as rows, CSV and JSON Lines), legacy (1.0.x trial folders).
+stored (StoredStudy, Curve, StoredReport), table (trials as rows, CSV and JSON Lines), legacy (1.0.x trial folders).
 """
 
 from .database import StudyDatabase, read_meta
@@ -18,12 +18,22 @@ from .layout import (
     Driver,
 )
 from .lock import StudyLock, check_unlocked, is_held, lock_holder
-from .reader import find_studies, is_study, load_study, read_study, read_trial, study_version
-from .stored import StoredStudy, best_summary
+from .reader import (
+    find_studies,
+    is_study,
+    load_study,
+    read_curves,
+    read_reports,
+    read_study,
+    read_trial,
+    study_version,
+)
+from .stored import Curve, StoredReport, StoredStudy, best_summary
 from .table import FORMATS, flatten, trial_rows, write_table
 
 __all__ = [
     "BEST_FILE",
+    "Curve",
     "DB_FILE",
     "Driver",
     "FORMATS",
@@ -33,6 +43,7 @@ __all__ = [
     "ResultsError",
     "STDERR_FILE",
     "STDOUT_FILE",
+    "StoredReport",
     "StoredStudy",
     "StudyDatabase",
     "StudyLock",
@@ -44,7 +55,9 @@ __all__ = [
     "is_study",
     "load_study",
     "lock_holder",
+    "read_curves",
     "read_meta",
+    "read_reports",
     "read_results",
     "read_study",
     "read_trial",

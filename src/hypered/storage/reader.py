@@ -25,7 +25,7 @@ from ..trial import Trial, TrialState
 from .layout import COLUMNS, DB_FILE, PARAMS_FILE, RESULTS_FILE, Driver
 from .legacy import find_legacy_trials
 from .lock import lock_holder
-from .stored import StoredStudy
+from .stored import Curve, StoredReport, StoredStudy
 from .table import flatten
 
 _SELECT = ", ".join(COLUMNS)
@@ -66,6 +66,41 @@ def read_trial(folder: Path, number: int) -> Trial | None:
         return None
     (rows,) = _select(path, (f"SELECT {_SELECT} FROM trials WHERE number = ?", (number,)))
     return _trial(rows[0], []) if rows else None
+
+
+def read_curves(folder: Path) -> tuple[Curve, ...]:
+    """Every trial's learning curve from study.db's reports, by trial number.
+
+    Empty for a study without reports: older trial folders, or a study.db from before reports.
+    """
+    path = Path(folder) / DB_FILE
+    if not path.exists():
+        return ()
+    (rows,) = _select(path, ("SELECT number, step, value FROM reports ORDER BY number, step", ()))
+    curves: dict[int, tuple[list[int], list[float | None]]] = {}
+    for number, step, value in rows:
+        steps, values = curves.setdefault(int(number), ([], []))
+        steps.append(int(step))
+        values.append(_number(value))
+    return tuple(Curve(number, tuple(steps), tuple(values)) for number, (steps, values) in curves.items())
+
+
+def read_reports(folder: Path, number: int) -> tuple[StoredReport, ...]:
+    """The lines trial `number` reported, by step (none for a study without reports)."""
+    path = Path(folder) / DB_FILE
+    if not path.exists():
+        return ()
+    (rows,) = _select(path, ("SELECT step, value, metrics, time FROM reports WHERE number = ? ORDER BY step",
+                             (number,)))
+    reports = []
+    for step, value, text, time in rows:
+        try:
+            metrics = json.loads(text)
+        except (TypeError, json.JSONDecodeError):
+            metrics = None
+        reports.append(StoredReport(step=int(step), value=_number(value),
+                                    metrics=metrics if isinstance(metrics, dict) else {}, time=_number(time)))
+    return tuple(reports)
 
 
 def is_study(folder: Path) -> bool:

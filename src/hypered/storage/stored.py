@@ -17,6 +17,28 @@ STATES = ("complete", "failed", "running", "pruned", "interrupted")  # as `count
 
 
 @dataclass(frozen=True)
+class Curve:
+    """One trial's learning curve: the objective's reported value at each step, by step.
+
+    A value is None where the reported line lacked the objective or it was NaN.
+    """
+
+    number: int
+    steps: tuple[int, ...]
+    values: tuple[float | None, ...]
+
+
+@dataclass(frozen=True)
+class StoredReport:
+    """One line a trial reported, as study.db keeps it."""
+
+    step: int
+    value: float | None  # the objective's metric at this step (None: absent or NaN)
+    metrics: dict[str, Any]  # the whole reported line ("step" included); {} if it cannot be read
+    time: float | None  # unix time hypered read it
+
+
+@dataclass(frozen=True)
 class StoredStudy:
     """One study as its files were at some moment (`version` changes whenever the files do).
 
