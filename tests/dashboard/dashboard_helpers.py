@@ -99,6 +99,26 @@ def write_reports(db: Path, lines: dict[int, list[dict[str, Any]]], objective: s
                                   1_700_000_000.0 + number + step / 100)
 
 
+def write_early_study(folder: Path) -> Path:
+    """A study.db of trials that reported step by step: 4 complete (5 steps, trial 2 the best) and
+    2 stopped early (trial 4 after step 1, trial 5 after step 3); lines carry `acc`, a nested metric
+    and the XSS string as a metric name, and trial 1 reported NaN at step 2."""
+    space = {"x": {"type": "real", "low": 0, "high": 1, "log": False}}
+    finals = [0.5, 0.4, 0.2, 0.3]
+    trials: list[dict[str, Any]] = [{"values": {"x": i / 5}, "value": v} for i, v in enumerate(finals)]
+    trials += [{"values": {"x": 0.9}, "state": TrialState.PRUNED, "value": 2.0, "reason": "stopped at step 1"},
+               {"values": {"x": 0.95}, "state": TrialState.PRUNED, "value": 1.2, "reason": "stopped at step 3"}]
+    db = write_db(folder, space, {"name": "loss", "direction": "minimize"}, trials)
+    lines: dict[int, list[dict[str, Any]]] = {}
+    for number, final in enumerate([*finals, 2.0, 1.2]):
+        steps = 5 if number < 4 else 1 if number == 4 else 3
+        lines[number] = [{"loss": final + (steps - s) / 10, "acc": 1 - final, "opt": {"lr": 0.1 / s}, XSS: s}
+                         for s in range(1, steps + 1)]
+    lines[1][1]["loss"] = float("nan")
+    write_reports(db, lines)
+    return db
+
+
 def serve(root: Path) -> Iterator[DashboardServer]:
     server = make_server(root, "127.0.0.1", 0)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)

@@ -8,6 +8,7 @@ import json
 import math
 import re
 import socket
+import sqlite3
 import struct
 import time
 from pathlib import Path
@@ -15,10 +16,14 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-from dashboard_helpers import XSS, serve, write_db
+from dashboard_helpers import XSS, serve, write_db, write_early_study
 
+from hypered.dashboard import views
 from hypered.dashboard.server import PLOTLY_URL, STATIC, DashboardServer
-from hypered.trial import TrialState
+from hypered.dashboard.studies import Study
+from hypered.objective import Direction, Objective
+from hypered.storage import Curve
+from hypered.trial import Trial, TrialState
 
 
 def get(server: DashboardServer, path: str, host: str | None = None, method: str = "GET",
@@ -327,3 +332,57 @@ def test_an_unreadable_study_is_one_row_with_its_error_and_the_others_work(tmp_p
         assert api(gen, "/api/studies/odd/outline")["warnings"] == [warning]
         broken = api(gen, "/api/studies/garbage", status=500)
         assert broken["error"] == rows["garbage"]["error"]
+
+
+def test_learning_curves_and_a_trials_reports(tmp_path: Path) -> None:
+    write_early_study(tmp_path / "early")
+    for srv in serve(tmp_path):
+        curves = api(srv, "/api/studies/early/curves")
+        assert (curves["total"], curves["shown"], curves["sampled"], curves["thinned"]) == (6, 6, False, False)
+        assert curves["best"] == 2 and curves["objective"] == {"name": "loss", "direction": "minimize"}
+        by_number = {c["number"]: c for c in curves["curves"]}
+        assert [(n, c["state"], c["steps"]) for n, c in by_number.items()] == [
+            (0, "complete", [1, 2, 3, 4, 5]), (1, "complete", [1, 2, 3, 4, 5]), (2, "complete", [1, 2, 3, 4, 5]),
+            (3, "complete", [1, 2, 3, 4, 5]), (4, "pruned", [1]), (5, "pruned", [1, 2, 3])]
+        assert by_number[1]["values"][1] is None  # NaN: not a point
+        assert by_number[5]["values"] == pytest.approx([1.4, 1.3, 1.2])
+        reports = api(srv, "/api/studies/early/trials/1")["reports"]
+        assert (reports["total"], reports["shown"]) == (5, 5)
+        assert reports["metrics"] == ["acc", "opt.lr", XSS]  # the objective and the step have their own columns
+        assert [r["step"] for r in reports["rows"]] == [1, 2, 3, 4, 5]
+        assert reports["rows"][1]["value"] is None and reports["rows"][0]["value"] == pytest.approx(0.8)
+        assert reports["rows"][2]["metrics"] == {"acc": 0.6, "opt.lr": pytest.approx(0.1 / 3), XSS: 3}
+
+
+def test_studies_without_reports_have_no_curves(server, tmp_path: Path) -> None:
+    """A study that reported nothing, an older study.db without the reports table, trial folders."""
+    assert api(server, "/api/studies/demo/curves")["curves"] == []
+    assert api(server, "/api/studies/demo/trials/0")["reports"] == {"total": 0, "shown": 0, "metrics": [], "rows": []}
+    assert api(server, "/api/studies/legacy/curves")["total"] == 0
+    db = write_early_study(tmp_path / "old")
+    with sqlite3.connect(db) as conn:
+        conn.execute("DROP TABLE reports")
+    for srv in serve(tmp_path):
+        assert api(srv, "/api/studies/old/curves")["total"] == 0
+        assert api(srv, "/api/studies/old/trials/5")["reports"]["rows"] == []
+        assert api(srv, "/api/studies/old")["counts"]["pruned"] == 2
+
+
+def test_many_curves_are_sampled_and_long_ones_thinned() -> None:
+    objective = Objective("loss", Direction.MINIMIZE)
+    states = [TrialState.PRUNED if i % 3 else TrialState.COMPLETE for i in range(600)] + [TrialState.RUNNING] * 2
+    trials = tuple(Trial(number=i, key=f"k{i}", values={}, params={}, state=s, value=float(i))
+                   for i, s in enumerate(states))
+    study = Study(name="s", folder=Path("."), space={}, objective=objective, trials=trials, version="1")
+    found = [Curve(i, tuple(range(1, 1001 if i == 0 else 4)), tuple([1.0] * (1000 if i == 0 else 3)))
+             for i in range(len(trials))]
+    out = views.curves(study, found)
+    shown = [c["number"] for c in out["curves"]]
+    assert (out["total"], out["shown"], out["sampled"], out["thinned"]) == (602, views.MAX_CURVES, True, True)
+    assert shown == sorted(shown) and {600, 601} <= set(shown)  # the running ones
+    best = [t.number for t in trials if t.state is TrialState.COMPLETE][:50]
+    assert set(best) <= set(shown)  # the best complete ones (lowest loss)
+    pruned = [n for n in shown if states[n] is TrialState.PRUNED]
+    assert len(pruned) >= 60 and max(pruned) > 550  # spread over the whole study, not its start
+    first = out["curves"][0]
+    assert len(first["steps"]) == views.MAX_CURVE_STEPS and first["steps"][-1] == 1000  # the last step kept

@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-from dashboard_helpers import XSS, serve, start_study, write_db
+from dashboard_helpers import XSS, serve, start_study, write_db, write_early_study
 
 from hypered.dashboard.server import DashboardServer
 from hypered.trial import TrialState
@@ -701,3 +701,47 @@ def test_a_driver_that_dies_leaves_its_trials_marked_left_running(browser: Any, 
         if process.poll() is None:
             process.kill()
             process.communicate(timeout=60)
+
+
+def test_learning_curves_mark_trials_stopped_early_and_a_trial_lists_its_reports(browser: Any, tmp_path: Path) -> None:
+    write_early_study(tmp_path / "early")
+    for srv in serve(tmp_path):
+        tab = Page(browser, f"http://127.0.0.1:{srv.server_address[1]}")
+        page = tab.open("/study/early")
+        page.wait_for_selector("#section-nav a[href='#curves']:not([hidden])")
+        assert page.locator("#curves").is_visible()
+        lines = tab.js("""document.getElementById('plot-curves').data.filter(t => t.meta)
+            .map(t => [t.meta.number, t.meta.state, t.line.dash, t.x.length])""")
+        assert sorted(lines) == [[0, "complete", "solid", 5], [1, "complete", "solid", 5], [2, "complete", "solid", 5],
+                                 [3, "complete", "solid", 5], [4, "pruned", "dot", 1], [5, "pruned", "dot", 3]]
+        assert lines[-1][0] == 2  # the best trial's line on top
+        assert page.locator("#plot-curves .scatterlayer .trace").count() == 7  # a line per trial and the ▼ markers
+        stops = tab.js("document.getElementById('plot-curves').data.at(-1)")
+        assert (stops["x"], stops["y"]) == ([1, 3], [2.0, 1.2])  # where each was stopped, at its last report
+        assert tab.points("#plot-curves", -1) == 2
+        page.check("#log-curves")
+        page.wait_for_function("document.getElementById('plot-curves')._fullLayout.yaxis.type === 'log'")
+        assert "log=curves" in page.url
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.locator("#curves").screenshot(path=str(ARTIFACTS / "learning-curves.png"))
+
+        page = tab.open("/study/early/trial/1")
+        assert page.locator("#reports-count").inner_text() == "(5 lines)"
+        head = page.locator("#trial-reports thead th").all_inner_texts()
+        assert head == ["step", "loss", "acc", "opt.lr", XSS]  # the hostile name as text
+        rows = page.locator("#trial-reports tbody tr")
+        assert rows.count() == 5
+        assert rows.nth(1).locator("td").all_inner_texts()[:3] == ["2", "–", "0.6"]  # NaN reported: no value
+        assert rows.nth(2).locator("td").all_inner_texts() == ["3", "0.6", "0.6", "0.0333333", "3"]
+        page = tab.open("/study/early/trial/4")
+        assert page.locator("#trial-reports tbody tr").count() == 1
+        tab.close()
+        assert tab.errors == [] and tab.dialogs == []
+
+
+def test_a_study_without_reports_shows_no_learning_curves(tab: Page) -> None:
+    page = tab.open("/study/demo")
+    assert page.locator("#curves").is_hidden() and page.locator("#section-nav a[href='#curves']").is_hidden()
+    page = tab.open("/study/demo/trial/0")
+    assert page.locator("#trial-reports").count() == 0
+    assert tab.errors == []

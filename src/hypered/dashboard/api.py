@@ -8,11 +8,13 @@
     /api/studies/NAME/outline              summary, variables, best trial: quick when the study is not read yet
     /api/studies/NAME/version              a token that changes when the study does (for polling)
     /api/studies/NAME/columns              plot data, one array per column (sampled when large)
+    /api/studies/NAME/curves               learning curves: each trial's reported objective by step (sampled
+                                           when many trials reported); none for a study without reports
     /api/studies/NAME/table                a page of the trial table (state=, sort=, order=, offset=, limit=,
                                            filter=, around=; sort= a column, param:NAME or metric:NAME)
     /api/studies/NAME/model                GP importance and per-parameter posterior slices
     /api/studies/NAME/contour?x=A&y=B      GP posterior mean over two parameters
-    /api/studies/NAME/trials/N             one trial with the tails of its logs
+    /api/studies/NAME/trials/N             one trial with the tails of its logs and its reports
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ class Dashboard:
         self._frames: PerVersion[Frame] = PerVersion()
         self._outlines: PerVersion[tuple[Frame, Frame | None]] = PerVersion()
         self._details: PerVersion[dict[str, Any]] = PerVersion()  # study_detail, made once per version
+        self._curves: PerVersion[dict[str, Any]] = PerVersion()  # views.curves, made once per version
 
     @property
     def models(self) -> ModelCache:
@@ -67,6 +70,7 @@ class Dashboard:
         self._frames.clear()
         self._outlines.clear()
         self._details.clear()
+        self._curves.clear()
 
     def study(self, name: str) -> Study:
         try:
@@ -174,6 +178,10 @@ class Dashboard:
         if rest == ["columns"]:
             limit = _int(query, "max_points", views.MAX_PLOT_POINTS)
             return 200, views.columns(self.frame(name), max(limit, 10))
+        if rest == ["curves"]:
+            study = self.study(name)
+            return 200, self._curves.get(name, study.version,
+                                         lambda: views.curves(study, self.experiments.curves(name)))
         if rest == ["table"]:
             return 200, views.table_query(self.frame(name), query)
         if rest == ["model"]:
@@ -185,7 +193,7 @@ class Dashboard:
             trial = study.trial(_number(rest[1]))
             if trial is None:
                 raise NotFound(f"study {name!r} has no trial {rest[1]!r}")
-            return 200, views.trial_detail(study, trial)
+            return 200, views.trial_detail(study, trial, self.experiments.reports(name, trial.number))
         raise NotFound("no such API path")
 
     def study_list(self) -> dict[str, Any]:

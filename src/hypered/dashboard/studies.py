@@ -13,7 +13,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..storage import DB_FILE, StoredStudy, find_studies, lock_holder, read_study, read_trial, study_version
+from ..storage import (
+    DB_FILE,
+    Curve,
+    StoredReport,
+    StoredStudy,
+    find_studies,
+    lock_holder,
+    read_curves,
+    read_reports,
+    read_study,
+    read_trial,
+    study_version,
+)
 from ..storage import flatten as flatten
 from ..trial import Trial
 from .cache import PerVersion
@@ -79,6 +91,14 @@ class Experiments:
     def read_trial(self, name: str, number: int) -> Trial | None:
         """One trial of a study.db, read in full (None if there is no such trial or no study.db)."""
         return read_trial(self.folder(name), number)
+
+    def curves(self, name: str) -> tuple[Curve, ...]:
+        """Every trial's learning curve (none for a study without reports)."""
+        return read_curves(self.folder(name))
+
+    def reports(self, name: str, number: int) -> tuple[StoredReport, ...]:
+        """The lines trial `number` reported, by step."""
+        return read_reports(self.folder(name), number)
 
     def running(self, name: str) -> bool:
         """Whether a live driver holds the study's lock."""

@@ -2,15 +2,18 @@
 
 Plots of large studies get a sample of rows chosen server-side (every trial that improved the
 best value, the best ones, the running ones, then an even spread), so a 10,000-trial study
-sends a thousand points, not all of them.
+sends a thousand points, not all of them. Learning curves are sampled likewise (`curve_rows`),
+and long ones thinned to an even spread of their steps.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from ..storage import Curve, StoredReport
 from ..trial import Trial, TrialState
 from . import filters
 from .frame import Frame, clean, label, number, shown
@@ -20,6 +23,10 @@ MAX_PLOT_POINTS = 1000
 _BEST_KEPT = 100
 LOG_TAIL_BYTES = 32 * 1024
 TABLE_LIMIT_MAX = 500
+MAX_CURVES = 200  # learning curves drawn at most (one Plotly trace each)
+MAX_CURVE_STEPS = 250  # points per curve at most (an even spread of its steps, the last kept)
+_BEST_CURVES = 50
+REPORTS_SHOWN = 1000  # a trial page's reports: the last ones
 STATES = tuple(s.value for s in TrialState)
 
 
@@ -115,6 +122,82 @@ def columns(frame: Frame, max_points: int = MAX_PLOT_POINTS) -> dict[str, Any]:
     })
 
 
+def curves(study: Study, found: Sequence[Curve], max_curves: int = MAX_CURVES) -> dict[str, Any]:
+    """The learning curves to plot: every trial's if few, else a sample (see `curve_rows`), each
+    thinned to MAX_CURVE_STEPS points. Curves of trials the study does not hold yet are left out."""
+    trials = {t.number: t for t in study.trials}
+    found = [c for c in found if c.number in trials]
+    out = []
+    thinned = False
+    for k in curve_rows(study, found, max_curves):
+        curve, trial = found[k], trials[found[k].number]
+        picked = _thin(len(curve.steps), MAX_CURVE_STEPS)
+        thinned = thinned or len(picked) < len(curve.steps)
+        out.append({"number": curve.number, "state": trial.state.value,
+                    "steps": [curve.steps[i] for i in picked], "values": [curve.values[i] for i in picked]})
+    best = study.best
+    return clean({
+        "total": len(found),
+        "shown": len(out),
+        "sampled": len(out) < len(found),
+        "thinned": thinned,
+        "best_kept": _BEST_CURVES,  # for the page's note on how curves were sampled
+        "max_steps": MAX_CURVE_STEPS,
+        "version": study.version,
+        "objective": {"name": study.objective.name, "direction": study.objective.direction.value},
+        "best": None if best is None else best.number,
+        "curves": out,
+    })
+
+
+def curve_rows(study: Study, found: Sequence[Curve], max_curves: int = MAX_CURVES) -> list[int]:
+    """Which curves to draw: all if few, else the running trials', the recommended trial's, the best
+    complete ones', the stopped-early ones' spread evenly over trial numbers (up to half of what is
+    left), then an even spread of the rest. Indices into `found`, in its order."""
+    n = len(found)
+    if n <= max_curves:
+        return list(range(n))
+    trials = {t.number: t for t in study.trials}
+    state = [trials[c.number].state for c in found]
+    keep = [i for i in range(n) if state[i] is TrialState.RUNNING][:max_curves // 4]
+    best = study.best  # the recommended trial, drawn in its own colour
+    keep += [i for i in range(n) if best is not None and found[i].number == best.number and i not in keep]
+    complete = [i for i in range(n) if state[i] is TrialState.COMPLETE and trials[found[i].number].value is not None]
+    complete.sort(key=lambda i: study.objective.loss(trials[found[i].number].value))  # type: ignore[arg-type]
+    keep += complete[:min(_BEST_CURVES, max_curves - len(keep))]
+    chosen = set(keep)
+    pruned = [i for i in range(n) if state[i] is TrialState.PRUNED and i not in chosen]
+    keep += [pruned[k] for k in _thin(len(pruned), (max_curves - len(keep)) // 2)]
+    chosen = set(keep)
+    rest = [i for i in range(n) if i not in chosen]
+    keep += [rest[k] for k in _thin(len(rest), max_curves - len(keep))]
+    return sorted(keep)
+
+
+def _thin(n: int, most: int) -> list[int]:
+    """At most `most` of range(n), evenly spread, the last always kept (when `most` > 0)."""
+    if n <= most:
+        return list(range(n))
+    if most <= 0:
+        return []
+    if most == 1:
+        return [n - 1]
+    return sorted({round(k * (n - 1) / (most - 1)) for k in range(most)})
+
+
+def trial_reports(study: Study, reports: Sequence[StoredReport], limit: int = REPORTS_SHOWN) -> dict[str, Any]:
+    """A trial's reports as its page lists them: the last `limit`, each line's metrics flattened to
+    dotted names (the objective's own and "step" left out: they have their columns)."""
+    shown_reports = reports[-limit:] if limit else []
+    rows = []
+    names: dict[str, None] = {}
+    for report in shown_reports:
+        metrics = {k: v for k, v in flatten(report.metrics).items() if k not in ("step", study.objective.name)}
+        names.update(dict.fromkeys(metrics))
+        rows.append({"step": report.step, "value": report.value, "time": report.time, "metrics": metrics})
+    return shown({"total": len(reports), "shown": len(rows), "metrics": list(names), "rows": rows})
+
+
 def table(frame: Frame, *, state: str = "", sort: str = "number", descending: bool = False,
           offset: int = 0, limit: int = 100, where: str = "", around: int | None = None) -> dict[str, Any]:
     """One page of the trial table, filtered by state and `where` (filters.py) and sorted by a column.
@@ -206,10 +289,11 @@ def _table_row(frame: Frame, i: int) -> dict[str, Any]:
     })
 
 
-def trial_detail(study: Study, trial: Trial) -> dict[str, Any]:
-    """Everything about one trial, with the tails of its stdout and stderr."""
+def trial_detail(study: Study, trial: Trial, reports: Sequence[StoredReport] = ()) -> dict[str, Any]:
+    """Everything about one trial, with the tails of its stdout and stderr and its reports."""
     folder = _trial_folder(study.folder, trial.key)
     return shown({
+        "reports": trial_reports(study, reports),
         "study": study.name,
         "number": trial.number,
         "key": trial.key,

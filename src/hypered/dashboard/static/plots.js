@@ -9,6 +9,8 @@ const BLUE = "#2563eb";
 const RED = "#dc2626";
 const GREEN = "#16a34a";
 const GRAY = "#9ca3af";
+const PURPLE = "#7c3aed";
+const AMBER = "#d97706";
 const MARGIN = { l: 60, r: 20, t: 30, b: 50 };
 // The longest name or category drawn in a plot (the whole of it is in the hover text and the table)
 const NAME_CHARS = 48;
@@ -108,7 +110,7 @@ export function convergence(cols, objective, logY = false) {
         marker: { color: RED, symbol: "x", size: 8 } },
       { type: "scatter", mode: "markers", name: "stopped early", x: pick(cols.number, pruned), y: pick(cols.value, pruned),
         text: pruned.map((i) => `trial ${cols.number[i]} stopped early (its last report)`),
-        marker: { color: "#7c3aed", symbol: "triangle-down", size: 8, opacity: 0.8 } },
+        marker: { color: PURPLE, symbol: "triangle-down", size: 8, opacity: 0.8 } },
     ],
     layout: {
       xaxis: { title: { text: "trial" }, tick0: 0, dtick: Math.max(1, niceStep(Math.max(0, ...cols.number) / 8)) },
@@ -118,7 +120,56 @@ export function convergence(cols, objective, logY = false) {
   };
 }
 
-const STATE_COLORS = { complete: BLUE, failed: RED, running: "#d97706", pruned: "#7c3aed", interrupted: GRAY };
+// How a learning curve is drawn, by its trial's state: stopped early dotted, running thicker.
+const CURVE_STYLES = {
+  complete: { name: "complete", color: BLUE, dash: "solid", width: 1.2 },
+  pruned: { name: "stopped early", color: PURPLE, dash: "dot", width: 1.2 },
+  running: { name: "running", color: AMBER, dash: "solid", width: 2 },
+  failed: { name: "failed", color: RED, dash: "dashdot", width: 1 },
+  interrupted: { name: "interrupted", color: GRAY, dash: "dashdot", width: 1 },
+};
+
+// The objective's reported values against step, a line per trial (`meta`: its number and state),
+// the best trial's on top; trials stopped early end with a ▼ at their last report.
+export function learningCurves(data, logY = false) {
+  const ordered = [...data.curves].sort((a, b) => (a.number === data.best) - (b.number === data.best));
+  const legend = new Set();
+  const lines = ordered.map((c) => {
+    const style = CURVE_STYLES[c.state] ?? CURVE_STYLES.interrupted;
+    const best = c.number === data.best;
+    const group = best ? "best" : c.state;
+    const first = !legend.has(group);
+    legend.add(group);
+    return { type: "scatter", mode: "lines", name: best ? "best trial" : style.name, legendgroup: group,
+      showlegend: first, meta: { number: c.number, state: c.state }, x: c.steps, y: c.values, connectgaps: true,
+      opacity: best ? 1 : 0.6, line: { color: best ? GREEN : style.color, dash: style.dash, width: best ? 2.5 : style.width },
+      hovertemplate: `trial ${c.number} (${style.name}): step %{x}, %{y:.4g}<extra></extra>` };
+  });
+  const stops = data.curves.filter((c) => c.state === "pruned").map((c) => {
+    let k = c.values.length - 1;
+    while (k >= 0 && c.values[k] === null) k--;
+    return k < 0 ? null : [c.number, c.steps[k], c.values[k]];
+  }).filter((stop) => stop !== null);
+  lines.push({ type: "scatter", mode: "markers", name: "stopped here", legendgroup: "pruned", x: stops.map((s) => s[1]),
+    y: stops.map((s) => s[2]), text: stops.map((s) => `trial ${s[0]} stopped early at step ${s[1]}`),
+    hoverinfo: "text", marker: { color: PURPLE, symbol: "triangle-down", size: 9 } });
+  const lastStep = Math.max(0, ...data.curves.map((c) => c.steps.at(-1) ?? 0));
+  return {
+    data: lines,
+    layout: {
+      xaxis: { title: { text: "step" }, tick0: 0, dtick: Math.max(1, niceStep(lastStep / 8)) }, // whole steps
+      yaxis: { title: { text: label(data.objective.name) }, type: logY ? "log" : "linear" },
+      legend: { orientation: "h", y: 1.12 },
+    },
+  };
+}
+
+// The values the learning curves show (for deciding whether log scale fits them).
+export function curveValues(data) {
+  return data.curves.flatMap((c) => c.values);
+}
+
+const STATE_COLORS = { complete: BLUE, failed: RED, running: AMBER, pruned: PURPLE, interrupted: GRAY };
 
 // When each trial ran: a bar from its start to its end (to `now`, unix seconds, while it runs),
 // one trace per state. `leftRunning`: the study's driver has stopped, so running trials will not

@@ -1,4 +1,4 @@
-// The study page: best trial, convergence, scatter grid, contour, parallel coordinates,
+// The study page: best trial, convergence, learning curves (when trials reported), scatter grid, contour, parallel coordinates,
 // importance, the model's view and the trial table; polls the study and redraws when it changes.
 // A bar of section links stays at the top; what is chosen (variables, metrics, log scales, the
 // contour's axes, the parallel coordinates' ranges, the table's query) is kept in the URL, so a view
@@ -15,7 +15,7 @@ import { TrialTable } from "./table.js";
 
 const REFRESH_MS = 2000;
 const DEFAULT_SCATTER_VARIABLES = 6;
-const SECTIONS = [["best", "Best"], ["convergence", "Convergence"], ["timeline", "Timeline"], ["scatter", "Parameters"],
+const SECTIONS = [["best", "Best"], ["convergence", "Convergence"], ["curves", "Learning curves"], ["timeline", "Timeline"], ["scatter", "Parameters"],
   ["contour", "Contour"], ["parallel", "Parallel coordinates"], ["importance", "Importance"],
   ["model", "Model"], ["trials", "Trials"]];
 
@@ -120,10 +120,20 @@ function loadPlotlyAfterPaint() {
   if (!window.Plotly) afterPaint().then(plots.loadPlotly).catch(() => {});
 }
 
+// Sections shown only when the study has what they show (the learning curves: reports).
+const OPTIONAL_SECTIONS = new Set(["curves"]);
+
 // The links to the page's sections, kept at the top of the screen as it scrolls.
 function sectionNav() {
   return el("nav", { className: "sections", id: "section-nav", "aria-label": "sections" },
-    SECTIONS.map(([id, text]) => el("a", { href: `#${id}`, text })));
+    SECTIONS.map(([id, text]) => el("a", { href: `#${id}`, text, hidden: OPTIONAL_SECTIONS.has(id) })));
+}
+
+// Shows or hides an optional section and its link.
+function showSection(id, shown) {
+  document.getElementById(id).hidden = !shown;
+  const link = document.querySelector(`#section-nav a[href="#${id}"]`);
+  if (link) link.hidden = !shown;
 }
 
 // The names a URL parameter lists (repeated: ?var=a&var=b; present but empty: none), those known only.
@@ -169,6 +179,7 @@ class StudyPage {
     if (!sameSet(this.chosenVariables, this.defaultVariables)) list("var", this.chosenVariables, this.variables.keys());
     if (!sameSet(this.chosenMetrics, new Set([this.detail.objective.name]))) list("metric", this.chosenMetrics, this.detail.metrics);
     if (this.convergenceLog.asked) params.append("log", "convergence");
+    if (this.curvesLog.asked) params.append("log", "curves");
     if (this.scatterLog.asked) params.append("log", "metrics");
     const names = [...this.variables.keys()];
     if (this.contourX !== names[0]) params.set("cx", this.contourX);
@@ -197,6 +208,10 @@ class StudyPage {
     this.convergence = el("div", { id: "plot-convergence", className: "plot" });
     this.convergenceLog = logToggle("log-convergence", "log scale", this.logAsked.has("convergence"),
       () => { this.saveState(); this.drawConvergence(); });
+    this.curvesDiv = el("div", { id: "plot-curves", className: "plot" });
+    this.curvesLog = logToggle("log-curves", "log scale", this.logAsked.has("curves"),
+      () => { this.saveState(); this.drawCurves(); });
+    this.curvesNote = el("p", { className: "muted", id: "curves-note" });
     this.scatterLog = logToggle("log-metrics", "log scale for metrics", this.logAsked.has("metrics"),
       () => { this.saveState(); this.drawScatter(); });
     this.sampleNote = el("p", { className: "muted", id: "sample-note" });
@@ -218,6 +233,11 @@ class StudyPage {
         + "trials stopped early (▼, at their last report). ",
         this.convergenceLog.node),
       this.convergence, this.sampleNote),
+      section("curves", "Learning curves", el("p", { className: "muted" },
+        "The objective each trial reported at each step: a line per trial, the best trial's in green, "
+        + "trials stopped early dotted and ended with ▼ where they were stopped. ",
+        this.curvesLog.node),
+      this.curvesDiv, this.curvesNote),
       section("timeline", "Timeline", el("p", { className: "muted",
         text: "When each trial ran, from its start to its end, by state (running ones up to now; those left "
           + "running by a driver that has stopped up to the study's last activity)." }), this.timelineDiv),
@@ -241,6 +261,7 @@ class StudyPage {
           + "95% band (± 2 std) along it, with every other parameter at the best trial (★)." }),
         this.slicesGrid),
       section("trials", "Trials", this.table.element()));
+    showSection("curves", false); // until the study's curves come, and only if some trial reported
   }
 
   // Marks the link of the section being read: the last one whose top has passed below the links,
@@ -257,7 +278,7 @@ class StudyPage {
       let current = SECTIONS[0][0];
       for (const [id] of SECTIONS) {
         const section = document.getElementById(id);
-        if (section && (atEnd || section.getBoundingClientRect().top <= below)) current = id;
+        if (section && !section.hidden && (atEnd || section.getBoundingClientRect().top <= below)) current = id;
       }
       for (const link of nav.querySelectorAll("a")) {
         const on = link.hash === `#${current}`;
@@ -288,6 +309,29 @@ class StudyPage {
     const fits = plots.positive(plots.convergenceValues(this.cols));
     this.convergenceLog.refresh(fits, "log scale needs every objective value above zero");
     return plots.draw(this.convergence, plots.convergence(this.cols, this.detail.objective, this.convergenceLog.checked));
+  }
+
+  // Shows the learning curves' section if any trial reported, and queues their plot.
+  showCurves(curves) {
+    this.curves = curves;
+    showSection("curves", curves.total > 0);
+    const notes = [];
+    if (curves.sampled) {
+      notes.push(`Many trials reported: the plot shows ${curves.shown} of ${curves.total} curves (the running `
+        + `trials, the best ${curves.best_kept} complete ones, those stopped early spread evenly, then an even `
+        + "spread of the rest).");
+    }
+    if (curves.thinned) notes.push(`Long curves are drawn through ${curves.max_steps} of their steps (an even spread, the last kept).`);
+    this.curvesNote.textContent = notes.join(" ");
+    if (curves.total > 0) this.queue.add(this.curvesDiv, () => this.drawCurves());
+    else plots.purge(this.curvesDiv);
+  }
+
+  drawCurves() {
+    if (!this.curves || this.curves.total === 0) return null;
+    const fits = plots.positive(plots.curveValues(this.curves));
+    this.curvesLog.refresh(fits, "log scale needs every reported value above zero");
+    return plots.draw(this.curvesDiv, plots.learningCurves(this.curves, this.curvesLog.checked));
   }
 
   // Queues the scatter grid: one figure, a subplot per chosen (variable, metric).
@@ -361,9 +405,13 @@ class StudyPage {
   }
 
   // Redraws everything from the study's current data. `first` holds the requests renderStudy
-  // started before this page existed: [detail, columns].
+  // started before this page existed: [detail, columns, curves].
   async refresh(first = null) {
-    const [detailFetch, colsFetch] = first ?? [getJSON(apiUrl(this.name)), getJSON(apiUrl(this.name, "columns"))];
+    const [detailFetch, colsFetch, curvesFetch] = first
+      ?? [getJSON(apiUrl(this.name)), getJSON(apiUrl(this.name, "columns")), getJSON(apiUrl(this.name, "curves"))];
+    // drawn when they come, through the queue: a study of many long curves must not hold up the first screen
+    const curvesShown = curvesFetch.then((curves) => this.showCurves(curves));
+    curvesShown.catch(() => {}); // awaited below
     const detail = await detailFetch;
     // asked for now, not with the study: the server fits the model while the browser draws rather
     // than before it answers (a fit is cached per number of complete trials)
@@ -397,6 +445,7 @@ class StudyPage {
       this.completeSeen = detail.counts.complete;
     }
     await tableLoad;
+    await curvesShown;
     await this.queue.idle();
     if (first) this.scrollToHash(); // again: the plots above may have grown
     document.body.dataset.version = detail.version;
@@ -414,7 +463,8 @@ export async function renderStudy(name) {
   const main = document.getElementById("main");
   setCrumbs(["studies", "/"], [name, studyUrl(name)]);
   document.title = `${name} · hypered`;
-  const first = [getJSON(apiUrl(name)), getJSON(apiUrl(name, "columns"))]; // at once, before the page is built
+  // at once, before the page is built
+  const first = [getJSON(apiUrl(name)), getJSON(apiUrl(name, "columns")), getJSON(apiUrl(name, "curves"))];
   for (const request of first) request.catch(() => {}); // awaited in refresh
   // the header and best trial from the outline, quick even while the server first reads the study
   let page = null;

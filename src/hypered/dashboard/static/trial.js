@@ -1,7 +1,8 @@
-// One trial: its state, params, results, failure reason and the tails of its logs.
+// One trial: its state, params, results, failure reason, what it reported step by step and the
+// tails of its logs.
 import {
-  apiUrl, clear, el, fmt, fmtDuration, fmtTime, getJSON, keyValueTable, poll, setCrumbs, setLive,
-  studyUrl, trialUrl,
+  apiUrl, clear, cut, el, fmt, fmtDuration, fmtTime, getJSON, isNonFinite, keyValueTable, poll, setCrumbs,
+  setLive, studyUrl, trialUrl,
 } from "./dom.js";
 
 const REFRESH_MS = 2000;
@@ -13,6 +14,31 @@ function logBlock(title, log, id) {
     el("pre", { id, text: log.text ?? "" }));
 }
 
+const NAME_CHARS = 40;
+
+const cell = (value) => {
+  const text = fmt(value, typeof value === "number" || isNonFinite(value));
+  return el("td", { className: "num", text, title: text.length > 12 ? text : null });
+};
+
+// The lines the trial reported (the last ones if there are many): step, the objective's value,
+// then every other metric reported; a table that scrolls within its card.
+function reportsCard(t) {
+  const r = t.reports;
+  if (!r || r.total === 0) return null;
+  const head = el("tr", {}, el("th", { text: "step" }),
+    el("th", { text: cut(t.objective.name, NAME_CHARS), title: t.objective.name }),
+    r.metrics.map((name) => el("th", { text: cut(name, NAME_CHARS), title: name })));
+  const body = el("tbody", {}, r.rows.map((row) => el("tr", { dataset: { step: row.step } },
+    el("td", { className: "num", text: String(row.step) }), cell(row.value),
+    r.metrics.map((name) => cell(row.metrics[name])))));
+  const note = r.shown < r.total ? `the last ${r.shown} of ${r.total} lines` : `${r.total} line${r.total === 1 ? "" : "s"}`;
+  return el("section", { className: "card", id: "reports" },
+    el("h2", {}, "Reports ", el("span", { className: "muted", id: "reports-count", text: `(${note})` })),
+    el("div", { className: "scroll reports" }, el("table", { className: "grid", id: "trial-reports" },
+      el("thead", {}, head), body)));
+}
+
 // A trial in the running state whose study no live driver holds was left running: it will not finish.
 function stateBadge(t, running) {
   const left = t.state === "running" && running === false;
@@ -21,7 +47,20 @@ function stateBadge(t, running) {
     text: left ? "left running" : t.state });
 }
 
+// Where the reports' table was scrolled to: at its end it stays there as new lines come.
+function reportsScroll(main) {
+  const box = main.querySelector(".scroll.reports");
+  if (!box) return () => {};
+  const atEnd = box.scrollTop + box.clientHeight >= box.scrollHeight - 2;
+  const top = box.scrollTop;
+  return () => {
+    const now = main.querySelector(".scroll.reports");
+    if (now) now.scrollTop = atEnd ? now.scrollHeight : top;
+  };
+}
+
 function render(main, t, running) {
+  const restoreScroll = reportsScroll(main);
   clear(main).append(...[
     el("h1", {}, `Trial ${t.number} `, stateBadge(t, running)),
     el("nav", { className: "trial-nav", id: "trial-nav" },
@@ -43,9 +82,11 @@ function render(main, t, running) {
       el("section", { className: "card" }, el("h2", { text: "Results" }),
         t.results_text === null ? el("p", { className: "empty", text: "No results." })
           : el("pre", { className: "json", id: "trial-results", text: t.results_text }))),
+    reportsCard(t),
     el("section", { className: "card" }, el("h2", { text: "Logs" }),
       logBlock("stdout.log", t.stdout, "stdout"), logBlock("stderr.log", t.stderr, "stderr")),
   ].filter((node) => node !== null)); // Element.append would print a null as "null"
+  restoreScroll();
 }
 
 export async function renderTrial(name, number) {
