@@ -374,9 +374,10 @@ def test_many_curves_are_sampled_and_long_ones_thinned() -> None:
     trials = tuple(Trial(number=i, key=f"k{i}", values={}, params={}, state=s, value=float(i))
                    for i, s in enumerate(states))
     study = Study(name="s", folder=Path("."), space={}, objective=objective, trials=trials, version="1")
-    found = [Curve(i, tuple(range(1, 1001 if i == 0 else 4)), tuple([1.0] * (1000 if i == 0 else 3)))
-             for i in range(len(trials))]
-    out = views.curves(study, found)
+    reported = [t.number for t in trials]
+    numbers = views.curve_numbers(study, reported)
+    found = [Curve(i, tuple(range(1, 1001 if i == 0 else 4)), tuple([1.0] * (1000 if i == 0 else 3))) for i in numbers]
+    out = views.curves(study, found, reported)
     shown = [c["number"] for c in out["curves"]]
     assert (out["total"], out["shown"], out["sampled"], out["thinned"]) == (602, views.MAX_CURVES, True, True)
     assert shown == sorted(shown) and {600, 601} <= set(shown)  # the running ones

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -745,3 +747,50 @@ def test_a_study_without_reports_shows_no_learning_curves(tab: Page) -> None:
     page = tab.open("/study/demo/trial/0")
     assert page.locator("#trial-reports").count() == 0
     assert tab.errors == []
+
+
+LIVE_CURVES = """
+import sys
+import time
+
+import hypered as hp
+
+
+def train(params):
+    for step in range(1, 10):
+        loss = (params["x"] - 0.3) ** 2 + 1 / step
+        hp.report(step, loss=loss)
+        time.sleep(0.3)
+    return {"loss": loss}
+
+
+hp.optimize(name="live", objective=hp.minimize("loss"), params={"x": hp.real(0, 1)}, function=train, iterations=8,
+            directory=sys.argv[1], early_stopping=hp.asha(min_step=1, max_step=9, reduction=3))
+"""
+
+
+def test_learning_curves_grow_while_trials_run(browser: Any, tmp_path: Path) -> None:
+    (tmp_path / "live.py").write_text(LIVE_CURVES)
+    root = tmp_path / "exp"
+    root.mkdir()
+    process = subprocess.Popen([sys.executable, str(tmp_path / "live.py"), str(root)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        for srv in serve(root):
+            tab = Page(browser, f"http://127.0.0.1:{srv.server_address[1]}")
+            deadline = time.monotonic() + 60
+            while not api(tab.base, "/api/studies")["studies"] or not api(tab.base, "/api/studies/live/curves")["total"]:
+                assert time.monotonic() < deadline, "no trial reported"
+                time.sleep(0.2)
+            page = tab.open("/study/live")
+            page.evaluate("window.__notReloaded = true")
+            points = "document.getElementById('plot-curves').data.filter(t => t.meta).reduce((n, t) => n + t.x.length, 0)"
+            before = tab.js(points)
+            assert before > 0 and page.locator("#section-nav a[href='#curves']").is_visible()
+            page.wait_for_function(f"() => {points} >= {before + 3}", timeout=60_000)  # the page polls: no reload
+            assert page.evaluate("window.__notReloaded") is True
+            tab.close()
+            assert tab.errors == []
+    finally:
+        process.terminate()
+        process.communicate(timeout=60)

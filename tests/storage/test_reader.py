@@ -21,6 +21,7 @@ from hypered.storage import (
     read_curves,
     read_reports,
     read_study,
+    reporting_trials,
 )
 from hypered.storage.layout import COLUMNS, Driver, parse_lock_text, trial_from_row, trial_row
 from hypered.trial import Trial, TrialState
@@ -115,6 +116,8 @@ def test_reports_read_back_as_curves_and_per_trial(tmp_path: Path) -> None:
     assert [(r.step, r.value) for r in reports] == [(1, 0.2), (2, None), (3, 0.5)]
     assert reports[2].metrics == {"step": 3, "acc": 0.5, "val": {"f1": 0.4}} and reports[2].time is not None
     assert read_reports(tmp_path / "s", 7) == ()
+    assert reporting_trials(tmp_path / "s") == (0, 1)
+    assert read_curves(tmp_path / "s", [1, 5]) == curves[1:] and read_curves(tmp_path / "s", []) == ()
 
 
 def test_a_study_db_from_before_reports_reads_as_no_reports(tmp_path: Path) -> None:
@@ -123,6 +126,7 @@ def test_a_study_db_from_before_reports_reads_as_no_reports(tmp_path: Path) -> N
         conn.execute("DROP TABLE reports")
     before = db.read_bytes()
     assert read_curves(tmp_path / "s") == () and read_reports(tmp_path / "s", 0) == ()
+    assert reporting_trials(tmp_path / "s") == () and read_curves(tmp_path / "s", [0]) == ()
     assert db.read_bytes() == before  # read-only: the table is not created
     (tmp_path / "legacy").mkdir()
     assert read_curves(tmp_path / "legacy") == () and read_reports(tmp_path / "legacy", 0) == ()

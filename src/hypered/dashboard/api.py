@@ -180,8 +180,7 @@ class Dashboard:
             return 200, views.columns(self.frame(name), max(limit, 10))
         if rest == ["curves"]:
             study = self.study(name)
-            return 200, self._curves.get(name, study.version,
-                                         lambda: views.curves(study, self.experiments.curves(name)))
+            return 200, self._curves.get(name, study.version, lambda: self.curves(study))
         if rest == ["table"]:
             return 200, views.table_query(self.frame(name), query)
         if rest == ["model"]:
@@ -195,6 +194,13 @@ class Dashboard:
                 raise NotFound(f"study {name!r} has no trial {rest[1]!r}")
             return 200, views.trial_detail(study, trial, self.experiments.reports(name, trial.number))
         raise NotFound("no such API path")
+
+    def curves(self, study: Study) -> dict[str, Any]:
+        """views.curves of the study: only the curves drawn are read (a sample, when many trials reported)."""
+        reported = self.experiments.reporting_trials(study.name)
+        numbers = views.curve_numbers(study, reported)
+        drawn = self.experiments.curves(study.name, None if len(numbers) == len(reported) else numbers)
+        return views.curves(study, drawn, reported)
 
     def study_list(self) -> dict[str, Any]:
         """Every study's row; one that cannot be read is a row with its `error`, the others unaffected."""

@@ -9,6 +9,7 @@ into a path, and keeping each parsed study until its files change.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from ..storage import (
     read_reports,
     read_study,
     read_trial,
+    reporting_trials,
     study_version,
 )
 from ..storage import flatten as flatten
@@ -92,9 +94,13 @@ class Experiments:
         """One trial of a study.db, read in full (None if there is no such trial or no study.db)."""
         return read_trial(self.folder(name), number)
 
-    def curves(self, name: str) -> tuple[Curve, ...]:
-        """Every trial's learning curve (none for a study without reports)."""
-        return read_curves(self.folder(name))
+    def reporting_trials(self, name: str) -> tuple[int, ...]:
+        """The numbers of the trials that reported something."""
+        return reporting_trials(self.folder(name))
+
+    def curves(self, name: str, numbers: Collection[int] | None = None) -> tuple[Curve, ...]:
+        """The learning curves of trials `numbers`, all when None (none for a study without reports)."""
+        return read_curves(self.folder(name), numbers)
 
     def reports(self, name: str, number: int) -> tuple[StoredReport, ...]:
         """The lines trial `number` reported, by step."""

@@ -2,7 +2,7 @@
 
 Plots of large studies get a sample of rows chosen server-side (every trial that improved the
 best value, the best ones, the running ones, then an even spread), so a 10,000-trial study
-sends a thousand points, not all of them. Learning curves are sampled likewise (`curve_rows`),
+sends a thousand points, not all of them. Learning curves are sampled likewise (`curve_numbers`),
 and long ones thinned to an even spread of their steps.
 """
 
@@ -122,24 +122,57 @@ def columns(frame: Frame, max_points: int = MAX_PLOT_POINTS) -> dict[str, Any]:
     })
 
 
-def curves(study: Study, found: Sequence[Curve], max_curves: int = MAX_CURVES) -> dict[str, Any]:
-    """The learning curves to plot: every trial's if few, else a sample (see `curve_rows`), each
-    thinned to MAX_CURVE_STEPS points. Curves of trials the study does not hold yet are left out."""
+def curve_numbers(study: Study, reported: Sequence[int], max_curves: int = MAX_CURVES) -> list[int]:
+    """The trials whose learning curves to draw, of those that `reported` (and the study holds): all
+    if few, else the running ones, the recommended one, the best complete ones, the stopped-early
+    ones spread evenly over trial numbers (up to half of what is left), then an even spread of the rest."""
     trials = {t.number: t for t in study.trials}
-    found = [c for c in found if c.number in trials]
+    found = [number for number in reported if number in trials]
+    n = len(found)
+    if n <= max_curves:
+        return found
+    state = [trials[number].state for number in found]
+    keep: list[int] = []
+    chosen: set[int] = set()
+
+    def add(indices: list[int], most: int) -> None:
+        fresh = [i for i in indices if i not in chosen]
+        picked = [fresh[k] for k in _thin(len(fresh), most)] if most < len(fresh) else fresh
+        keep.extend(picked)
+        chosen.update(picked)
+
+    best = study.best  # drawn in its own colour
+    add([i for i in range(n) if state[i] is TrialState.RUNNING][:max_curves // 4], max_curves)
+    add([i for i in range(n) if best is not None and found[i] == best.number], 1)
+    complete = [i for i in range(n) if state[i] is TrialState.COMPLETE and trials[found[i]].value is not None]
+    complete.sort(key=lambda i: study.objective.loss(trials[found[i]].value))  # type: ignore[arg-type]
+    add([i for i in complete if i not in chosen][:_BEST_CURVES], max_curves - len(keep))
+    add([i for i in range(n) if state[i] is TrialState.PRUNED], (max_curves - len(keep)) // 2)
+    add(list(range(n)), max_curves - len(keep))
+    return [found[i] for i in sorted(keep)]
+
+
+def curves(study: Study, drawn: Sequence[Curve], reported: Sequence[int]) -> dict[str, Any]:
+    """The learning curves `drawn` (see `curve_numbers`) as the page plots them, each thinned to
+    MAX_CURVE_STEPS points; `reported`: every trial that reported. Trials the study does not hold
+    yet (it was read a moment before the reports) are left out."""
+    trials = {t.number: t for t in study.trials}
     out = []
     thinned = False
-    for k in curve_rows(study, found, max_curves):
-        curve, trial = found[k], trials[found[k].number]
+    for curve in drawn:
+        trial = trials.get(curve.number)
+        if trial is None:
+            continue
         picked = _thin(len(curve.steps), MAX_CURVE_STEPS)
         thinned = thinned or len(picked) < len(curve.steps)
         out.append({"number": curve.number, "state": trial.state.value,
                     "steps": [curve.steps[i] for i in picked], "values": [curve.values[i] for i in picked]})
+    total = sum(1 for number in reported if number in trials)
     best = study.best
     return clean({
-        "total": len(found),
+        "total": total,
         "shown": len(out),
-        "sampled": len(out) < len(found),
+        "sampled": len(out) < total,
         "thinned": thinned,
         "best_kept": _BEST_CURVES,  # for the page's note on how curves were sampled
         "max_steps": MAX_CURVE_STEPS,
@@ -148,30 +181,6 @@ def curves(study: Study, found: Sequence[Curve], max_curves: int = MAX_CURVES) -
         "best": None if best is None else best.number,
         "curves": out,
     })
-
-
-def curve_rows(study: Study, found: Sequence[Curve], max_curves: int = MAX_CURVES) -> list[int]:
-    """Which curves to draw: all if few, else the running trials', the recommended trial's, the best
-    complete ones', the stopped-early ones' spread evenly over trial numbers (up to half of what is
-    left), then an even spread of the rest. Indices into `found`, in its order."""
-    n = len(found)
-    if n <= max_curves:
-        return list(range(n))
-    trials = {t.number: t for t in study.trials}
-    state = [trials[c.number].state for c in found]
-    keep = [i for i in range(n) if state[i] is TrialState.RUNNING][:max_curves // 4]
-    best = study.best  # the recommended trial, drawn in its own colour
-    keep += [i for i in range(n) if best is not None and found[i].number == best.number and i not in keep]
-    complete = [i for i in range(n) if state[i] is TrialState.COMPLETE and trials[found[i].number].value is not None]
-    complete.sort(key=lambda i: study.objective.loss(trials[found[i].number].value))  # type: ignore[arg-type]
-    keep += complete[:min(_BEST_CURVES, max_curves - len(keep))]
-    chosen = set(keep)
-    pruned = [i for i in range(n) if state[i] is TrialState.PRUNED and i not in chosen]
-    keep += [pruned[k] for k in _thin(len(pruned), (max_curves - len(keep)) // 2)]
-    chosen = set(keep)
-    rest = [i for i in range(n) if i not in chosen]
-    keep += [rest[k] for k in _thin(len(rest), max_curves - len(keep))]
-    return sorted(keep)
 
 
 def _thin(n: int, most: int) -> list[int]:

@@ -26,6 +26,7 @@ from .reader import (
     read_reports,
     read_study,
     read_trial,
+    reporting_trials,
     study_version,
 )
 from .stored import Curve, StoredReport, StoredStudy, best_summary
@@ -61,6 +62,7 @@ __all__ = [
     "read_results",
     "read_study",
     "read_trial",
+    "reporting_trials",
     "study_version",
     "trial_key",
     "trial_rows",

@@ -13,7 +13,9 @@ import json
 import math
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -31,6 +33,7 @@ from .table import flatten
 _SELECT = ", ".join(COLUMNS)
 _OUTLINE_SELECT = ", ".join("NULL" if c in ("sampled", "params", "results") else c for c in COLUMNS)
 _LEGACY_OBJECTIVES = ("loss", "val_loss", "val.loss")
+_CHUNK = 500  # trial numbers per query (SQLite allows 999 parameters in older versions)
 
 
 def load_study(path: str | os.PathLike[str]) -> StoredStudy:
@@ -68,21 +71,41 @@ def read_trial(folder: Path, number: int) -> Trial | None:
     return _trial(rows[0], []) if rows else None
 
 
-def read_curves(folder: Path) -> tuple[Curve, ...]:
-    """Every trial's learning curve from study.db's reports, by trial number.
+def reporting_trials(folder: Path) -> tuple[int, ...]:
+    """The numbers of the trials that reported something, in order (none for a study without reports)."""
+    path = Path(folder) / DB_FILE
+    if not path.exists():
+        return ()
+    (rows,) = _select(path, ("SELECT DISTINCT number FROM reports ORDER BY number", ()))
+    return tuple(int(number) for (number,) in rows)
+
+
+def read_curves(folder: Path, numbers: Collection[int] | None = None) -> tuple[Curve, ...]:
+    """The learning curves of trials `numbers` (all when None) from study.db's reports, by trial number.
 
     Empty for a study without reports: older trial folders, or a study.db from before reports.
     """
     path = Path(folder) / DB_FILE
     if not path.exists():
         return ()
-    (rows,) = _select(path, ("SELECT number, step, value FROM reports ORDER BY number, step", ()))
-    curves: dict[int, tuple[list[int], list[float | None]]] = {}
-    for number, step, value in rows:
-        steps, values = curves.setdefault(int(number), ([], []))
-        steps.append(int(step))
-        values.append(_number(value))
-    return tuple(Curve(number, tuple(steps), tuple(values)) for number, (steps, values) in curves.items())
+    select = "SELECT number, step, value FROM reports"
+    queries: list[tuple[str, tuple[Any, ...]]]
+    if numbers is None:
+        queries = [(f"{select} ORDER BY number, step", ())]
+    else:  # in chunks: SQLite caps the parameters of one statement
+        wanted = sorted(set(numbers))
+        chunks = [tuple(wanted[k:k + _CHUNK]) for k in range(0, len(wanted), _CHUNK)]
+        queries = [(f"{select} WHERE number IN ({', '.join('?' * len(c))}) ORDER BY number, step", c) for c in chunks]
+    rows = [row for found in _select(path, *queries) for row in found] if queries else []
+    curves = []
+    for number, group in groupby(rows, key=itemgetter(0)):  # hundreds of thousands of rows: kept lean
+        _, steps, values = zip(*group)
+        curves.append(Curve(int(number), steps, tuple(_finite_or_none(v) for v in values)))
+    return tuple(curves)
+
+
+def _finite_or_none(value: Any) -> float | None:
+    return value if isinstance(value, float) and math.isfinite(value) else _number(value)
 
 
 def read_reports(folder: Path, number: int) -> tuple[StoredReport, ...]:

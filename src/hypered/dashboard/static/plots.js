@@ -122,11 +122,11 @@ export function convergence(cols, objective, logY = false) {
 
 // How a learning curve is drawn, by its trial's state: stopped early dotted, running thicker.
 const CURVE_STYLES = {
-  complete: { name: "complete", color: BLUE, dash: "solid", width: 1.2 },
-  pruned: { name: "stopped early", color: PURPLE, dash: "dot", width: 1.2 },
-  running: { name: "running", color: AMBER, dash: "solid", width: 2 },
-  failed: { name: "failed", color: RED, dash: "dashdot", width: 1 },
-  interrupted: { name: "interrupted", color: GRAY, dash: "dashdot", width: 1 },
+  complete: { name: "complete", color: BLUE, dash: "solid", width: 1.2, rank: 2 },
+  running: { name: "running", color: AMBER, dash: "solid", width: 2, rank: 3 },
+  pruned: { name: "stopped early", color: PURPLE, dash: "dot", width: 1.2, rank: 4 },
+  failed: { name: "failed", color: RED, dash: "dashdot", width: 1, rank: 6 },
+  interrupted: { name: "interrupted", color: GRAY, dash: "dashdot", width: 1, rank: 7 },
 };
 
 // The objective's reported values against step, a line per trial (`meta`: its number and state),
@@ -141,8 +141,9 @@ export function learningCurves(data, logY = false) {
     const first = !legend.has(group);
     legend.add(group);
     return { type: "scatter", mode: "lines", name: best ? "best trial" : style.name, legendgroup: group,
-      showlegend: first, meta: { number: c.number, state: c.state }, x: c.steps, y: c.values, connectgaps: true,
-      opacity: best ? 1 : 0.6, line: { color: best ? GREEN : style.color, dash: style.dash, width: best ? 2.5 : style.width },
+      showlegend: first, legendrank: best ? 1 : style.rank, meta: { number: c.number, state: c.state },
+      x: c.steps, y: c.values, connectgaps: true, opacity: best ? 1 : 0.6,
+      line: { color: best ? GREEN : style.color, dash: style.dash, width: best ? 2.5 : style.width },
       hovertemplate: `trial ${c.number} (${style.name}): step %{x}, %{y:.4g}<extra></extra>` };
   });
   const stops = data.curves.filter((c) => c.state === "pruned").map((c) => {
@@ -150,9 +151,11 @@ export function learningCurves(data, logY = false) {
     while (k >= 0 && c.values[k] === null) k--;
     return k < 0 ? null : [c.number, c.steps[k], c.values[k]];
   }).filter((stop) => stop !== null);
-  lines.push({ type: "scatter", mode: "markers", name: "stopped here", legendgroup: "pruned", x: stops.map((s) => s[1]),
-    y: stops.map((s) => s[2]), text: stops.map((s) => `trial ${s[0]} stopped early at step ${s[1]}`),
-    hoverinfo: "text", marker: { color: PURPLE, symbol: "triangle-down", size: 9 } });
+  if (stops.length) {
+    lines.push({ type: "scatter", mode: "markers", name: "stopped here", legendgroup: "pruned", legendrank: 5,
+      x: stops.map((s) => s[1]), y: stops.map((s) => s[2]), text: stops.map((s) => `trial ${s[0]} stopped early at step ${s[1]}`),
+      hoverinfo: "text", marker: { color: PURPLE, symbol: "triangle-down", size: 9 } });
+  }
   const lastStep = Math.max(0, ...data.curves.map((c) => c.steps.at(-1) ?? 0));
   return {
     data: lines,
