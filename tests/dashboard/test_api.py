@@ -22,7 +22,7 @@ from hypered.dashboard import views
 from hypered.dashboard.server import PLOTLY_URL, STATIC, DashboardServer
 from hypered.dashboard.studies import Study
 from hypered.objective import Direction, Objective
-from hypered.storage import Curve
+from hypered.storage import Curve, StoredReport
 from hypered.trial import Trial, TrialState
 
 
@@ -387,3 +387,14 @@ def test_many_curves_are_sampled_and_long_ones_thinned() -> None:
     assert len(pruned) >= 60 and max(pruned) > 550  # spread over the whole study, not its start
     first = out["curves"][0]
     assert len(first["steps"]) == views.MAX_CURVE_STEPS and first["steps"][-1] == 1000  # the last step kept
+
+
+def test_a_long_run_of_reports_lists_its_last_lines() -> None:
+    study = Study(name="s", folder=Path("."), space={}, objective=Objective("loss", Direction.MINIMIZE), trials=(),
+                  version="1")
+    reports = [StoredReport(step=s, value=1 / s, metrics={"step": s, "loss": 1 / s, "acc": float("nan")}, time=None)
+               for s in range(1, 1501)]
+    out = views.trial_reports(study, reports)
+    assert (out["total"], out["shown"], out["metrics"]) == (1500, views.REPORTS_SHOWN, ["acc"])
+    assert out["rows"][0]["step"] == 1501 - views.REPORTS_SHOWN and out["rows"][-1]["step"] == 1500
+    assert out["rows"][-1]["metrics"] == {"acc": "NaN"}  # as reported, not a blank

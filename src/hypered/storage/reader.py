@@ -1,4 +1,4 @@
-"""Reading study folders, read-only: study.db, older trial folders, who runs the study.
+"""Reading study folders, read-only: study.db (trials, meta, reports), older trial folders, who runs the study.
 
 Nothing here writes or takes the study lock (storage.lock.lock_holder only looks at it): study.db
 is opened with `mode=ro` and read in one short transaction, so a running study goes on writing
