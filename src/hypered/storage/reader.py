@@ -105,6 +105,7 @@ def read_curves(folder: Path, numbers: Collection[int] | None = None) -> tuple[C
 
 
 def _finite_or_none(value: Any) -> float | None:
+    """_number, with a quick path for the usual finite float (a curve's values are many)."""
     return value if isinstance(value, float) and math.isfinite(value) else _number(value)
 
 
