@@ -195,3 +195,16 @@ def test_a_deterministic_objective_gets_its_best_observed_trial(tmp_path: Path) 
     assert best is not None
     assert best["recommended_by"] == "best observed value (the objective does not look noisy)"
     assert best["best_observed"] == {"trial": best["trial"], "value": best["value"]}
+
+
+def test_a_resumed_study_makes_the_choices_an_uninterrupted_one_makes(tmp_path: Path) -> None:
+    def quadratic(params: dict) -> float:
+        return (params["x"] - 0.3) ** 2 + (params["y"] - 2) ** 2
+
+    kwargs = dict(objective=hp.minimize("loss"), params={"x": hp.real(0, 1), "y": hp.integer(0, 5)},
+                  function=quadratic, random_starts=3, seed=7, directory=tmp_path)
+    hp.optimize(name="whole", iterations=8, **kwargs)
+    hp.optimize(name="parts", iterations=5, **kwargs)
+    hp.optimize(name="parts", iterations=8, **kwargs)  # resumed
+    whole, parts = hp.load_study(tmp_path / "whole"), hp.load_study(tmp_path / "parts")
+    assert [t.values for t in whole.trials] == [t.values for t in parts.trials]

@@ -8,7 +8,6 @@
     │   ├── StudyLockedError     another process is running the same study
     │   ├── StudyReadError       a study folder that is missing or cannot be read (names the file)
     │   └── TooManyFailuresError max_failures consecutive trials failed
-    └── SpaceExhaustedError      every configuration of a finite space was tried
 
 Only `hypered.cli.main` turns these into a printed line and an exit code.
 """
@@ -62,7 +61,3 @@ class StudyReadError(StudyError):
 
 class TooManyFailuresError(StudyError):
     """`max_failures` trials failed in a row."""
-
-
-class SpaceExhaustedError(HyperedError):
-    """Every configuration of a finite search space has been evaluated."""

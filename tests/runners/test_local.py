@@ -46,7 +46,7 @@ def _line(i: int) -> str:
 
 def test_a_chatty_program_leaves_head_marker_and_tail(tmp_path, programs) -> None:
     outcome = _run(_job(tmp_path / "t", *_chatty(programs, "--bytes", "5000000")))
-    assert outcome.ok and outcome.results == {"loss": 4.0}
+    assert outcome.reason is None and not outcome.interrupted and outcome.results == {"loss": 4.0}
     log = (tmp_path / "t" / "stdout.log").read_text()
     assert DEFAULT_LOG_LIMIT < len(log) <= DEFAULT_LOG_LIMIT + 100
     lines = log.splitlines()
@@ -57,7 +57,7 @@ def test_a_chatty_program_leaves_head_marker_and_tail(tmp_path, programs) -> Non
 
 def test_no_log_limit_keeps_all_output(tmp_path, programs) -> None:
     outcome = _run(_job(tmp_path / "t", *_chatty(programs, "--bytes", "2000000"), log_limit=None))
-    assert outcome.ok
+    assert outcome.reason is None and not outcome.interrupted
     assert (tmp_path / "t" / "stdout.log").stat().st_size == 2_000_000
 
 

@@ -43,10 +43,6 @@ class Outcome:
     logs: Mapping[str, str] | None = None  # file name -> text, when the program ran elsewhere
     attempt: str | None = None  # which run of the job this is, when a cluster may run it more than once
 
-    @property
-    def ok(self) -> bool:
-        return self.reason is None and not self.interrupted
-
 
 class Runner(Protocol):
     """Runs jobs somewhere. Use as a context manager; `close` stops what still runs."""

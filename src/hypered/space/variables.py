@@ -10,8 +10,6 @@ from typing import Any
 
 from ..errors import SpaceError
 
-Number = int | float
-
 
 def _check_number(kind: str, label: str, value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
