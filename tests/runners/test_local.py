@@ -91,7 +91,8 @@ def test_the_failure_reason_quotes_the_end_of_a_long_stderr(tmp_path, programs) 
 @pytest.mark.parametrize("supervise", [False, True])
 def test_exit_codes_and_signals_come_through(tmp_path, supervise) -> None:
     code = "import json, sys; json.dump({'loss': 1}, open(sys.argv[1], 'w')); sys.exit(0)"
-    assert _run(_job(tmp_path / "ok", sys.executable, "-c", code, "{results}"), supervise=supervise).ok
+    done = _run(_job(tmp_path / "ok", sys.executable, "-c", code, "{results}"), supervise=supervise)
+    assert done.reason is None and done.results is not None
     die = "import os, signal; os.kill(os.getpid(), signal.SIGUSR1)"
     outcome = _run(_job(tmp_path / "sig", sys.executable, "-c", die), supervise=supervise)
     assert outcome.reason == "killed by SIGUSR1"
