@@ -272,7 +272,7 @@ def test_parallel_coordinates_brushing(tab: Page) -> None:
     inside = sum(shape["y0"] <= (x + 10) / 20 <= shape["y1"] for x in xs)
     assert 0 < inside < total
     page.wait_for_function(f"() => document.getElementById('parcoords-note').dataset.selected === '{inside}'")
-    assert f"{inside} of {total} trials selected" in note.inner_text()
+    assert f"{inside} of {total} complete trials selected" in note.inner_text()
     assert "brush=0.4" in page.url and page.url.endswith("%2Cparam%3Ax")  # the range is in the URL
     shared = tab.open(page.url.removeprefix(tab.base))  # and a reload draws it again
     shared.wait_for_function(f"() => document.getElementById('parcoords-note').dataset.selected === '{inside}'")
@@ -794,3 +794,23 @@ def test_learning_curves_grow_while_trials_run(browser: Any, tmp_path: Path) -> 
     finally:
         process.terminate()
         process.communicate(timeout=60)
+
+
+def test_parallel_coordinates_of_many_trials_colour_the_best_and_fade_the_rest(browser: Any, tmp_path: Path) -> None:
+    trials = [{"values": {"lr": 10 ** (-4 + 4 * ((i * 37) % 700) / 699), "layers": 1 + i % 8, "opt": ["adam", "sgd"][i % 2]},
+               "value": float((i * 53) % 700)} for i in range(700)]
+    write_db(tmp_path / "many", PAGED_SPACE, {"name": "loss", "direction": "minimize"}, trials)
+    for server in serve(tmp_path):
+        tab = Page(browser, f"http://127.0.0.1:{server.server_address[1]}")
+        page = tab.open("/study/many")
+        page.locator("#parallel").scroll_into_view_if_needed()
+        page.wait_for_function("() => document.getElementById('parcoords-note').dataset.coloured === '200'")
+        note = page.locator("#parcoords-note").inner_text()
+        assert "700 complete trials. The best 200 of them are drawn in colour, the other 500 faded beneath." in note
+        lines = tab.js("""Object.fromEntries(document.getElementById('plot-parcoords').data.map(t =>
+            [t.name, t.mode === 'lines' ? t.x.filter(v => v === null).length : t.x.length]))""")
+        assert lines["faded"] == 500 and lines["dimmed"] == 0 and lines["objective"] == 700
+        assert sum(lines[f"trials {n}"] for n in range(8)) == 200
+        screenshot(page, "parcoords-many.png")
+        tab.close()
+        assert tab.errors == [] and tab.dialogs == []

@@ -51,10 +51,14 @@ export class ParcoordsBrush {
     const figure = plots.parcoords(this.pc, this.brushes);
     await plots.draw(this.plot, figure);
     const total = this.pc.values.length;
-    Object.assign(this.note.dataset, { selected: figure.selected, total });
+    Object.assign(this.note.dataset, { selected: figure.selected, total, coloured: figure.coloured });
+    const shown = figure.coloured < figure.selected
+      ? ` The best ${figure.coloured} of them are drawn in colour, the other ${figure.selected - figure.coloured} faded beneath.`
+      : "";
+    const plotted = `${total} complete trials${this.pc.sampled ? " of the sample plotted" : ""}`;
     this.note.textContent = this.brushes.size
-      ? `${figure.selected} of ${total} trials selected. Drag along an axis to change its range; click it to clear.`
-      : "Drag along an axis to select a range of it; click the axis to clear it.";
+      ? `${figure.selected} of ${plotted} selected.${shown} Drag along an axis to change its range; click it to clear.`
+      : `${plotted}.${shown} Drag along an axis to select a range of it; click the axis to clear it.`;
   }
 
   // Screen geometry of the drawn plot (client pixels), or null before it is drawn.

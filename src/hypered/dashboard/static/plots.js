@@ -306,6 +306,8 @@ export function contour(grid, cols, xVar, yVar, objective) {
   };
 }
 
+const HALO = "1px 1px 1px #fff, -1px -1px 1px #fff, 1px -1px 1px #fff, -1px 1px 1px #fff"; // text over lines
+
 const VIRIDIS = ["#440154", "#46327e", "#365c8d", "#277f8e", "#1fa187", "#4ac16d", "#a0da39", "#fde725"];
 
 // One axis of the parallel coordinates: values scaled to [0, 1] and tick labels.
@@ -356,7 +358,7 @@ export function parcoordsData(cols, variables, objective) {
   const sign = objective.direction === "minimize" ? 1 : -1;
   const order = idx.map((_, k) => k).sort((a, b) => sign * (values[b] - values[a])); // worst first
   const labels = idx.map((i) => `trial ${cols.number[i]}: ${cols.value[i]}`);
-  return { axes, values, order, labels, sign, objective };
+  return { axes, values, order, labels, sign, objective, sampled: Boolean(cols.sampled) };
 }
 
 // Lines inside every brushed range (`brushes`: axis key -> [low, high] in scaled units).
@@ -369,17 +371,28 @@ function brushed(pc, brushes) {
   }));
 }
 
+// Lines drawn in colour at most: past this, thousands of lines made a solid wall that hid the
+// axes' ticks, so only the best selected trials are coloured and the rest are drawn faded beneath.
+export const PARCOORDS_COLOURED = 200;
+
 // Parallel coordinates drawn as SVG lines (one per complete trial, colored by objective rank):
 // no WebGL needed, so it works on any machine and under a strict CSP. Lines outside a brushed
-// range are drawn gray beneath the others.
+// range are drawn gray beneath the others; past PARCOORDS_COLOURED selected lines, the worse
+// ones are faded.
 export function parcoords(pc, brushes = new Map()) {
   const { axes, values, order, labels, sign, objective } = pc;
   const selected = brushed(pc, brushes);
   const groups = VIRIDIS.map(() => ({ x: [], y: [] }));
   const dimmed = { x: [], y: [] };
-  order.forEach((k, rank) => {
-    const g = !selected[k] ? dimmed
-      : groups[Math.min(VIRIDIS.length - 1, Math.floor((rank * VIRIDIS.length) / order.length))];
+  const faded = { x: [], y: [] };
+  const kept = order.filter((k) => selected[k]); // worst first
+  const firstColoured = Math.max(0, kept.length - PARCOORDS_COLOURED);
+  const colourRank = new Map(kept.slice(firstColoured).map((k, rank) => [k, rank]));
+  const coloured = colourRank.size;
+  order.forEach((k) => {
+    const rank = colourRank.get(k);
+    const g = !selected[k] ? dimmed : rank === undefined ? faded
+      : groups[Math.min(VIRIDIS.length - 1, Math.floor((rank * VIRIDIS.length) / coloured))];
     axes.forEach((axis, a) => { g.x.push(a); g.y.push(axis.scaled[k]); });
     g.x.push(null);
     g.y.push(null);
@@ -393,11 +406,13 @@ export function parcoords(pc, brushes = new Map()) {
       hoverinfo: "skip", name: "axes", line: { color: "#6b7280", width: 1 } },
     { type: "scatter", mode: "lines", x: dimmed.x, y: dimmed.y, hoverinfo: "skip", name: "dimmed",
       line: { color: GRAY, width: 1 }, opacity: 0.25, connectgaps: false },
+    { type: "scatter", mode: "lines", x: faded.x, y: faded.y, hoverinfo: "skip", name: "faded",
+      line: { color: "#9ca3af", width: 0.6 }, opacity: 0.12, connectgaps: false },
     ...groups.map((g, n) => ({ type: "scatter", mode: "lines", x: g.x, y: g.y, hoverinfo: "skip",
       name: `trials ${n}`, line: { color: VIRIDIS[n], width: 1.2 }, opacity: 0.75, connectgaps: false })),
     { type: "scatter", mode: "text", name: "ticks", x: ticks.map((t) => t[0] - 0.03), y: ticks.map((t) => t[1]),
       text: ticks.map((t) => t[2]), textposition: "middle left", hoverinfo: "skip",
-      textfont: { size: 10, color: "#374151" } },
+      textfont: { size: 10, color: "#374151", shadow: HALO } },
     { type: "scatter", mode: "text", name: "names", x: axes.map((_, a) => a), y: axes.map(() => 1.03),
       text: axes.map((axis) => `<b>${label(axis.name, TICK_CHARS / 2)}</b>`), textposition: "top center",
       hovertext: axes.map((axis) => plotText(axis.name)), hoverinfo: "text" },
@@ -412,7 +427,8 @@ export function parcoords(pc, brushes = new Map()) {
       fillcolor: "rgba(37,99,235,0.18)", line: { color: BLUE, width: 1 } }];
   });
   return {
-    selected: selected.filter(Boolean).length,
+    selected: kept.length,
+    coloured,
     data: traces,
     config: { modeBarButtonsToRemove: [...CONFIG.modeBarButtonsToRemove, "select2d", "lasso2d"] }, // brush.js selects
     layout: { showlegend: false, shapes, dragmode: false, margin: { l: 80, r: 20, t: 40, b: 20 },
