@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
 from ..objective import Direction
 from ..trial import TrialState
@@ -97,6 +97,10 @@ def number(value: Any) -> int | float | None:
 NONFINITE = {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}  # as json.dumps writes them
 
 
+@overload
+def shown(value: dict[str, Any]) -> dict[str, Any]: ...
+@overload
+def shown(value: Any) -> Any: ...
 def shown(value: Any) -> Any:
     """`value` with every non-finite float as the text json.dumps gives it ("NaN", "Infinity",
     "-Infinity"), so the page can tell it from a missing value (null)."""
@@ -109,6 +113,10 @@ def shown(value: Any) -> Any:
     return value
 
 
+@overload
+def clean(value: dict[str, Any]) -> dict[str, Any]: ...
+@overload
+def clean(value: Any) -> Any: ...
 def clean(value: Any) -> Any:
     """`value` with every non-finite float replaced by None, so it encodes as strict JSON."""
     if isinstance(value, float):
