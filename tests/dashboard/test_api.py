@@ -19,6 +19,7 @@ import pytest
 from dashboard_helpers import XSS, serve, write_db, write_early_study
 
 from hypered.dashboard import views
+from hypered.dashboard.frame import build_frame
 from hypered.dashboard.server import PLOTLY_URL, STATIC, DashboardServer
 from hypered.dashboard.studies import Study
 from hypered.objective import Direction, Objective
@@ -398,3 +399,27 @@ def test_a_long_run_of_reports_lists_its_last_lines() -> None:
     assert (out["total"], out["shown"], out["metrics"]) == (1500, views.REPORTS_SHOWN, ["acc"])
     assert out["rows"][0]["step"] == 1501 - views.REPORTS_SHOWN and out["rows"][-1]["step"] == 1500
     assert out["rows"][-1]["metrics"] == {"acc": "NaN"}  # as reported, not a blank
+
+
+def test_edf_counts_every_complete_trial_and_thins_its_steps() -> None:
+    values = [3.0, 1.0, 2.0, 2.0, float("nan"), None]
+    states = [TrialState.COMPLETE] * 5 + [TrialState.FAILED]
+    trials = tuple(Trial(number=i, key=f"k{i}", values={}, params={}, state=s, value=v)
+                   for i, (v, s) in enumerate(zip(values, states)))
+    study = Study(name="s", folder=Path("."), space={}, objective=Objective("loss", Direction.MINIMIZE),
+                  trials=trials, version="1")
+    assert views.edf(build_frame(study)) == {"count": 4, "values": [1.0, 2.0, 3.0], "shares": [0.25, 0.75, 1.0]}
+    many = tuple(Trial(number=i, key=f"k{i}", values={}, params={}, state=TrialState.COMPLETE, value=float(i))
+                 for i in range(1200))
+    out = views.edf(build_frame(Study(name="s", folder=Path("."), space={}, objective=Objective("loss", Direction.MINIMIZE),
+                                      trials=many, version="1")))
+    assert out["count"] == 1200 and len(out["values"]) == len(out["shares"]) == views.MAX_EDF_STEPS
+    assert out["values"][-1] == 1199.0 and out["shares"][-1] == 1.0
+    assert out["values"] == sorted(out["values"]) and out["shares"] == sorted(out["shares"])
+
+
+def test_columns_carry_the_edf_of_every_complete_trial(server) -> None:
+    d = api(server, "/api/studies/demo")
+    edf = api(server, "/api/studies/demo/columns")["edf"]
+    assert edf["count"] == d["counts"]["complete"] and edf["shares"][-1] == 1.0
+    assert edf["values"][0] == d["best"]["value"]  # minimize: the best is the smallest

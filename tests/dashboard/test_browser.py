@@ -814,3 +814,26 @@ def test_parallel_coordinates_of_many_trials_colour_the_best_and_fade_the_rest(b
         screenshot(page, "parcoords-many.png")
         tab.close()
         assert tab.errors == [] and tab.dialogs == []
+
+
+def test_objective_distribution_draws_every_complete_trial_and_keeps_its_log_scale(tab: Page) -> None:
+    edf = api(tab.base, "/api/studies/demo/columns")["edf"]
+    page = tab.open("/study/demo")
+    page.locator("#section-nav a", has_text="Distribution").click()
+    page.wait_for_function("() => location.hash === '#edf'")
+    assert page.locator("#edf").bounding_box()["y"] < 200
+    page.wait_for_selector("#plot-edf .scatterlayer .trace")
+    assert tab.points("#plot-edf") == len(edf["values"]) == edf["count"]  # demo: no repeated value
+    note = page.locator("#edf-note")
+    assert note.get_attribute("data-count") == str(edf["count"])
+    assert f"{edf['count']} complete trials" in note.inner_text()
+    assert min(edf["values"]) > 0 and page.is_enabled("#log-edf")
+    page.check("#log-edf")
+    page.wait_for_function("() => document.getElementById('plot-edf')._fullLayout.xaxis.type === 'log'")
+    assert "log=edf" in page.url and page.url.endswith("#edf")
+    page.reload()
+    page.wait_for_selector("body[data-drawn='1']")
+    assert page.is_checked("#log-edf")
+    page.wait_for_function("() => document.getElementById('plot-edf')._fullLayout.xaxis.type === 'log'")
+    page.locator("#edf").screenshot(path=str(ARTIFACTS / "edf.png"))
+    assert tab.errors == []

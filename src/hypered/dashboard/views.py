@@ -9,6 +9,7 @@ and long ones thinned to an even spread of their steps.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from .frame import Frame, clean, label, number, shown
 from .studies import Study, flatten
 
 MAX_PLOT_POINTS = 1000
+MAX_EDF_STEPS = 500  # the objective's EDF is drawn through at most this many steps
 _BEST_KEPT = 100
 LOG_TAIL_BYTES = 32 * 1024
 TABLE_LIMIT_MAX = 500
@@ -119,7 +121,21 @@ def columns(frame: Frame, max_points: int = MAX_PLOT_POINTS) -> dict[str, Any]:
         "finished": pick(frame.finished),
         "params": {name: pick(values) for name, values in frame.params.items()},
         "metrics": {name: pick(values) for name, values in frame.metric_values.items()},
+        "edf": edf(frame),
     })
+
+
+def edf(frame: Frame, max_steps: int = MAX_EDF_STEPS) -> dict[str, Any]:
+    """The empirical distribution of the objective over every complete trial with a finite value (not
+    the plots' sample): `values` sorted and `shares`, the fraction of those trials at or below each
+    (at most `max_steps` of them, evenly spread, the largest kept); `count` the trials counted."""
+    values = sorted(v for v, state in zip(frame.value, frame.state)
+                    if state == TrialState.COMPLETE.value and v is not None and math.isfinite(v))
+    n = len(values)
+    # a value repeated counts up to its last copy: the share of trials <= v
+    last = [k for k in range(n) if k == n - 1 or values[k + 1] != values[k]]
+    kept = [last[k] for k in _thin(len(last), max_steps)]
+    return {"count": n, "values": [values[k] for k in kept], "shares": [(k + 1) / n for k in kept]}
 
 
 def curve_numbers(study: Study, reported: Sequence[int], max_curves: int = MAX_CURVES) -> list[int]:
@@ -301,7 +317,7 @@ def _table_row(frame: Frame, i: int) -> dict[str, Any]:
 def trial_detail(study: Study, trial: Trial, reports: Sequence[StoredReport] = ()) -> dict[str, Any]:
     """Everything about one trial, with the tails of its stdout and stderr and its reports."""
     folder = _trial_folder(study.folder, trial.key)
-    return shown({
+    detail: dict[str, Any] = {
         "reports": trial_reports(study, reports),
         "study": study.name,
         "number": trial.number,
@@ -330,7 +346,9 @@ def trial_detail(study: Study, trial: Trial, reports: Sequence[StoredReport] = (
         "version": study.version,
         "previous": _neighbour(study, trial, -1),
         "next": _neighbour(study, trial, 1),
-    })
+    }
+    out: dict[str, Any] = shown(detail)  # Any-typed fields make mypy pick shown's Any overload
+    return out
 
 
 def _neighbour(study: Study, trial: Trial, step: int) -> int | None:

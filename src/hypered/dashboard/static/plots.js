@@ -201,6 +201,19 @@ export function timeline(cols, now, leftRunning = false) {
 }
 
 // The objective values the convergence plot shows (for deciding whether log scale fits them).
+// The empirical distribution of the objective (`edf` from the columns: every complete trial, not
+// the plots' sample): the share of trials at or below each value, a step line.
+export function edf(dist, objective, logX = false) {
+  return {
+    data: [{ type: "scatter", mode: "lines+markers", name: "trials ≤ value", x: dist.values, y: dist.shares,
+      line: { shape: "hv", color: BLUE, width: 2 }, marker: { size: 3, color: BLUE },
+      hovertemplate: "%{y:.1%} of trials ≤ %{x}<extra></extra>" }],
+    layout: { showlegend: false,
+      xaxis: { title: { text: label(objective.name) }, type: logX ? "log" : "linear" },
+      yaxis: { title: { text: "share of complete trials" }, range: [0, 1.02], tickformat: ".0%" } },
+  };
+}
+
 export function convergenceValues(cols) {
   return cols.value.filter((v, i) => cols.state[i] === "complete" && v !== null);
 }

@@ -15,7 +15,7 @@ import { TrialTable } from "./table.js";
 
 const REFRESH_MS = 2000;
 const DEFAULT_SCATTER_VARIABLES = 6;
-const SECTIONS = [["best", "Best"], ["convergence", "Convergence"], ["curves", "Learning curves"], ["timeline", "Timeline"], ["scatter", "Parameters"],
+const SECTIONS = [["best", "Best"], ["convergence", "Convergence"], ["curves", "Learning curves"], ["timeline", "Timeline"], ["edf", "Distribution"], ["scatter", "Parameters"],
   ["contour", "Contour"], ["parallel", "Parallel coordinates"], ["importance", "Importance"],
   ["model", "Model"], ["trials", "Trials"]];
 
@@ -180,6 +180,7 @@ class StudyPage {
     if (!sameSet(this.chosenMetrics, new Set([this.detail.objective.name]))) list("metric", this.chosenMetrics, this.detail.metrics);
     if (this.convergenceLog.asked) params.append("log", "convergence");
     if (this.curvesLog.asked) params.append("log", "curves");
+    if (this.edfLog.asked) params.append("log", "edf");
     if (this.scatterLog.asked) params.append("log", "metrics");
     const names = [...this.variables.keys()];
     if (this.contourX !== names[0]) params.set("cx", this.contourX);
@@ -212,6 +213,10 @@ class StudyPage {
     this.curvesLog = logToggle("log-curves", "log scale", this.logAsked.has("curves"),
       () => { this.saveState(); this.drawCurves(); });
     this.curvesNote = el("p", { className: "muted", id: "curves-note" });
+    this.edfDiv = el("div", { id: "plot-edf", className: "plot small" });
+    this.edfLog = logToggle("log-edf", "log scale", this.logAsked.has("edf"),
+      () => { this.saveState(); this.drawEdf(); });
+    this.edfNote = el("p", { className: "muted", id: "edf-note" });
     this.scatterLog = logToggle("log-metrics", "log scale for metrics", this.logAsked.has("metrics"),
       () => { this.saveState(); this.drawScatter(); });
     this.sampleNote = el("p", { className: "muted", id: "sample-note" });
@@ -241,6 +246,10 @@ class StudyPage {
       section("timeline", "Timeline", el("p", { className: "muted",
         text: "When each trial ran, from its start to its end, by state (running ones up to now; those left "
           + "running by a driver that has stopped up to the study's last activity)." }), this.timelineDiv),
+      section("edf", "Distribution of the objective", el("p", { className: "muted" },
+        "The share of complete trials whose objective is at or below each value (the empirical distribution "
+        + "function): a steep rise is where many trials landed. ", this.edfLog.node),
+      this.edfDiv, this.edfNote),
       section("scatter", "Parameters against metrics",
         el("div", { className: "choosers" },
           checkboxes("variables", names, this.chosenVariables, scatterChanged),
@@ -309,6 +318,16 @@ class StudyPage {
     const fits = plots.positive(plots.convergenceValues(this.cols));
     this.convergenceLog.refresh(fits, "log scale needs every objective value above zero");
     return plots.draw(this.convergence, plots.convergence(this.cols, this.detail.objective, this.convergenceLog.checked));
+  }
+
+  drawEdf() {
+    const dist = this.cols.edf;
+    this.edfLog.refresh(plots.positive(dist.values), "log scale needs every objective value above zero");
+    Object.assign(this.edfNote.dataset, { count: dist.count, steps: dist.values.length });
+    this.edfNote.textContent = dist.count === 0 ? "No complete trial yet."
+      : `${dist.count} complete trials${this.cols.sampled ? ", all of them (not only the plots' sample)" : ""}`
+        + (dist.values.length < dist.count ? `, drawn through ${dist.values.length} of their values.` : ".");
+    return plots.draw(this.edfDiv, plots.edf(dist, this.detail.objective, this.edfLog.checked));
   }
 
   // Shows the learning curves' section if any trial reported, and queues their plot.
@@ -437,6 +456,7 @@ class StudyPage {
     document.body.dataset.ready = "1"; // the first screen is drawn; the rest follows, yielding to input
     this.queue.add(this.timelineDiv, () => plots.draw(this.timelineDiv,
       plots.timeline(cols, Date.now() / 1000, !detail.running)));
+    this.queue.add(this.edfDiv, () => this.drawEdf());
     this.drawScatter();
     this.brush.setData(plots.parcoordsData(cols, detail.variables, detail.objective));
     this.queue.add(this.brush.plot, () => this.brush.draw());
