@@ -423,3 +423,17 @@ def test_columns_carry_the_edf_of_every_complete_trial(server) -> None:
     edf = api(server, "/api/studies/demo/columns")["edf"]
     assert edf["count"] == d["counts"]["complete"] and edf["shares"][-1] == 1.0
     assert edf["values"][0] == d["best"]["value"]  # minimize: the best is the smallest
+
+
+def test_ranks_count_the_complete_trials_that_did_better() -> None:
+    values = [3.0, 1.0, 2.0, 2.0, None, 0.5]
+    states = [TrialState.COMPLETE] * 4 + [TrialState.FAILED, TrialState.PRUNED]
+    trials = tuple(Trial(number=i, key=f"k{i}", values={}, params={}, state=s, value=v)
+                   for i, (v, s) in enumerate(zip(values, states)))
+    for direction, expected in [(Direction.MINIMIZE, [0.75, 0.0, 0.25, 0.25, None, 0.0]),
+                                (Direction.MAXIMIZE, [0.0, 0.75, 0.25, 0.25, None, 1.0])]:
+        study = Study(name="s", folder=Path("."), space={}, objective=Objective("loss", direction),
+                      trials=trials, version="1")
+        assert views.ranks(build_frame(study)) == expected
+    cols = views.columns(build_frame(study), max_points=10)
+    assert cols["rank"] == [0.0, 0.75, 0.25, 0.25, None, 1.0]

@@ -837,3 +837,17 @@ def test_objective_distribution_draws_every_complete_trial_and_keeps_its_log_sca
     page.wait_for_function("() => document.getElementById('plot-edf')._fullLayout.xaxis.type === 'log'")
     page.locator("#edf").screenshot(path=str(ARTIFACTS / "edf.png"))
     assert tab.errors == []
+
+
+def test_rank_plot_draws_each_ranked_trial(tab: Page) -> None:
+    cols = api(tab.base, "/api/studies/demo/columns")
+    complete = [r for r, s in zip(cols["rank"], cols["state"]) if s == "complete" and r is not None]
+    page = tab.open("/study/demo")
+    page.locator("#section-nav a", has_text="Rank").click()
+    page.wait_for_function("() => location.hash === '#rank'")
+    assert page.locator("#rank").bounding_box()["y"] < 200
+    page.wait_for_selector("#plot-rank .scatterlayer .trace")
+    assert tab.points("#plot-rank", 0) == len(complete) == 20 and min(complete) == 0.0
+    assert tab.js("document.getElementById('plot-rank').data.map(t => t.name)") == ["complete", "stopped early"]
+    page.locator("#rank").screenshot(path=str(ARTIFACTS / "rank.png"))
+    assert tab.errors == []

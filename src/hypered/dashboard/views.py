@@ -8,6 +8,7 @@ and long ones thinned to an even spread of their steps.
 
 from __future__ import annotations
 
+import bisect
 import json
 import math
 from collections.abc import Sequence
@@ -103,6 +104,7 @@ def plot_rows(frame: Frame, max_points: int = MAX_PLOT_POINTS) -> list[int]:
 def columns(frame: Frame, max_points: int = MAX_PLOT_POINTS) -> dict[str, Any]:
     """The plot data: one array per column, for the sampled rows."""
     rows = plot_rows(frame, max_points)
+    rank = ranks(frame)
 
     def pick(values: list[Any]) -> list[Any]:
         return [values[i] for i in rows]
@@ -122,7 +124,21 @@ def columns(frame: Frame, max_points: int = MAX_PLOT_POINTS) -> dict[str, Any]:
         "params": {name: pick(values) for name, values in frame.params.items()},
         "metrics": {name: pick(values) for name, values in frame.metric_values.items()},
         "edf": edf(frame),
+        "rank": [rank[i] for i in rows],
     })
+
+
+def ranks(frame: Frame) -> list[float | None]:
+    """Each trial's rank among every complete trial with a finite objective (not the plots' sample):
+    the share of those that did strictly better, 0 for the best; None for a trial without a value
+    (a trial stopped early is ranked by its last report)."""
+    sign = 1.0 if frame.minimize else -1.0
+    scored = sorted(sign * v for v, state in zip(frame.value, frame.state)
+                    if state == TrialState.COMPLETE.value and v is not None and math.isfinite(v))
+    if not scored:
+        return [None] * len(frame.value)
+    return [None if v is None or not math.isfinite(v) else bisect.bisect_left(scored, sign * v) / len(scored)
+            for v in frame.value]
 
 
 def edf(frame: Frame, max_steps: int = MAX_EDF_STEPS) -> dict[str, Any]:

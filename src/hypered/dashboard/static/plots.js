@@ -214,6 +214,28 @@ export function edf(dist, objective, logX = false) {
   };
 }
 
+// The objective's rank against trial number: each trial's share of complete trials that did better
+// (`rank` from the columns, over every complete trial), the best at the top, by state. Unlike the
+// objective's raw value it is not squashed by a few outliers, so a search that keeps finding good
+// trials shows as points staying near the top.
+export function rankPlot(cols) {
+  const byState = (state) => rows(cols, (i) => cols.state[i] === state && cols.rank[i] !== null);
+  const trace = (idx, name, marker) => ({ type: "scatter", mode: "markers", name, x: pick(cols.number, idx),
+    y: idx.map((i) => 100 * cols.rank[i]), text: idx.map((i) => `trial ${cols.number[i]}: ${cols.value[i]}`),
+    hovertemplate: "%{text}<br>better than it: %{y:.1f}%<extra></extra>", marker });
+  return {
+    data: [
+      trace(byState("complete"), "complete", { color: BLUE, size: 6, opacity: 0.7 }),
+      trace(byState("pruned"), "stopped early", { color: PURPLE, symbol: "triangle-down", size: 8, opacity: 0.8 }),
+    ],
+    layout: {
+      xaxis: { title: { text: "trial" }, tick0: 0, dtick: Math.max(1, niceStep(Math.max(0, ...cols.number) / 8)) },
+      yaxis: { title: { text: "complete trials better (%)" }, range: [101, -3] },
+      legend: { orientation: "h", y: 1.12 },
+    },
+  };
+}
+
 export function convergenceValues(cols) {
   return cols.value.filter((v, i) => cols.state[i] === "complete" && v !== null);
 }

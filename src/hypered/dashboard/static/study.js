@@ -15,7 +15,7 @@ import { TrialTable } from "./table.js";
 
 const REFRESH_MS = 2000;
 const DEFAULT_SCATTER_VARIABLES = 6;
-const SECTIONS = [["best", "Best"], ["convergence", "Convergence"], ["curves", "Learning curves"], ["timeline", "Timeline"], ["edf", "Distribution"], ["scatter", "Parameters"],
+const SECTIONS = [["best", "Best"], ["convergence", "Convergence"], ["curves", "Learning curves"], ["timeline", "Timeline"], ["edf", "Distribution"], ["rank", "Rank"], ["scatter", "Parameters"],
   ["contour", "Contour"], ["parallel", "Parallel coordinates"], ["importance", "Importance"],
   ["model", "Model"], ["trials", "Trials"]];
 
@@ -217,6 +217,7 @@ class StudyPage {
     this.edfLog = logToggle("log-edf", "log scale", this.logAsked.has("edf"),
       () => { this.saveState(); this.drawEdf(); });
     this.edfNote = el("p", { className: "muted", id: "edf-note" });
+    this.rankDiv = el("div", { id: "plot-rank", className: "plot small" });
     this.scatterLog = logToggle("log-metrics", "log scale for metrics", this.logAsked.has("metrics"),
       () => { this.saveState(); this.drawScatter(); });
     this.sampleNote = el("p", { className: "muted", id: "sample-note" });
@@ -250,6 +251,10 @@ class StudyPage {
         "The share of complete trials whose objective is at or below each value (the empirical distribution "
         + "function): a steep rise is where many trials landed. ", this.edfLog.node),
       this.edfDiv, this.edfNote),
+      section("rank", "Rank of each trial", el("p", { className: "muted",
+        text: "Each trial's objective as a rank: the share of all complete trials that did better (0% is the best), "
+          + "against trial number. Outliers cannot squash it as they can the convergence plot: points that stay "
+          + "near the top mean the search keeps finding good trials." }), this.rankDiv),
       section("scatter", "Parameters against metrics",
         el("div", { className: "choosers" },
           checkboxes("variables", names, this.chosenVariables, scatterChanged),
@@ -457,6 +462,7 @@ class StudyPage {
     this.queue.add(this.timelineDiv, () => plots.draw(this.timelineDiv,
       plots.timeline(cols, Date.now() / 1000, !detail.running)));
     this.queue.add(this.edfDiv, () => this.drawEdf());
+    this.queue.add(this.rankDiv, () => plots.draw(this.rankDiv, plots.rankPlot(this.cols)));
     this.drawScatter();
     this.brush.setData(plots.parcoordsData(cols, detail.variables, detail.objective));
     this.queue.add(this.brush.plot, () => this.brush.draw());
