@@ -849,5 +849,6 @@ def test_rank_plot_draws_each_ranked_trial(tab: Page) -> None:
     page.wait_for_selector("#plot-rank .scatterlayer .trace")
     assert tab.points("#plot-rank", 0) == len(complete) == 20 and min(complete) == 0.0
     assert tab.js("document.getElementById('plot-rank').data.map(t => t.name)") == ["complete", "stopped early"]
+    assert page.locator("#rank-note").inner_text() == ""  # not sampled
     page.locator("#rank").screenshot(path=str(ARTIFACTS / "rank.png"))
     assert tab.errors == []

@@ -218,6 +218,7 @@ class StudyPage {
       () => { this.saveState(); this.drawEdf(); });
     this.edfNote = el("p", { className: "muted", id: "edf-note" });
     this.rankDiv = el("div", { id: "plot-rank", className: "plot small" });
+    this.rankNote = el("p", { className: "muted", id: "rank-note" });
     this.scatterLog = logToggle("log-metrics", "log scale for metrics", this.logAsked.has("metrics"),
       () => { this.saveState(); this.drawScatter(); });
     this.sampleNote = el("p", { className: "muted", id: "sample-note" });
@@ -254,7 +255,7 @@ class StudyPage {
       section("rank", "Rank of each trial", el("p", { className: "muted",
         text: "Each trial's objective as a rank: the share of all complete trials that did better (0% is the best), "
           + "against trial number. Outliers cannot squash it as they can the convergence plot: points that stay "
-          + "near the top mean the search keeps finding good trials." }), this.rankDiv),
+          + "near the top mean the search keeps finding good trials." }), this.rankDiv, this.rankNote),
       section("scatter", "Parameters against metrics",
         el("div", { className: "choosers" },
           checkboxes("variables", names, this.chosenVariables, scatterChanged),
@@ -462,6 +463,8 @@ class StudyPage {
     this.queue.add(this.timelineDiv, () => plots.draw(this.timelineDiv,
       plots.timeline(cols, Date.now() / 1000, !detail.running)));
     this.queue.add(this.edfDiv, () => this.drawEdf());
+    this.rankNote.textContent = cols.sampled ? `The points are the plots' sample of ${cols.shown} trials, `
+      + `which favours the best; their ranks are among all ${cols.edf.count} complete trials.` : "";
     this.queue.add(this.rankDiv, () => plots.draw(this.rankDiv, plots.rankPlot(this.cols)));
     this.drawScatter();
     this.brush.setData(plots.parcoordsData(cols, detail.variables, detail.objective));
