@@ -110,7 +110,14 @@ def _alive(pid: int) -> bool:
 def test_results_left_in_a_dask_attempt_folder_are_picked_up_on_resume(tmp_path, programs) -> None:
     conf = _conf(tmp_path, programs, sleep=1.0)
     study = _start(conf, tmp_path)
-    wait_for_trials(tmp_path / "experiments" / "resume" / "study.db", 1)
+    db = tmp_path / "experiments" / "resume" / "study.db"
+    wait_for_trials(db, 1)
+    deadline = time.time() + 30
+    while time.time() < deadline:  # the program has started: its pid is recorded
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+            if conn.execute("SELECT pid FROM trials WHERE state = 'running' AND pid IS NOT NULL").fetchone():
+                break
+        time.sleep(0.02)
     study.send_signal(signal.SIGKILL)  # the driver dies; the program goes on and writes its results
     study.wait()
     (number, key, state, _) = _trials(tmp_path)[-1]
@@ -119,6 +126,7 @@ def test_results_left_in_a_dask_attempt_folder_are_picked_up_on_resume(tmp_path,
     deadline = time.time() + 30
     while not (folder / "results.json").exists() and time.time() < deadline:
         time.sleep(0.05)
+    assert (folder / "results.json").exists(), "the program left running wrote no results"
     # as a Dask worker on a shared filesystem leaves them: in the trial's attempt folder
     (folder / "attempt-2").mkdir()
     (folder / "results.json").rename(folder / "attempt-2" / "results.json")
