@@ -44,3 +44,12 @@ def wait_for_trials(db: Path, count: int, state: str = "running", timeout: float
             pass  # not created yet
         time.sleep(0.05)
     raise TimeoutError(f"{db} never had {count} {state} trials")
+
+
+def alive(pid: int) -> bool:
+    """Whether process `pid` runs (a zombie that nobody reaped does not; Linux /proc)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state not in ("Z", "X")

@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from helpers import HYPERED, run_hypered
+from helpers import HYPERED, alive, run_hypered
 
 
 def _conf(tmp_path: Path, programs: Path, *, iterations: int, sleep: float) -> Path:
@@ -100,15 +100,6 @@ def _records(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
 
 
-def _alive(pid: int) -> bool:
-    """Whether `pid` runs (a zombie that nobody reaped does not)."""
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except FileNotFoundError:
-        return False
-    return state not in ("Z", "X")
-
-
 def _kill_the_worker_of(pid: int, cluster) -> float:
     """SIGKILL the worker process that `pid` descends from; when."""
     workers = {p.pid: p for p in cluster.workers.values()}
@@ -142,9 +133,9 @@ optimize(
     killed_at = _kill_the_worker_of(_records(record)[0]["pid"], dask_cluster)
     first = _records(record)[0]
     assert not any(r["event"] == "end" and r["t"] < killed_at for r in _records(record)), "killed too late"
-    while _alive(first["pid"]) and time.time() < killed_at + 2:
+    while alive(first["pid"]) and time.time() < killed_at + 2:
         time.sleep(0.05)
-    assert not _alive(first["pid"]), "the killed worker's program lives on"
+    assert not alive(first["pid"]), "the killed worker's program lives on"
     _, stderr = study.communicate(timeout=120)
     assert study.returncode == 0, stderr
     time.sleep(max(0.0, first["t"] + 5.5 - time.time()))  # an orphaned first attempt would be done now

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers import alive
 
 from hypered.runners import DEFAULT_LOG_LIMIT, Job, LocalRunner, Outcome
 
@@ -124,14 +125,6 @@ def test_a_supervised_program_gets_its_grace_on_timeout(tmp_path) -> None:
     assert (tmp_path / "saved").read_text() == "saved"
 
 
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except FileNotFoundError:
-        return False
-    return state not in ("Z", "X")
-
-
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc to see who is alive")
 @pytest.mark.parametrize("supervise", [False, True])
 def test_a_supervised_program_dies_with_the_process_that_started_it(tmp_path, supervise) -> None:
@@ -159,8 +152,8 @@ def test_a_supervised_program_dies_with_the_process_that_started_it(tmp_path, su
         parent.kill()
         parent.wait()
         time.sleep(1.0)
-        assert [_alive(pid) for pid in pids] == [not supervise] * 2
+        assert [alive(pid) for pid in pids] == [not supervise] * 2
     finally:
         for pid in json.loads(json.dumps(pids if record.exists() else [])):
-            if _alive(pid):
+            if alive(pid):
                 os.kill(pid, signal.SIGKILL)
