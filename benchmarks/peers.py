@@ -134,6 +134,13 @@ def _plain(value: Any) -> Any:
     return value.item() if hasattr(value, "item") else value
 
 
+# An optimizer whose code changed gets a new variant: its runs are redone (run.py skips only runs
+# of the current variant) and the report keeps only each optimizer's latest variant. Runs recorded
+# before variants existed count as "". hypered's variants, oldest first:
+#   ""              the noise prior, EI on the posterior mean's incumbent, the face margin (Dec 1)
+#   "2026-12-01b"   the same code, recorded with its variant
+VARIANTS: dict[str, str] = {"hypered": "2026-12-01b"}
+
 OPTIMIZERS: dict[str, Callable[[Problem, int, int, int], Result]] = {
     "random": run_random,
     "hypered": run_hypered,

@@ -9,6 +9,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from peers import VARIANTS
 from problems import PROBLEMS
 
 HERE = Path(__file__).parent
@@ -20,6 +21,29 @@ def _load(path: Path) -> list[dict]:
     if not path.exists():
         return []
     return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+def latest_variant(rows: list[dict]) -> tuple[list[dict], dict[str, str]]:
+    """Each optimizer's runs of its current variant (peers.VARIANTS), or, when none is recorded
+    yet, of its newest recorded one (variants are date-stamped: they sort by age; "" is oldest).
+    Returns the runs kept and the variant kept per optimizer."""
+    recorded: dict[str, set[str]] = {}
+    for r in rows:
+        recorded.setdefault(r["optimizer"], set()).add(r.get("variant", ""))
+    kept = {o: VARIANTS.get(o, "") if VARIANTS.get(o, "") in vs else max(vs) for o, vs in recorded.items()}
+    return [r for r in rows if r.get("variant", "") == kept[r["optimizer"]]], kept
+
+
+def variant_note(kept: dict[str, str]) -> list[str]:
+    """One line naming the variant of each optimizer that has variants, and any stale column."""
+    named = {o: v for o, v in kept.items() if v or o in VARIANTS}
+    if not named:
+        return []
+    parts = [f"{o} `{v or 'unmarked'}`" + ("" if v == VARIANTS.get(o, "") else
+                                            f" (not the current `{VARIANTS[o]}`: not rerun yet)")
+             for o, v in sorted(named.items())]
+    return ["Runs of each optimizer's latest variant only (benchmarks/peers.py, VARIANTS): "
+            + ", ".join(parts) + ".", ""]
 
 
 def quality_tables(rows: list[dict]) -> list[str]:
@@ -242,18 +266,18 @@ def scaling_table(rows: list[dict]) -> list[str]:
 
 
 def paired(rows: list[dict]) -> list[dict]:
-    """The runs of the (problem, seed) pairs every optimizer of the suite finished (first run kept)."""
-    first: dict[tuple[str, str, int], dict] = {}
+    """The runs of the (problem, seed) pairs every optimizer of the suite finished (newest run kept)."""
+    runs: dict[tuple[str, str, int], dict] = {}
     for r in rows:
-        first.setdefault((r["problem"], r["optimizer"], r["seed"]), r)
-    optimizers = {o for _, o, _ in first}
-    complete = {(p, s) for p, _, s in first if all((p, o, s) in first for o in optimizers)}
-    return [r for (p, _, s), r in first.items() if (p, s) in complete]
+        runs[(r["problem"], r["optimizer"], r["seed"])] = r
+    optimizers = {o for _, o, _ in runs}
+    complete = {(p, s) for p, _, s in runs if all((p, o, s) in runs for o in optimizers)}
+    return [r for (p, _, s), r in runs.items() if (p, s) in complete]
 
 
 def write_report() -> None:
-    quality = _load(HERE / "results" / "quality.jsonl")
-    realworld = _load(HERE / "results" / "realworld.jsonl")
+    quality, quality_kept = latest_variant(_load(HERE / "results" / "quality.jsonl"))
+    realworld, realworld_kept = latest_variant(_load(HERE / "results" / "realworld.jsonl"))
     suite = {p.name: p.suite for p in PROBLEMS}
     scaling = _load(HERE / "results" / "scaling.jsonl")
     budgets = sorted({(r["budget"], r["n_init"]) for r in quality})
@@ -262,7 +286,8 @@ def write_report() -> None:
              f"Python {platform.python_version()}, by `python benchmarks/run.py` and "
              "`python benchmarks/scaling.py` (see benchmarks/README.md). "
              f"Budgets (trials, random starts): {budgets}.", ""]
-    lines += quality_tables(quality) + [""]
+    lines += variant_note(quality_kept) + quality_tables(quality) + [""]
+    lines += ["## Real-world and noisy suites", "", *variant_note(realworld_kept)]
     lines += recommendation_tables(paired([r for r in realworld if suite.get(r["problem"]) == "real"]),
                                    "Real-world suite: scikit-learn models, 40 trials, 10 random starts")
     lines += recommendation_tables(paired([r for r in realworld if suite.get(r["problem"]) == "noisy"]),

@@ -6,7 +6,8 @@
     python benchmarks/run.py --report-only       # rewrite RESULTS.md from what is recorded
 
 Each run (problem, optimizer, seed) appends one line to results/quality.jsonl (synthetic suite)
-or results/realworld.jsonl (the others), and is skipped when run again; RESULTS.md is rewritten
+or results/realworld.jsonl (the others), marked with its optimizer's variant (peers.VARIANTS), and
+is skipped when run again unless that variant changed; RESULTS.md is rewritten
 after every run. Besides the losses, a run records its params, the configuration it recommends
 (hypered: Suggester.recommend; peers: their best observed trial) and that configuration's true
 value: the noiseless function for synthetic problems, the mean of 5 re-evaluations for noisy
@@ -26,7 +27,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from peers import OPTIMIZERS, hypered_recommendation  # noqa: E402
+from peers import OPTIMIZERS, VARIANTS, hypered_recommendation  # noqa: E402
 from problems import PROBLEMS, Problem  # noqa: E402
 from report import write_report  # noqa: E402
 
@@ -70,17 +71,20 @@ def _one(problem_name: str, optimizer: str, seed: int, budget: int, n_init: int)
     true_best = true_value(problem, params[best], losses[best], seed)
     true_chosen = true_best if chosen == best else true_value(problem, params[chosen], losses[chosen], seed)
     proposals = params[n_init:] if optimizer != "random" else params
-    return {"problem": problem_name, "optimizer": optimizer, "seed": seed, "budget": budget,
+    return {"problem": problem_name, "optimizer": optimizer, "variant": VARIANTS.get(optimizer, ""),
+            "seed": seed, "budget": budget,
             "n_init": n_init, "losses": losses, "overhead": overhead, "params": params,
             "recommended": chosen, "true_recommended": true_chosen, "true_best_observed": true_best,
             "on_bound": on_bound_share(problem, proposals)}
 
 
 def _done(path: Path) -> set[tuple]:
+    """The runs recorded with their optimizer's current variant (an older variant is run again)."""
     if not path.exists():
         return set()
     rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
-    return {(r["problem"], r["optimizer"], r["seed"], r["budget"], r["n_init"]) for r in rows}
+    return {(r["problem"], r["optimizer"], r["seed"], r["budget"], r["n_init"]) for r in rows
+            if r.get("variant", "") == VARIANTS.get(r["optimizer"], "")}
 
 
 def main() -> None:
