@@ -139,7 +139,8 @@ def _plain(value: Any) -> Any:
 # before variants existed count as "". hypered's variants, oldest first:
 #   ""              the noise prior, EI on the posterior mean's incumbent, the face margin (Dec 1)
 #   "2026-12-01b"   the same code, recorded with its variant
-VARIANTS: dict[str, str] = {"hypered": "2026-12-01b"}
+#   "2026-12-01c"   a warm GP fit skips the random restart, and the noisy one when already noisy
+VARIANTS: dict[str, str] = {"hypered": "2026-12-01c"}
 
 OPTIMIZERS: dict[str, Callable[[Problem, int, int, int], Result]] = {
     "random": run_random,

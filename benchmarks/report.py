@@ -252,7 +252,8 @@ def scaling_table(rows: list[dict]) -> list[str]:
         return []
     names = sorted({r["optimizer"] for r in rows}, key=lambda o: ORDER.index(o) if o in ORDER else 99)
     ns = sorted({r["n"] for r in rows})
-    lines = ["## Time for one suggestion after n completed trials (s, Hartmann6, measured in one run)", "",
+    lines = ["## Time for one suggestion after n completed trials (s, Hartmann6, side by side in one run)", "",
+             "Warm, as in a running study: each optimizer suggested once after n - 1 trials first.", "",
              "| n | " + " | ".join(names) + " | ratio " + " / ".join(names) + " |",
              "|---" * (len(names) + 2) + "|"]
     for n in ns:

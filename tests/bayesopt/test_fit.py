@@ -69,3 +69,17 @@ def test_fit_survives_duplicates_and_constant_y(rng):
 
 def test_lengthscale_prior_grows_with_dimension():
     assert lengthscale_prior_mean(20) > lengthscale_prior_mean(2)
+
+
+def test_a_warm_fit_runs_no_random_restart_and_a_cold_one_does(rng, monkeypatch):
+    import hypered.bayesopt.fit as fit
+
+    X = rng.random((20, 2))
+    y = np.sin(6 * X[:, 0]) + X[:, 1]
+    draws = []
+    real = fit.random_params
+    monkeypatch.setattr(fit, "random_params", lambda *a: draws.append(1) or real(*a))
+    warm = fit_params(KERNELS["Matern52"], X, y, rng)
+    assert draws == [1]
+    fit_params(KERNELS["Matern52"], X, y, rng, init=warm)
+    assert draws == [1]

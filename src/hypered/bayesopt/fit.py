@@ -164,7 +164,8 @@ def fit_params(
     fixed_lengthscale: float | None = None,
     settings: FitSettings | None = None,
 ) -> GPParams:
-    """MAP hyperparameters from `init` (or the prior modes) plus random restarts; best wins.
+    """MAP hyperparameters from `init` (or the prior modes), a noisy start and, for a cold fit
+    (no `init`), random restarts; best wins.
 
     On large n, a random subsample of `settings.max_points` rows is used: hyperparameters are
     stable long before n = 1000, while the cost per iteration is O(n^3). Random restarts are
@@ -194,13 +195,17 @@ def fit_params(
     best_theta, best_value = run(params_to_theta(first, fixed_lengthscale), X, y)
     # The posterior is often bimodal: short lengthscales that interpolate the noise, or smooth
     # with noise. A warm start stays in the first mode once there (cross-validated trees fit
-    # noise_var 0.003 from the warm start, 0.15 from a noisy start), so the noisy one is always tried.
-    noisy = params_to_theta(noisy_params(d, fixed_lengthscale), fixed_lengthscale)
-    noisy_theta, noisy_value = run(noisy, X, y)
-    if noisy_value < best_value:
-        best_theta, best_value = noisy_theta, noisy_value
+    # noise_var 0.003 from the warm start, 0.15 from a noisy start), so the noisy one is tried
+    # unless the warm start already sits in the noisy mode.
+    if init is None or init.noise_var < NOISY_START_VAR / 10.0:
+        noisy = params_to_theta(noisy_params(d, fixed_lengthscale), fixed_lengthscale)
+        noisy_theta, noisy_value = run(noisy, X, y)
+        if noisy_value < best_value:
+            best_theta, best_value = noisy_theta, noisy_value
+    # Random restarts only for a cold fit: a study's warm start carries what earlier fits found
+    # (benchmarks/FINDINGS.md: the saving, and what it cost).
     X_screen, y_screen = _subsample(X, y, settings.screen_points, rng)
-    for _ in range(settings.random_starts):
+    for _ in range(settings.random_starts if init is None else 0):
         start = params_to_theta(random_params(d, fixed_lengthscale, rng), fixed_lengthscale)
         screened, _ = run(start, X_screen, y_screen)
         value, _ = negative_log_posterior(screened, kernel, X, y, fixed_lengthscale)

@@ -39,8 +39,10 @@ def log1mexp(x: np.ndarray) -> np.ndarray:
 def log_h(z: np.ndarray) -> np.ndarray:
     """log(phi(z) + z Phi(z)), finite for every finite z (Ament et al. 2023, Eq. 9)."""
     z = np.asarray(z, dtype=float)
-    out = np.empty_like(z)
     upper = z > -1.0
+    if upper.all():  # one branch, no scatter: the common case of the maximizer's single points
+        return np.log(np.exp(log_normal_pdf(z)) + z * ndtr(z))
+    out = np.empty_like(z)
     tail = z <= _TAIL_Z
     middle = ~upper & ~tail
     zu = z[upper]
@@ -57,8 +59,11 @@ def log_h(z: np.ndarray) -> np.ndarray:
 def log_h_grad(z: np.ndarray) -> np.ndarray:
     """d log h / dz = Phi(z) / h(z), finite for every finite z."""
     z = np.asarray(z, dtype=float)
-    out = np.empty_like(z)
     upper = z > -1.0
+    if upper.all():  # one branch, no scatter (as in log_h)
+        cdf = ndtr(z)
+        return cdf / (np.exp(log_normal_pdf(z)) + z * cdf)
+    out = np.empty_like(z)
     tail = z <= _ASYMPTOTIC_Z
     middle = ~upper & ~tail
     zu = z[upper]
