@@ -37,6 +37,8 @@ def optimize(
     on_change: str = "refuse",
     early_stopping: ASHA | None = None,
     log_limit: int | None = DEFAULT_LOG_LIMIT,
+    initial: list[dict[str, Any]] | None = None,
+    warm_start: str | os.PathLike[str] | None = None,
 ) -> dict[str, Any] | None:
     """Tune `params` with Bayesian optimization; the best trial.
 
@@ -49,7 +51,8 @@ def optimize(
             `{experiment_dir}` and top-level parameter names are substituted.
         function: Instead of `binary`, a Python function `f(params) -> results dict`
             (or a number, taken as the objective's value).
-        random_starts: Trials drawn from a Sobol design before the Gaussian process takes over.
+        random_starts: Trials drawn from a Sobol design before the Gaussian process takes over
+            (after the `initial` points, which do not reduce them; each `warm_start` trial does).
         iterations: Complete trials to reach in total, random starts included.
         kernel: Gaussian process kernel: one of "Matern52" (alias "Matern"), "Matern32", "RBF".
         kernel_scale: Fixes every lengthscale (unit-cube units) to this value; None fits them.
@@ -73,6 +76,14 @@ def optimize(
             at the same step; None lets every trial run to its end.
         log_limit: Bytes kept of each trial's stdout and of its stderr (the head and the tail,
             with a marker where output was cut); None keeps everything.
+        initial: Starting points, run first and in order, before the random starts: a list of
+            dicts giving every searched parameter a value (by dotted name, or nested as in
+            `params`), e.g. `[{"lr": 1e-3, "layers": 2}]`. Each is checked against the space
+            before anything runs; one that a trial of the study already has is not run again.
+        warm_start: The folder of an earlier study with the same search space and objective
+            (e.g. "experiments/old_study"): its complete trials feed the Gaussian process from
+            the first suggestion, and each one replaces one random start. They are read, not
+            copied: this study's trials and best are its own.
 
     Returns:
         `{"params", "results", "value", "experiment_dir", "trial", "objective"}` of the best
@@ -80,7 +91,8 @@ def optimize(
 
     Raises:
         SpaceError, ArgumentError: an invalid argument (both are ValueErrors).
-        StudyError: the study cannot run (locked by another process, too many failures, ...).
+        StudyError: the study cannot run (locked by another process, too many failures, a
+            warm_start study that no longer fits, ...).
     """
     spec = make_spec(
         name=name, objective=objective, params=params, binary=binary, function=function,
@@ -89,6 +101,7 @@ def optimize(
         optimizer_restarts=optimizer_restarts, seed=seed, cwd=cwd, directory=directory,
         max_failures=max_failures, timeout=timeout, parallel=parallel, executor=executor,
         on_change=on_change, early_stopping=early_stopping, log_limit=log_limit,
+        initial=initial, warm_start=warm_start,
     )
     show_log()
     answer = run_study(spec, LogReporter())

@@ -10,8 +10,8 @@ from __future__ import annotations
 import ast
 import math
 import operator
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..early_stopping import asha
@@ -54,9 +54,34 @@ class OptimizeCall:
     path: str
     line: int
     col: int
+    nodes: dict[str, ast.expr] = field(default_factory=dict, compare=False)  # each argument's expression
 
     def error(self, message: str) -> ConfigError:
         return ConfigError(message, self.path, self.line, self.col)
+
+    def error_at(self, argument: str, steps: Sequence[int | str], message: str) -> ConfigError:
+        """A ConfigError at the part of `argument` that `steps` (list indexes, dict keys) lead to,
+        or as near to it as the file's expressions go."""
+        node = self.nodes.get(argument)
+        if node is None:
+            return self.error(message)
+        for step in steps:
+            inner = _part(node, step)
+            if inner is None:
+                break
+            node = inner
+        return _error(node, self.path, message)
+
+
+def _part(node: ast.expr, step: int | str) -> ast.expr | None:
+    """The element `step` of a list or tuple expression, or the value at key `step` of a dict one."""
+    if isinstance(node, (ast.List, ast.Tuple)) and isinstance(step, int) and step < len(node.elts):
+        return node.elts[step]
+    if isinstance(node, ast.Dict) and isinstance(step, str):
+        for key, value in zip(node.keys, node.values):
+            if isinstance(key, ast.Constant) and key.value == step:
+                return value
+    return None
 
 
 def evaluate_config(source: str, path: str) -> list[OptimizeCall]:
@@ -87,13 +112,15 @@ def _optimize_call(node: ast.Call, path: str) -> OptimizeCall:
     if node.args:
         raise _error(node.args[0], path, "give optimize() its arguments by name, e.g. name=\"...\"")
     arguments: dict[str, Any] = {}
+    nodes: dict[str, ast.expr] = {}
     for keyword in node.keywords:
         if keyword.arg is None:
             raise _error(keyword, path, "**-unpacking is not allowed in a config file")
         if keyword.arg in arguments:
             raise _error(keyword, path, f"optimize() argument {keyword.arg!r} given twice")
         arguments[keyword.arg] = _value(keyword.value, path)
-    return OptimizeCall(arguments, path, node.lineno, node.col_offset + 1)
+        nodes[keyword.arg] = keyword.value
+    return OptimizeCall(arguments, path, node.lineno, node.col_offset + 1, nodes)
 
 
 def _error(node: ast.AST, path: str, message: str) -> ConfigError:

@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError, HyperedError
+from ..space import parse_params
+from ..study.initial_points import initial_problem
 from ..study.spec import SPEC_ARGUMENTS, StudySpec, make_spec
 from .evaluate import MAX_CONFIG_BYTES, OptimizeCall, evaluate_config
 
@@ -63,4 +65,19 @@ def _spec(call: OptimizeCall, folder: Path, overrides: Mapping[str, Any]) -> Stu
     try:
         return make_spec(**arguments)
     except HyperedError as err:
-        raise call.error(str(err)) from None
+        raise _located(call, err) from None
+
+
+def _located(call: OptimizeCall, err: HyperedError) -> ConfigError:
+    """`err` at the value it is about when that is in `initial=` or `warm_start=`, else at optimize(."""
+    message = str(err)
+    if "initial" in call.nodes:
+        try:
+            problem = initial_problem(parse_params(call.arguments.get("params")), call.arguments["initial"])
+        except HyperedError:
+            problem = None  # params itself is wrong: that is `err`
+        if problem is not None and problem.message == message:
+            return call.error_at("initial", problem.path, message)
+    if "warm_start" in call.nodes and message.startswith("warm_start"):
+        return call.error_at("warm_start", (), message)
+    return call.error(message)

@@ -50,6 +50,7 @@ from .preflight import Plan, plan_study
 from .report import Reporter
 from .spec import StudySpec
 from .stopping import Rungs
+from .warm import read_warm_start
 
 
 def run_study(spec: StudySpec, reporter: Reporter, echo: bool = False) -> Answer | None:
@@ -135,11 +136,15 @@ class _Session:
         self.failures_in_a_row = 0
         devices = [(n, u) for n, u in spec.params.utilities if isinstance(u, DeviceId)]
         self.devices = DevicePool(devices)
+        warm = read_warm_start(spec.warm_start, spec.params, spec.objective)
         self.suggester = Suggester(
             spec.encoding, spec.objective, random_starts=spec.random_starts, seed=seed,
             kernel=spec.kernel, kernel_scale=spec.kernel_scale,
             acquisition=spec.acquisition_fn, restarts=spec.optimizer_restarts,
+            initial=spec.initial, warm=warm.trials if warm is not None else (),
         )
+        if warm is not None:
+            db.set_meta("warm_start", warm.meta)
         self._recover()
         self.requeue = self._interrupted_values()
 

@@ -11,18 +11,19 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from ..errors import StudyError
 from ..objective import ObjectiveMissing
 from ..space import Integer, lookup, variable_from_dict
-from ..storage import DB_FILE, read_meta
+from ..storage import DB_FILE, read_meta, read_study, trial_key
 from ..storage.legacy import LegacyTrial, find_legacy_trials
 from ..trial import Trial, TrialState
 from .identity import can_continue, differences, fingerprint
 from .spec import StudySpec
+from .warm import read_warm_start
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,8 @@ class Plan:
     archive: Path | None = None  # where "restart" moves the old study
     imported: tuple[Trial, ...] = ()  # trials of hypered 1.0.x found in the folder
     skipped: tuple[str, ...] = ()  # 1.0.x folders that cannot be imported, and why
+    initial_done: int = 0  # starting points (initial=) a trial of the study already has
+    warm: int | None = None  # complete trials of the warm_start study, when there is one
 
     def describe(self, spec: StudySpec, dry_run: bool = False) -> list[str]:
         """What the plan does beyond starting or resuming, as lines for the user."""
@@ -52,7 +55,28 @@ class Plan:
                        f"out ({self.skipped[0]})" if self.skipped else "")
             lines.append(f"hypered 1.0 trials in {spec.study_dir}: {len(self.imported)} {done} as "
                          f"complete trials{skipped}")
+        if spec.initial and dry_run:
+            lines.append(self._initial_line(len(spec.initial)))
+        if self.warm is not None:
+            lines.append(self._warm_line(spec, self.warm))
         return lines
+
+    def _initial_line(self, count: int) -> str:
+        left = count - self.initial_done
+        if not left:
+            return f"the {count} starting points (initial=) are already in the study"
+        already = f"{self.initial_done} of {count} starting points (initial=) are already in the study; " \
+            if self.initial_done else ""
+        return f"{already}runs {'the ' if not already else ''}{left} starting point(s) (initial=) first, " \
+               "then the random starts"
+
+    @staticmethod
+    def _warm_line(spec: StudySpec, warm: int) -> str:
+        random = max(0, spec.random_starts - warm)
+        starts = ("the Gaussian process proposes from the first trial" if not random else
+                  f"{random} random starts instead of {spec.random_starts}")
+        return (f"warm start from {spec.warm_start}: its {warm} complete trials feed the optimizer "
+                f"(they stay in that study); {starts}")
 
 
 def plan_study(spec: StudySpec, meta: Mapping[str, Any] | None = None,
@@ -60,8 +84,20 @@ def plan_study(spec: StudySpec, meta: Mapping[str, Any] | None = None,
     """The plan for `spec`, from study.db's meta (read here, read-only, when not given).
 
     Raises StudyError when the stored study was defined otherwise and `spec.on_change`
-    is "refuse", or is "continue" but the old trials cannot mean the same thing.
+    is "refuse", or is "continue" but the old trials cannot mean the same thing, or when
+    the warm_start study no longer fits.
     """
+    plan = _stored_plan(spec, meta, counts)
+    warm = read_warm_start(spec.warm_start, spec.params, spec.objective)
+    done = 0
+    if spec.initial and plan.action in ("resume", "continue"):
+        keys = {trial.key for trial in read_study(spec.study_dir, outline=True).trials}
+        done = sum(trial_key(point) in keys for point in spec.initial)
+    return replace(plan, initial_done=done, warm=None if warm is None else len(warm.trials))
+
+
+def _stored_plan(spec: StudySpec, meta: Mapping[str, Any] | None,
+                 counts: Mapping[str, int] | None) -> Plan:
     if meta is None or counts is None:
         meta, counts = read_meta(spec.study_dir / DB_FILE)
     if "space" not in meta:  # a new study (or a folder of hypered 1.0.x trial folders)

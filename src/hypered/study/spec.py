@@ -18,6 +18,8 @@ from ..objective import Objective
 from ..runners import DEFAULT_LOG_LIMIT
 from ..runners.command import CommandTemplate, parse_command
 from ..space import DeviceId, Encoding, ParamsTree, parse_params
+from .initial_points import initial_points
+from .warm import check_warm_start
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,8 @@ class StudySpec:
     on_change: str = "refuse"  # a rerun whose definition differs: "refuse", "restart" or "continue"
     early_stopping: ASHA | None = None  # None: every trial runs to its end
     log_limit: int | None = DEFAULT_LOG_LIMIT  # bytes kept of each of a trial's stdout and stderr; None: all
+    initial: tuple[dict[str, Any], ...] = ()  # starting points: sampled values by dotted name, run first
+    warm_start: Path | None = None  # an earlier study's folder (absolute) whose complete trials feed the GP
 
     @property
     def study_dir(self) -> Path:
@@ -63,6 +67,7 @@ SPEC_ARGUMENTS = (
     "name", "objective", "params", "binary", "function", "random_starts", "iterations", "kernel",
     "kernel_scale", "acquisition_fn", "optimizer_restarts", "seed", "cwd", "directory",
     "max_failures", "timeout", "parallel", "executor", "on_change", "early_stopping", "log_limit",
+    "initial", "warm_start",
 )
 """The arguments of `optimize` (and of a config file's optimize(...)), in order."""
 
@@ -94,12 +99,15 @@ def make_spec(
     on_change: str = "refuse",
     early_stopping: ASHA | None = None,
     log_limit: int | None = DEFAULT_LOG_LIMIT,
+    initial: list[dict[str, Any]] | None = None,
+    warm_start: str | os.PathLike[str] | None = None,
 ) -> StudySpec:
     """Check every argument of `optimize`; a StudySpec, or ArgumentError/SpaceError saying what is wrong."""
     _check_name(name)
     if not isinstance(objective, Objective):
         raise ArgumentError(f"objective must be minimize(\"metric\") or maximize(\"metric\"), got {objective!r}")
     tree = parse_params(params)
+    points = initial_points(tree, initial)
     if (binary is None) == (function is None):
         raise ArgumentError("give exactly one of binary= (a command) and function= (a Python callable)")
     if function is not None and not callable(function):
@@ -139,6 +147,7 @@ def make_spec(
         command = parse_command(binary, frozenset(params))
         _check_program(command.argv[0], workdir)
         _check_script(command.argv, workdir)
+    warm = None if warm_start is None else check_warm_start(warm_start, Path(directory) / name, tree, objective)
     return StudySpec(
         name=name, objective=objective, params=tree, command=command, function=function,
         random_starts=random_starts, iterations=iterations, kernel=kernel,
@@ -147,6 +156,7 @@ def make_spec(
         cwd=workdir.absolute(), directory=Path(directory), max_failures=max_failures,
         timeout=None if timeout is None else float(timeout), parallel=parallel, executor=executor,
         on_change=on_change, early_stopping=early_stopping, log_limit=log_limit,
+        initial=points, warm_start=warm,
     )
 
 

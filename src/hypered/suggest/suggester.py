@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,19 +35,26 @@ class Recommendation:
 
 
 class Suggester:
-    """Chooses each trial's values: a Sobol design for `random_starts` trials, then the GP.
+    """Chooses each trial's values: the `initial` points, a Sobol design for `random_starts` trials, then the GP.
 
-    Each suggestion depends only on the trials passed in and the seed, so a
-    resumed study makes the same choices an uninterrupted one would have.
+    `initial` points (sampled values, checked against the space) come first, in order, each
+    unless a trial already has its values. The design's trials follow, as many as `random_starts`
+    less one per `warm` trial (complete trials of an earlier study that the GP sees as
+    observations alongside this study's own), so with enough warm trials the GP proposes from
+    the first. Each suggestion depends only on the trials passed in, `initial`, `warm` and the
+    seed, so a resumed study makes the same choices an uninterrupted one would have.
     """
 
     def __init__(self, encoding: Encoding, objective: Objective, *, random_starts: int,
                  seed: int, kernel: str, kernel_scale: float | None, acquisition: str,
-                 restarts: int, pending: str = "believer") -> None:
+                 restarts: int, pending: str = "believer",
+                 initial: Sequence[Mapping[str, Any]] = (), warm: Sequence[Trial] = ()) -> None:
         self.encoding = encoding
         self.objective = objective
         self.random_starts = random_starts
         self.seed = seed
+        self.initial = tuple((trial_key(dict(point)), dict(point)) for point in initial)
+        self.warm = [t for t in warm if t.state is TrialState.COMPLETE and t.value is not None]
         domain = Domain(
             n_dims=encoding.n_dims,
             discrete_columns=encoding.discrete_columns,
@@ -69,9 +76,13 @@ class Suggester:
             return None
         complete = [t for t in trials if t.state is TrialState.COMPLETE and t.value is not None]
         rng = np.random.default_rng([self.seed, len(tried)])
-        if len(tried) < self.random_starts or not complete:
-            return self._initial(len(tried), tried, rng)
-        X, y = self._observations(trials, complete)
+        for key, point in self.initial:
+            if key not in tried:
+                return dict(point)
+        drawn = len(tried) - sum(key in tried for key, _ in self.initial)  # trials of the design and the GP
+        if drawn < self.random_starts - len(self.warm) or not (complete or self.warm):
+            return self._initial(drawn, tried, rng)
+        X, y = self._observations(trials, [*self.warm, *complete])
         running = [t.values for t in trials if t.state is TrialState.RUNNING]
         X_pending = self.encoding.encode(running) if running else None
         X_exclude = self.encoding.encode([t.values for t in trials])
