@@ -216,3 +216,83 @@ def test_the_driver_refuses_the_outcome_of_a_superseded_attempt(tmp_path, progra
     assert outcome.results is None and outcome.reason is not None
     assert outcome.reason.startswith("lost on the Dask cluster: the outcome came from attempt ")
     assert outcome.reason.endswith("but attempt a-later-one started later")
+
+
+def _dask_spec(tmp_path: Path, programs: Path, address: str, *, iterations: int, flags: str):
+    """An early-stopping study on the cluster (past make_spec, which still refuses executor= with it)."""
+    from dataclasses import replace
+
+    import hypered as hp
+    from hypered.study.spec import make_spec
+
+    binary = (f"{sys.executable} {programs / 'curve.py'} {{params_path}} {{results_path}} --steps 9 "
+              f"{flags} --record {tmp_path / 'runs.jsonl'}")
+    spec = make_spec(name="es", objective=hp.minimize("val.loss"), params={"x": hp.real(-5, 5)},
+                     binary=binary, random_starts=4, iterations=iterations, parallel=2, seed=3,
+                     directory=tmp_path / "experiments", cwd=tmp_path,
+                     early_stopping=hp.asha(min_step=1, max_step=9, reduction=3))
+    return replace(spec, executor=f"dask://{address}")
+
+
+def test_early_stopping_on_dask_stops_the_program_and_keeps_its_reports(
+        tmp_path, programs, dask_cluster) -> None:
+    from hypered.study import LogReporter, run_study
+
+    spec = _dask_spec(tmp_path, programs, dask_cluster.address, iterations=10, flags="--sleep 0.3")
+    answer = run_study(spec, LogReporter())
+    assert answer is not None
+    with sqlite3.connect(tmp_path / "experiments" / "es" / "study.db") as conn:
+        trials = conn.execute("SELECT number, state, reason, results, worker FROM trials").fetchall()
+        reports = conn.execute("SELECT number, step, value FROM reports ORDER BY number, step").fetchall()
+    pruned = [t for t in trials if t[1] == "pruned"]
+    complete = {t[0] for t in trials if t[1] == "complete"}
+    assert pruned and len(trials) == 10 and {t[1] for t in trials} == {"complete", "pruned"}
+    for _, _, reason, results, worker in pruned:
+        assert "is not among the best 1/3 of the" in reason and json.loads(results)["step"] < 9
+        assert worker.startswith("tcp://127.0.0.1:")
+    for number in complete:  # every step of a complete trial came back from its worker
+        assert [step for n, step, _ in reports if n == number] == list(range(1, 10))
+    for number, *_ in pruned:
+        steps = [step for n, step, _ in reports if n == number]
+        assert steps and steps == list(range(1, len(steps) + 1)) and len(steps) < 9
+    assert answer.trial.number in complete
+
+    time.sleep(0.3)
+    for run in _records(tmp_path / "runs.jsonl"):  # a stopped trial's program is gone, group and all
+        assert not alive(run["pid"])
+
+
+def test_without_a_shared_folder_reports_travel_back_and_a_stop_reaches_the_program(
+        tmp_path, programs, dask_cluster) -> None:
+    from distributed import Client, Event, Queue
+
+    from hypered.runners import Job
+    from hypered.runners.remote import run_job
+
+    elsewhere = tmp_path / "not-on-the-worker"  # never created: the worker must use a scratch folder
+    job = Job(number=7, params={"x": 1.0}, experiment_dir=elsewhere, params_path=elsewhere / "params.json",
+              results_path=elsewhere / "results.json", report_path=elsewhere / "reports.jsonl",
+              command=(sys.executable, str(programs / "curve.py"), str(elsewhere / "params.json"),
+                       str(elsewhere / "results.json"), "--steps", "100", "--sleep", "0.1",
+                       "--record", str(tmp_path / "runs.jsonl")),
+              env={"HYPERED_REPORT_PATH": str(elsewhere / "reports.jsonl")})
+    with Client(f"tcp://{dask_cluster.address}", timeout=10) as client:
+        queue, stop = Queue("reports", client=client), Event("stop-7", client=client)
+        future = client.submit(run_job, job, str(tmp_path), None, None, queue.name, stop.name, pure=False)
+        lines: list[bytes] = []
+        deadline = time.time() + 60
+        while b"".join(lines).count(b"\n") < 3:
+            assert time.time() < deadline, "no reports arrived"
+            for number, _attempt, offset, data in queue.get(batch=True):
+                assert number == 7 and offset == sum(map(len, lines)) and data.endswith(b"\n")
+                lines.append(data)
+            time.sleep(0.1)
+        stop.set()
+        outcome = future.result(timeout=60)
+        lines += [data for *_, data in queue.get(batch=True)]  # the last lines came before the outcome
+    assert outcome.reason == "stopped early" and outcome.results is None
+    steps = [json.loads(line)["step"] for line in b"".join(lines).splitlines()]
+    assert steps == list(range(1, len(steps) + 1)) and 3 <= len(steps) < 100
+    (run,) = _records(tmp_path / "runs.jsonl")
+    assert not alive(run["pid"])
+    assert not elsewhere.exists()

@@ -9,6 +9,11 @@ to that folder. The program runs under a watchdog (`LocalRunner(supervise=True)`
 that kills it as soon as the worker dies, so the attempt of a lost worker does
 not live on beside the next one. The results and the (capped) logs travel back
 in the Outcome, and the driver writes them into the trial folder.
+
+While the program runs, the lines it appends to its reports.jsonl are sent to the
+driver through a Dask Queue (`ReportForwarder`), and a Dask Event per trial tells
+the attempt to stop early: its program's process group gets SIGTERM, then
+SIGKILL after the grace period, as on the driver's own machine.
 """
 
 from __future__ import annotations
@@ -65,14 +70,45 @@ def attempt_folder(trial_folder: Path) -> Path:
     raise AssertionError("unreachable")
 
 
-def run_job(job: Job, cwd: str, cancel_event: str | None = None,
-            attempt_variable: str | None = None) -> Outcome:
+class ReportForwarder:
+    """Sends the whole lines appended to a report file since the last `send` to a Dask Queue.
+
+    Each message is `(number, attempt, offset, data)`: the trial, the attempt that
+    wrote the lines, where in the attempt's file `data` (bytes) starts, and the lines.
+    """
+
+    def __init__(self, path: Path | None, queue: Any, number: int, attempt: str) -> None:
+        self.path = path
+        self.queue = queue
+        self.number = number
+        self.attempt = attempt
+        self.offset = 0
+
+    def send(self) -> None:
+        if self.path is None:
+            return
+        try:
+            with open(self.path, "rb") as f:
+                f.seek(self.offset)
+                data = f.read()
+        except OSError:
+            return
+        end = data.rfind(b"\n") + 1  # a last line without its newline is still being written
+        if end:
+            self.queue.put((self.number, self.attempt, self.offset, data[:end]))
+            self.offset += end
+
+
+def run_job(job: Job, cwd: str, cancel_event: str | None = None, attempt_variable: str | None = None,
+            reports_queue: str | None = None, stop_event: str | None = None) -> Outcome:
     """Run one attempt of `job` on this worker and report how it ended (called through Dask).
 
     `attempt_variable` names a Dask Variable this attempt claims at its start,
     so the driver can tell whether the Outcome it receives is the latest attempt's.
+    `reports_queue` names the Dask Queue that carries the program's report lines
+    to the driver; setting the Dask Event `stop_event` stops the program early.
     """
-    from distributed import Event, Variable, get_worker
+    from distributed import Event, Queue, Variable, get_worker
 
     worker = get_worker().address
     shared = job.experiment_dir.is_dir()
@@ -85,13 +121,23 @@ def run_job(job: Job, cwd: str, cancel_event: str | None = None,
         write_json(local.params_path, local.params)
         workdir = Path(cwd) if Path(cwd).is_dir() else local.experiment_dir
         cancel = Event(cancel_event) if cancel_event else None
+        stop = Event(stop_event) if stop_event else None
+        queue = Queue(reports_queue) if reports_queue else None
+        forwarder = ReportForwarder(local.report_path if queue else None, queue, job.number, attempt)
         with LocalRunner(workdir, supervise=True) as runner:
             runner.submit(local)
             outcomes: list[Outcome] = []
             while not outcomes:
                 outcomes = runner.wait(timeout=_POLL)
-                if not outcomes and cancel is not None and cancel.is_set():
+                forwarder.send()  # the last lines too: sent before the Outcome, so they arrive first
+                if outcomes:
+                    break
+                if cancel is not None and cancel.is_set():
                     outcomes = runner.cancel()
+                elif stop is not None and stop.is_set():
+                    runner.stop(job.number)  # SIGTERM now; `wait` sends SIGKILL after the grace period
+        if queue is not None:
+            queue.close()
         logs = {name: _read(folder / name) for name in LOG_FILES}  # already capped at job.log_limit
     return replace(outcomes[0], worker=worker, logs=logs, attempt=attempt)
 
