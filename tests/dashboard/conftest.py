@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from browser_helpers import ARGS, CHROMIUM, Page
 from dashboard_helpers import run_study, serve, write_legacy_study
 
 from hypered.dashboard.server import DashboardServer
@@ -25,3 +27,20 @@ def experiments(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def server(experiments: Path) -> Iterator[DashboardServer]:
     yield from serve(experiments)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright (the test extra)")
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def tab(browser: Any, server: DashboardServer) -> Iterator[Page]:
+    page = Page(browser, f"http://127.0.0.1:{server.server_address[1]}")
+    yield page
+    page.close()
+    assert page.dialogs == [], "a script from user data ran"

@@ -18,7 +18,7 @@ from urllib.parse import quote
 import pytest
 from dashboard_helpers import XSS, serve, write_db, write_early_study
 
-from hypered.dashboard import views
+from hypered.dashboard import curves, views
 from hypered.dashboard.frame import build_frame
 from hypered.dashboard.server import PLOTLY_URL, STATIC, DashboardServer
 from hypered.dashboard.studies import Study
@@ -376,18 +376,18 @@ def test_many_curves_are_sampled_and_long_ones_thinned() -> None:
                    for i, s in enumerate(states))
     study = Study(name="s", folder=Path("."), space={}, objective=objective, trials=trials, version="1")
     reported = [t.number for t in trials]
-    numbers = views.curve_numbers(study, reported)
+    numbers = curves.curve_numbers(study, reported)
     found = [Curve(i, tuple(range(1, 1001 if i == 0 else 4)), tuple([1.0] * (1000 if i == 0 else 3))) for i in numbers]
-    out = views.curves(study, found, reported)
+    out = curves.curves(study, found, reported)
     shown = [c["number"] for c in out["curves"]]
-    assert (out["total"], out["shown"], out["sampled"], out["thinned"]) == (602, views.MAX_CURVES, True, True)
+    assert (out["total"], out["shown"], out["sampled"], out["thinned"]) == (602, curves.MAX_CURVES, True, True)
     assert shown == sorted(shown) and {600, 601} <= set(shown)  # the running ones
     best = [t.number for t in trials if t.state is TrialState.COMPLETE][:50]
     assert set(best) <= set(shown)  # the best complete ones (lowest loss)
     pruned = [n for n in shown if states[n] is TrialState.PRUNED]
     assert len(pruned) >= 60 and max(pruned) > 550  # spread over the whole study, not its start
     first = out["curves"][0]
-    assert len(first["steps"]) == views.MAX_CURVE_STEPS and first["steps"][-1] == 1000  # the last step kept
+    assert len(first["steps"]) == curves.MAX_CURVE_STEPS and first["steps"][-1] == 1000  # the last step kept
 
 
 def test_a_long_run_of_reports_lists_its_last_lines() -> None:

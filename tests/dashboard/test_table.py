@@ -113,3 +113,18 @@ def test_a_pruned_trial_shows_its_last_report_but_is_never_the_best(tmp_path_fac
     assert detail["best"]["number"] == 2 and detail["counts"]["pruned"] == 1
     columns = dash.handle(["studies", "s", "columns"], {})[1]
     assert columns["best_so_far"] == [5.0, 4.0, 3.0, 3.0]
+
+
+def test_the_trials_selected_in_the_plots_as_ranges(dash: Dashboard) -> None:
+    assert numbers(table(dash, trials="0-3,7,25-27")) == [0, 1, 2, 3, 7, 25, 26, 27]
+    assert numbers(table(dash, trials="7-5, 2, 3-4")) == [2, 3, 4, 5, 6, 7]  # any order, overlaps merged
+    assert table(dash, trials="none")["total"] == 0
+    page = table(dash, trials="0-29", filter="opt = sgd", state="complete", sort="value", order="desc", limit="3")
+    assert numbers(page) == [27, 25, 23] and page["total"] == 12  # with every other filter
+    assert numbers(table(dash, trials="0-9999999999")) == list(range(30))  # a range is never expanded
+
+
+@pytest.mark.parametrize("text", ["a", "1-", "-3", "1..3", "1,,2", ""])
+def test_a_selection_that_cannot_be_read_says_why(dash: Dashboard, text: str) -> None:
+    with pytest.raises(ValueError, match="is not a trial number or a range a-b"):
+        table(dash, trials=text)

@@ -8,10 +8,14 @@
     /api/studies/NAME/outline              summary, variables, best trial: quick when the study is not read yet
     /api/studies/NAME/version              a token that changes when the study does (for polling)
     /api/studies/NAME/columns              plot data, one array per column (sampled when large)
+    /api/studies/NAME/convergence          the best value so far: the trials that improved it, by trial
+                                           number and by elapsed time (the comparison page overlays these)
     /api/studies/NAME/curves               learning curves: each trial's reported objective by step (sampled
-                                           when many trials reported); none for a study without reports
+                                           when many trials reported); none for a study without reports;
+                                           metric= another metric the trials reported (`metrics` lists them)
     /api/studies/NAME/table                a page of the trial table (state=, sort=, order=, offset=, limit=,
-                                           filter=, around=; sort= a column, param:NAME or metric:NAME)
+                                           filter=, around=, trials=; sort= a column, param:NAME or
+                                           metric:NAME; trials= the numbers selected in the plots, 3-7,12)
     /api/studies/NAME/model                GP importance and per-parameter posterior slices
     /api/studies/NAME/contour?x=A&y=B      GP posterior mean over two parameters
     /api/studies/NAME/trials/N             one trial with the tails of its logs and its reports
@@ -26,8 +30,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import SpaceError, StudyReadError
+from . import curves as learning
 from . import views
 from .cache import PerVersion
+from .convergence import best_so_far
 from .frame import Frame, build_frame, clean
 from .studies import Experiments, Study, StudyNotFound
 
@@ -35,6 +41,7 @@ if TYPE_CHECKING:
     from .model import ModelCache
 
 Response = tuple[int, Any]
+_METRICS_FROM = 3  # the learning curves' metrics are those of the best trial's reports and the last few
 
 
 class NotFound(Exception):
@@ -51,7 +58,7 @@ class Dashboard:
         self._frames: PerVersion[Frame] = PerVersion()
         self._outlines: PerVersion[tuple[Frame, Frame | None]] = PerVersion()
         self._details: PerVersion[dict[str, Any]] = PerVersion()  # study_detail, made once per version
-        self._curves: PerVersion[dict[str, Any]] = PerVersion()  # views.curves, made once per version
+        self._curves: PerVersion[dict[str, Any]] = PerVersion()  # per study and metric, made once per version
 
     @property
     def models(self) -> ModelCache:
@@ -178,9 +185,12 @@ class Dashboard:
         if rest == ["columns"]:
             limit = _int(query, "max_points", views.MAX_PLOT_POINTS)
             return 200, views.columns(self.frame(name), max(limit, 10))
+        if rest == ["convergence"]:
+            return 200, best_so_far(self.frame(name))
         if rest == ["curves"]:
             study = self.study(name)
-            return 200, self._curves.get(name, study.version, lambda: self.curves(study))
+            metric = query.get("metric") or study.objective.name
+            return 200, self._curves.get(f"{name}\0{metric}", study.version, lambda: self.curves(study, metric))
         if rest == ["table"]:
             return 200, views.table_query(self.frame(name), query)
         if rest == ["model"]:
@@ -195,12 +205,25 @@ class Dashboard:
             return 200, views.trial_detail(study, trial, self.experiments.reports(name, trial.number))
         raise NotFound("no such API path")
 
-    def curves(self, study: Study) -> dict[str, Any]:
-        """views.curves of the study: only the curves drawn are read (a sample, when many trials reported)."""
+    def curves(self, study: Study, metric: str) -> dict[str, Any]:
+        """The study's learning curves of `metric` (curves.curves): only the curves drawn are read (a
+        sample, when many trials reported). The metrics offered are those the best trial and the last
+        few reporting trials reported; a metric other than the objective is read from each drawn
+        trial's reports."""
         reported = self.experiments.reporting_trials(study.name)
-        numbers = views.curve_numbers(study, reported)
-        drawn = self.experiments.curves(study.name, None if len(numbers) == len(reported) else numbers)
-        return views.curves(study, drawn, reported)
+        numbers = learning.curve_numbers(study, reported)
+        best = study.best
+        looked_at = set(reported[-_METRICS_FROM:])
+        if best is not None and best.number in reported:
+            looked_at.add(best.number)
+        seen = {n: self.experiments.reports(study.name, n) for n in sorted(looked_at)}
+        metrics = learning.reported_metrics(study.objective.name, (r for lines in seen.values() for r in lines))
+        if metric == study.objective.name:
+            drawn = self.experiments.curves(study.name, None if len(numbers) == len(reported) else numbers)
+        else:
+            lines = {n: seen[n] if n in seen else self.experiments.reports(study.name, n) for n in numbers}
+            drawn = tuple(learning.metric_curve(n, lines[n], metric) for n in numbers)
+        return learning.curves(study, drawn, reported, metric, metrics)
 
     def study_list(self) -> dict[str, Any]:
         """Every study's row; one that cannot be read is a row with its `error`, the others unaffected."""

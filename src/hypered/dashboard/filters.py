@@ -12,10 +12,14 @@ A filter is terms separated by commas; a row is kept if it passes every term:
 Columns are the table's: number, state, value, duration, a parameter or a metric by name (the
 longest name that starts the term wins, so names may hold spaces or operators). ValueError names
 the term and what is wrong.
+
+A selection made in the plots reaches the table apart, as trial numbers (`TrialNumbers`, written
+`3-7,12,15-20`; `none` for no trial).
 """
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections.abc import Callable
@@ -38,6 +42,41 @@ class Term:
     column: str | None
     op: str
     text: str
+
+
+@dataclass(frozen=True)
+class TrialNumbers:
+    """A set of trial numbers as sorted, disjoint ranges (both ends included): a selection of 10,000
+    trials made in the plots travels as a few ranges, not 10,000 numbers."""
+
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+
+    @classmethod
+    def parse(cls, text: str) -> TrialNumbers:
+        """From `3-7,12,15-20` (`none`: no trial); ValueError naming the part that is not a number or a range."""
+        text = text.strip()
+        ranges: list[tuple[int, int]] = []
+        for part in ([] if text == "none" else text.split(",")):
+            low, dash, high = part.strip().partition("-")
+            if not low.isdigit() or (dash and not high.isdigit()):
+                raise ValueError(f"trials: {part.strip()!r} is not a trial number or a range a-b "
+                                 "(write them as 3-7,12; none for no trial)")
+            a, b = int(low), int(high) if dash else int(low)
+            ranges.append((min(a, b), max(a, b)))
+        merged: list[tuple[int, int]] = []
+        for a, b in sorted(ranges):
+            if merged and a <= merged[-1][1] + 1:
+                merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+            else:
+                merged.append((a, b))
+        return cls(tuple(a for a, _ in merged), tuple(b for _, b in merged))
+
+    def __contains__(self, number: object) -> bool:
+        if not isinstance(number, int):
+            return False
+        k = bisect.bisect_right(self.starts, number) - 1
+        return k >= 0 and number <= self.ends[k]
 
 
 def parse(text: str, frame: Frame) -> list[Term]:

@@ -45,6 +45,14 @@ STATIC = {  # URL name -> (file under static/, content type, Cache-Control)
     "brush.js": ("brush.js", JS, REVALIDATE),
     "table.js": ("table.js", JS, REVALIDATE),
     "trial.js": ("trial.js", JS, REVALIDATE),
+    "controls.js": ("controls.js", JS, REVALIDATE),
+    "curves.js": ("curves.js", JS, REVALIDATE),
+    "grid.js": ("grid.js", JS, REVALIDATE),
+    "parcoords.js": ("parcoords.js", JS, REVALIDATE),
+    "sections.js": ("sections.js", JS, REVALIDATE),
+    "selection.js": ("selection.js", JS, REVALIDATE),
+    "summary.js": ("summary.js", JS, REVALIDATE),
+    "compare.js": ("compare.js", JS, REVALIDATE),
     "style.css": ("style.css", "text/css; charset=utf-8", REVALIDATE),
     "favicon.svg": ("favicon.svg", "image/svg+xml", DAY),
     PLOTLY_URL: ("vendor/plotly-cartesian.min.js", JS, IMMUTABLE),
@@ -194,11 +202,13 @@ class Handler(BaseHTTPRequestHandler):
     do_POST = do_PUT = do_DELETE = do_PATCH = _method_not_allowed  # noqa: N815
 
     def _send_page(self, parts: list[str]) -> None:
-        """The app's page for /, /study/NAME and /study/NAME/trial/N; the 404 page otherwise."""
+        """The app's page for /, /compare, /study/NAME and /study/NAME/trial/N; the 404 page otherwise."""
         dashboard = self.server.dashboard
-        found = parts in ([], [""])
+        found = parts in ([], [""], ["compare"])
         extra = {"Cache-Control": "no-cache"}
         study_page = len(parts) == 2 and parts[0] == "study"
+        if parts == ["compare"]:
+            extra["Link"] = f"</static/{PLOTLY_URL}>; rel=modulepreload"
         if study_page:
             found = dashboard.exists(parts[1])
             extra["Link"] = f"</static/{PLOTLY_URL}>; rel=modulepreload"  # fetched and compiled, not run

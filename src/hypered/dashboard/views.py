@@ -2,8 +2,7 @@
 
 Plots of large studies get a sample of rows chosen server-side (every trial that improved the
 best value, the best ones, the running ones, then an even spread), so a 10,000-trial study
-sends a thousand points, not all of them. Learning curves are sampled likewise (`curve_numbers`),
-and long ones thinned to an even spread of their steps.
+sends a thousand points, not all of them. Learning curves are in curves.py.
 """
 
 from __future__ import annotations
@@ -15,9 +14,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ..storage import Curve, StoredReport
+from ..storage import StoredReport
 from ..trial import Trial, TrialState
 from . import filters
+from .curves import thin
 from .frame import Frame, clean, label, number, shown
 from .studies import Study, flatten
 
@@ -26,9 +26,6 @@ MAX_EDF_STEPS = 500  # the objective's EDF is drawn through at most this many st
 _BEST_KEPT = 100
 LOG_TAIL_BYTES = 32 * 1024
 TABLE_LIMIT_MAX = 500
-MAX_CURVES = 200  # learning curves drawn at most (one Plotly trace each)
-MAX_CURVE_STEPS = 250  # points per curve at most (an even spread of its steps, the last kept)
-_BEST_CURVES = 50
 REPORTS_SHOWN = 1000  # a trial page's reports: the last ones
 STATES = tuple(s.value for s in TrialState)
 
@@ -150,80 +147,8 @@ def edf(frame: Frame, max_steps: int = MAX_EDF_STEPS) -> dict[str, Any]:
     n = len(values)
     # a value repeated counts up to its last copy: the share of trials <= v
     last = [k for k in range(n) if k == n - 1 or values[k + 1] != values[k]]
-    kept = [last[k] for k in _thin(len(last), max_steps)]
+    kept = [last[k] for k in thin(len(last), max_steps)]
     return {"count": n, "values": [values[k] for k in kept], "shares": [(k + 1) / n for k in kept]}
-
-
-def curve_numbers(study: Study, reported: Sequence[int], max_curves: int = MAX_CURVES) -> list[int]:
-    """The trials whose learning curves to draw, of those that `reported` (and the study holds): all
-    if few, else the running ones, the recommended one, the best complete ones, the stopped-early
-    ones spread evenly over trial numbers (up to half of what is left), then an even spread of the rest."""
-    trials = {t.number: t for t in study.trials}
-    found = [number for number in reported if number in trials]
-    n = len(found)
-    if n <= max_curves:
-        return found
-    state = [trials[number].state for number in found]
-    keep: list[int] = []
-    chosen: set[int] = set()
-
-    def add(indices: list[int], most: int) -> None:
-        fresh = [i for i in indices if i not in chosen]
-        picked = [fresh[k] for k in _thin(len(fresh), most)] if most < len(fresh) else fresh
-        keep.extend(picked)
-        chosen.update(picked)
-
-    best = study.best  # drawn in its own colour
-    add([i for i in range(n) if state[i] is TrialState.RUNNING][:max_curves // 4], max_curves)
-    add([i for i in range(n) if best is not None and found[i] == best.number], 1)
-    complete = [i for i in range(n) if state[i] is TrialState.COMPLETE and trials[found[i]].value is not None]
-    complete.sort(key=lambda i: study.objective.loss(trials[found[i]].value))  # type: ignore[arg-type]
-    add([i for i in complete if i not in chosen][:_BEST_CURVES], max_curves - len(keep))
-    add([i for i in range(n) if state[i] is TrialState.PRUNED], (max_curves - len(keep)) // 2)
-    add(list(range(n)), max_curves - len(keep))
-    return [found[i] for i in sorted(keep)]
-
-
-def curves(study: Study, drawn: Sequence[Curve], reported: Sequence[int]) -> dict[str, Any]:
-    """The learning curves `drawn` (see `curve_numbers`) as the page plots them, each thinned to
-    MAX_CURVE_STEPS points; `reported`: every trial that reported. Trials the study does not hold
-    yet (it was read a moment before the reports) are left out."""
-    trials = {t.number: t for t in study.trials}
-    out = []
-    thinned = False
-    for curve in drawn:
-        trial = trials.get(curve.number)
-        if trial is None:
-            continue
-        picked = _thin(len(curve.steps), MAX_CURVE_STEPS)
-        thinned = thinned or len(picked) < len(curve.steps)
-        out.append({"number": curve.number, "state": trial.state.value,
-                    "steps": [curve.steps[i] for i in picked], "values": [curve.values[i] for i in picked]})
-    total = sum(1 for number in reported if number in trials)
-    best = study.best
-    return clean({
-        "total": total,
-        "shown": len(out),
-        "sampled": len(out) < total,
-        "thinned": thinned,
-        "best_kept": _BEST_CURVES,  # for the page's note on how curves were sampled
-        "max_steps": MAX_CURVE_STEPS,
-        "version": study.version,
-        "objective": {"name": study.objective.name, "direction": study.objective.direction.value},
-        "best": None if best is None else best.number,
-        "curves": out,
-    })
-
-
-def _thin(n: int, most: int) -> list[int]:
-    """At most `most` of range(n), evenly spread, the last always kept (when `most` > 0)."""
-    if n <= most:
-        return list(range(n))
-    if most <= 0:
-        return []
-    if most == 1:
-        return [n - 1]
-    return sorted({round(k * (n - 1) / (most - 1)) for k in range(most)})
 
 
 def trial_reports(study: Study, reports: Sequence[StoredReport], limit: int = REPORTS_SHOWN) -> dict[str, Any]:
@@ -240,8 +165,10 @@ def trial_reports(study: Study, reports: Sequence[StoredReport], limit: int = RE
 
 
 def table(frame: Frame, *, state: str = "", sort: str = "number", descending: bool = False,
-          offset: int = 0, limit: int = 100, where: str = "", around: int | None = None) -> dict[str, Any]:
-    """One page of the trial table, filtered by state and `where` (filters.py) and sorted by a column.
+          offset: int = 0, limit: int = 100, where: str = "", around: int | None = None,
+          trials: filters.TrialNumbers | None = None) -> dict[str, Any]:
+    """One page of the trial table, filtered by state, `where` (filters.py) and the `trials` selected
+    in the plots (all when None), and sorted by a column.
 
     `sort` is number, state, value, duration, started, `param:NAME` or `metric:NAME`; NaN sorts
     after the numbers and missing values last, either way. With `around`, the page is the one
@@ -252,7 +179,8 @@ def table(frame: Frame, *, state: str = "", sort: str = "number", descending: bo
         raise ValueError(f"unknown state {state!r}; valid: {', '.join(STATES)}")
     key = _sort_column(frame, sort)
     terms = filters.parse(where, frame)
-    rows = [i for i in range(len(frame.number)) if not state or frame.state[i] == state]
+    rows = [i for i in range(len(frame.number)) if (not state or frame.state[i] == state)
+            and (trials is None or frame.number[i] in trials)]
     if terms:
         kept = filters.keep(frame, terms)
         rows = [i for i in rows if kept(i)]
@@ -282,14 +210,16 @@ def table(frame: Frame, *, state: str = "", sort: str = "number", descending: bo
 
 
 def table_query(frame: Frame, query: dict[str, str]) -> dict[str, Any]:
-    """`table` for the query of /api/studies/NAME/table (state, sort, order, offset, limit, filter, around)."""
+    """`table` for the query of /api/studies/NAME/table (state, sort, order, offset, limit, filter,
+    around, trials)."""
     around = query.get("around", "").strip().lstrip("#")
     if around and not around.isdigit():
         raise ValueError(f"around must be a trial number, got {query['around']!r}")
+    trials = filters.TrialNumbers.parse(query["trials"]) if "trials" in query else None
     return table(frame, state=query.get("state", ""), sort=query.get("sort", "number"),
                  descending=query.get("order", "asc") == "desc", offset=_query_int(query, "offset", 0),
                  limit=_query_int(query, "limit", 100), where=query.get("filter", ""),
-                 around=int(around) if around else None)
+                 around=int(around) if around else None, trials=trials)
 
 
 def _query_int(query: dict[str, str], key: str, default: int) -> int:

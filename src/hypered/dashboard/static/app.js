@@ -1,5 +1,6 @@
 // The app's entry point: picks the page from the URL path.
 import { clear, el, HttpError } from "./dom.js";
+import { renderCompare } from "./compare.js";
 import { renderList } from "./list.js";
 import { renderStudy } from "./study.js";
 import { renderTrial } from "./trial.js";
@@ -7,6 +8,7 @@ import { renderTrial } from "./trial.js";
 function route(path) {
   const parts = path.split("/").filter((p) => p !== "").map(decodeURIComponent);
   if (parts.length === 0) return () => renderList();
+  if (parts.length === 1 && parts[0] === "compare") return () => renderCompare();
   if (parts[0] === "study" && parts.length === 2) return () => renderStudy(parts[1]);
   if (parts[0] === "study" && parts.length === 4 && parts[2] === "trial") {
     return () => renderTrial(parts[1], Number(parts[3]));

@@ -1,7 +1,9 @@
 // Brushing the parallel coordinates: drag along an axis to keep the trials inside a range of it
 // (the others are dimmed; ranges on several axes must all hold), click an axis to clear its range.
-// The ranges go in the page's URL as brush=LOW,HIGH,AXIS (study.js).
+// The ranges go in the page's URL as brush=LOW,HIGH,AXIS (study.js); the trials inside them are
+// the page's selection (selection.js), which the page draws back here.
 import { el } from "./dom.js";
+import { brushedNumbers, parcoords } from "./parcoords.js";
 import * as plots from "./plots.js";
 
 const HIT_PX = 12; // a press this close to an axis line is on the axis
@@ -10,8 +12,9 @@ const CLICK_PX = 4; // a press that moves less than this is a click
 const clamp = (v) => Math.min(1, Math.max(0, v));
 
 export class ParcoordsBrush {
-  // `onChange()` is called after the user changes a range.
-  constructor(onChange = () => {}) {
+  // `onChange()` is called after the user changes a range; `selection` (selection.js) is drawn.
+  constructor(selection, onChange = () => {}) {
+    this.selection = selection;
     this.onChange = onChange;
     this.brushes = new Map(); // axis key (param:NAME or objective) -> [low, high] in the axis' [0, 1]
     this.pc = null;
@@ -47,8 +50,13 @@ export class ParcoordsBrush {
     for (const key of this.brushes.keys()) if (!pc.axes.some((a) => a.key === key)) this.brushes.delete(key);
   }
 
+  // The trial numbers inside every range (null when no range is set).
+  numbers() {
+    return this.brushes.size && this.pc ? brushedNumbers(this.pc, this.brushes) : null;
+  }
+
   async draw() {
-    const figure = plots.parcoords(this.pc, this.brushes);
+    const figure = parcoords(this.pc, this.brushes, this.selection.numbers);
     await plots.draw(this.plot, figure);
     const total = this.pc.values.length;
     Object.assign(this.note.dataset, { selected: figure.selected, total, coloured: figure.coloured });
@@ -56,8 +64,8 @@ export class ParcoordsBrush {
       ? ` The best ${figure.coloured} of them are drawn in colour, the other ${figure.selected - figure.coloured} faded beneath.`
       : "";
     const plotted = `${total} complete trials${this.pc.sampled ? " of the sample plotted" : ""}`;
-    this.note.textContent = this.brushes.size
-      ? `${figure.selected} of ${plotted} selected.${shown} Drag along an axis to change its range; click it to clear.`
+    this.note.textContent = this.selection.active
+      ? `${figure.selected} of ${plotted} selected.${shown} Drag along an axis to select a range of it; click it to clear.`
       : `${plotted}.${shown} Drag along an axis to select a range of it; click the axis to clear it.`;
   }
 
@@ -112,7 +120,6 @@ export class ParcoordsBrush {
       if (Math.abs(u.clientY - start) < CLICK_PX || from === to) this.brushes.delete(key);
       else this.brushes.set(key, [Math.min(from, to), Math.max(from, to)]);
       this.onChange();
-      this.draw().catch((err) => console.error("hypered-dash: drawing the selection failed:", err.message));
     };
     window.addEventListener("pointermove", move);
     window.addEventListener("pointerup", release);

@@ -1,18 +1,21 @@
-// The study list: one row per study, refreshed every few seconds.
+// The study list: one row per study, refreshed every few seconds. Ticking two or more studies
+// opens their comparison (compare.js).
+import { compareUrl } from "./compare.js";
 import { clear, el, fmt, fmtAgo, fmtTime, getJSON, poll, setCrumbs, setLive, studyUrl } from "./dom.js";
 
 const REFRESH_MS = 3000;
 
-const COLUMNS = ["study", "status", "complete", "failed", "running", "target", "best value", "objective",
+const COLUMNS = ["", "study", "status", "complete", "failed", "running", "target", "best value", "objective",
   "last activity"];
 
 // A study that cannot be read: its name and what is wrong (the file and the problem, from the
 // server), across the rest of the row; it has no page to link to.
 function errorRow(study) {
   return el("tr", { dataset: { study: study.name }, className: "unreadable" },
+    el("td", {}, el("input", { type: "checkbox", disabled: true, "aria-label": "cannot be compared: unreadable" })),
     el("td", { className: "name" }, el("span", { className: "study-name", title: study.name, text: study.name })),
     el("td", {}, el("span", { className: "badge error", text: "unreadable" })),
-    el("td", { colSpan: COLUMNS.length - 2, className: "error study-error", text: study.error }));
+    el("td", { colSpan: COLUMNS.length - 3, className: "error study-error", text: study.error }));
 }
 
 // Trials in the running state while no live driver holds the study were left running by a
@@ -25,7 +28,36 @@ function runningCell(study) {
   `${n} left running`);
 }
 
-function row(study) {
+// The studies ticked for comparison (kept across the list's refreshes) and the link that opens it.
+class Ticked {
+  constructor() {
+    this.names = new Set();
+    this.link = el("a", { id: "compare-link", className: "button" });
+    this.node = el("p", { className: "toolbar" }, this.link, " ",
+      el("span", { className: "muted", text: "Tick two or more studies to overlay their convergence." }));
+    this.update();
+  }
+
+  box(name) {
+    return el("input", { type: "checkbox", className: "compare-box", value: name, checked: this.names.has(name),
+      "aria-label": `compare ${name}`, onchange: (e) => {
+        if (e.target.checked) this.names.add(name); else this.names.delete(name);
+        this.update();
+      } });
+  }
+
+  // Forgets studies no longer listed; the link is live from two studies on.
+  update(listed = null) {
+    if (listed) for (const name of this.names) if (!listed.has(name)) this.names.delete(name);
+    const n = this.names.size;
+    this.link.textContent = `Compare ${n} ${n === 1 ? "study" : "studies"}`;
+    if (n >= 2) this.link.setAttribute("href", compareUrl([...this.names]));
+    else this.link.removeAttribute("href");
+    this.link.setAttribute("aria-disabled", String(n < 2));
+  }
+}
+
+function row(study, ticked) {
   if (study.error) return errorRow(study);
   const c = study.counts;
   const best = study.best ? fmt(study.best.value, true) : "–";
@@ -34,6 +66,7 @@ function row(study) {
     ? el("span", { className: "badge running", text: "running" })
     : el("span", { className: "badge idle", text: "idle" });
   return el("tr", { dataset: { study: study.name } },
+    el("td", {}, ticked.box(study.name)),
     el("td", { className: "name" },
       el("a", { href: studyUrl(study.name), className: "study-link", title: study.name, text: study.name }),
       study.legacy ? el("span", { className: "badge legacy", text: "trial folders only" }) : null,
@@ -49,9 +82,10 @@ function row(study) {
     el("td", { title: fmtTime(study.last_activity), text: fmtAgo(study.last_activity) }));
 }
 
-function render(body, data) {
+function render(body, data, ticked) {
   clear(body);
-  for (const study of data.studies) body.appendChild(row(study));
+  for (const study of data.studies) body.appendChild(row(study, ticked));
+  ticked.update(new Set(data.studies.filter((s) => !s.error).map((s) => s.name)));
   setLive(data.studies.some((s) => s.running));
 }
 
@@ -65,9 +99,11 @@ export async function renderList() {
   if (data.studies.length === 0) {
     main.appendChild(el("p", { className: "empty", text: "No studies yet: run hypered with --dir pointing here." }));
   }
+  const ticked = new Ticked();
   const head = el("tr", {}, ...COLUMNS.map((h) => el("th", { text: h })));
   const body = el("tbody");
+  main.appendChild(ticked.node);
   main.appendChild(el("table", { className: "grid", id: "study-list" }, el("thead", {}, head), body));
-  render(body, data);
-  poll(async () => render(body, await getJSON("/api/studies")), REFRESH_MS);
+  render(body, data, ticked);
+  poll(async () => render(body, await getJSON("/api/studies"), ticked), REFRESH_MS);
 }

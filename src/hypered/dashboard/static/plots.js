@@ -1,23 +1,27 @@
-// Plotly figures of a study. Every user string given to Plotly goes through plotText (escaped);
-// missing values are null, which Plotly leaves out. Plotly itself (1.5 MB) is loaded on first use,
-// so the page's own scripts and the first screen's text never wait for it.
+// Plotly figures of a study, and what they share (loading Plotly, colours, axes, the selection's
+// look). Every user string given to Plotly goes through plotText (escaped); missing values are
+// null, which Plotly leaves out. Plotly itself (1.5 MB) is loaded on first use, so the page's own
+// scripts and the first screen's text never wait for it. The scatter grid and the model's slices
+// are in grid.js, parallel coordinates in parcoords.js, learning curves in curves.js.
+// A point that stands for a trial carries its number as `customdata`: a box or lasso selection in
+// a plot reads the trials' numbers from it (selection.js).
 import { cut, plotText } from "./dom.js";
 
 const PLOTLY_URL = "/static/vendor/plotly-cartesian-4.1.1.min.js"; // server.py's PLOTLY_URL
-const CONFIG = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["sendDataToCloud"] };
-const BLUE = "#2563eb";
-const RED = "#dc2626";
-const GREEN = "#16a34a";
-const GRAY = "#9ca3af";
-const PURPLE = "#7c3aed";
-const AMBER = "#d97706";
+export const CONFIG = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["sendDataToCloud"] };
+export const BLUE = "#2563eb";
+export const RED = "#dc2626";
+export const GREEN = "#16a34a";
+export const GRAY = "#9ca3af";
+export const PURPLE = "#7c3aed";
+export const AMBER = "#d97706";
 const MARGIN = { l: 60, r: 20, t: 30, b: 50 };
 // The longest name or category drawn in a plot (the whole of it is in the hover text and the table)
-const NAME_CHARS = 48;
-const TICK_CHARS = 32;
+export const NAME_CHARS = 48;
+export const TICK_CHARS = 32;
 
 // A user string as plot text: escaped, cut to `max` characters.
-const label = (value, max = NAME_CHARS) => plotText(cut(value, max));
+export const label = (value, max = NAME_CHARS) => plotText(cut(value, max));
 
 let loading = null;
 
@@ -33,10 +37,25 @@ export function loadPlotly() {
   return loading;
 }
 
+const drawing = new WeakSet(); // plots being drawn now
+
+// Whether `div` is being drawn: Plotly then reports its own selection events (a redraw without
+// the user's selection box reports an empty selection), which are not the user's.
+export function isDrawing(div) {
+  return drawing.has(div);
+}
+
 export async function draw(div, figure) {
   const Plotly = await loadPlotly();
-  const layout = { margin: MARGIN, hovermode: "closest", font: { size: 11 }, ...figure.layout };
-  return Plotly.react(div, figure.data, layout, { ...CONFIG, ...figure.config });
+  // a redraw keeps the drag mode the user chose in the plot's toolbar (zoom, pan, box or lasso select)
+  const dragmode = div.layout && div.layout.dragmode !== undefined ? { dragmode: div.layout.dragmode } : {};
+  const layout = { margin: MARGIN, hovermode: "closest", font: { size: 11 }, ...dragmode, ...figure.layout };
+  drawing.add(div);
+  try {
+    return await Plotly.react(div, figure.data, layout, { ...CONFIG, ...figure.config });
+  } finally {
+    drawing.delete(div);
+  }
 }
 
 export function purge(div) {
@@ -55,14 +74,14 @@ export function positive(values) {
 }
 
 // The step between ticks: 1, 2 or 5 times a power of ten, at least `rough`.
-function niceStep(rough) {
+export function niceStep(rough) {
   const power = 10 ** Math.floor(Math.log10(Math.max(rough, 1e-300)));
   return [1, 2, 5, 10].map((m) => m * power).find((step) => step >= rough);
 }
 
 // The axis of a variable: log for log-scale ones, categories (in the space's order, long names
 // cut on the ticks) for categorical, whole-number ticks for integers.
-function axisFor(variable, title) {
+export function axisFor(variable, title) {
   const axis = { title: { text: label(title ?? variable.name) }, automargin: true };
   if (variable.type === "categorical") {
     axis.type = "category";
@@ -80,19 +99,37 @@ function axisFor(variable, title) {
   return axis;
 }
 
-function plotValues(variable, values) {
+export function plotValues(variable, values) {
   return variable.type === "categorical" ? values.map((v) => (v === null ? null : plotText(v))) : values;
 }
 
-function rows(cols, test) {
+export function rows(cols, test) {
   const out = [];
   for (let i = 0; i < cols.number.length; i++) if (test(i)) out.push(i);
   return out;
 }
 
-const pick = (values, idx) => idx.map((i) => values[i]);
+export const pick = (values, idx) => idx.map((i) => values[i]);
 
-export function convergence(cols, objective, logY = false) {
+const UNSELECTED_OPACITY = 0.12;
+
+// How the points of a trace (trial `numbers`, one a point) show `selection` (a Set of numbers, or
+// null for none): through Plotly's own selection styling, the selected as they are, the others faded.
+export function selectedPoints(numbers, selection) {
+  if (selection === null) return { selectedpoints: null };
+  const idx = [];
+  numbers.forEach((n, k) => { if (selection.has(n)) idx.push(k); });
+  return { selectedpoints: idx, unselected: { marker: { opacity: UNSELECTED_OPACITY } } };
+}
+
+// A trace's trials: their numbers as `customdata`, and how `selection` shows on them.
+function trials(cols, idx, selection) {
+  const numbers = pick(cols.number, idx);
+  return { customdata: numbers, ...selectedPoints(numbers, selection) };
+}
+
+// Each trial's objective against its number, the best so far, failed and stopped trials marked.
+export function convergence(cols, objective, logY = false, selection = null) {
   const done = rows(cols, (i) => cols.state[i] === "complete" && cols.value[i] !== null);
   const failed = rows(cols, (i) => cols.state[i] === "failed");
   const pruned = rows(cols, (i) => cols.state[i] === "pruned" && cols.value[i] !== null);
@@ -102,15 +139,15 @@ export function convergence(cols, objective, logY = false) {
   return {
     data: [
       { type: "scatter", mode: "markers", name: "trial value", x: pick(cols.number, done), y: values,
-        text: done.map(hover), marker: { color: BLUE, size: 6, opacity: 0.7 } },
+        text: done.map(hover), marker: { color: BLUE, size: 6, opacity: 0.7 }, ...trials(cols, done, selection) },
       { type: "scatter", mode: "lines", name: "best so far", x: cols.number, y: cols.best_so_far,
         line: { color: GREEN, shape: "hv", width: 2 }, connectgaps: true, hoverinfo: "skip" },
       { type: "scatter", mode: "markers", name: "failed", x: pick(cols.number, failed),
         y: failed.map(() => worst), text: failed.map((i) => `trial ${cols.number[i]} failed`),
-        marker: { color: RED, symbol: "x", size: 8 } },
+        marker: { color: RED, symbol: "x", size: 8 }, ...trials(cols, failed, selection) },
       { type: "scatter", mode: "markers", name: "stopped early", x: pick(cols.number, pruned), y: pick(cols.value, pruned),
         text: pruned.map((i) => `trial ${cols.number[i]} stopped early (its last report)`),
-        marker: { color: PURPLE, symbol: "triangle-down", size: 8, opacity: 0.8 } },
+        marker: { color: PURPLE, symbol: "triangle-down", size: 8, opacity: 0.8 }, ...trials(cols, pruned, selection) },
     ],
     layout: {
       xaxis: { title: { text: "trial" }, tick0: 0, dtick: Math.max(1, niceStep(Math.max(0, ...cols.number) / 8)) },
@@ -120,65 +157,13 @@ export function convergence(cols, objective, logY = false) {
   };
 }
 
-// How a learning curve is drawn, by its trial's state: stopped early dotted, running thicker.
-const CURVE_STYLES = {
-  complete: { name: "complete", color: BLUE, dash: "solid", width: 1.2, rank: 2 },
-  running: { name: "running", color: AMBER, dash: "solid", width: 2, rank: 3 },
-  pruned: { name: "stopped early", color: PURPLE, dash: "dot", width: 1.2, rank: 4 },
-  failed: { name: "failed", color: RED, dash: "dashdot", width: 1, rank: 6 },
-  interrupted: { name: "interrupted", color: GRAY, dash: "dashdot", width: 1, rank: 7 },
-};
-
-// The objective's reported values against step, a line per trial (`meta`: its number and state),
-// the best trial's on top; trials stopped early end with a ▼ at their last report.
-export function learningCurves(data, logY = false) {
-  const ordered = [...data.curves].sort((a, b) => (a.number === data.best) - (b.number === data.best));
-  const legend = new Set();
-  const lines = ordered.map((c) => {
-    const style = CURVE_STYLES[c.state] ?? CURVE_STYLES.interrupted;
-    const best = c.number === data.best;
-    const group = best ? "best" : c.state;
-    const first = !legend.has(group);
-    legend.add(group);
-    return { type: "scatter", mode: "lines", name: best ? "best trial" : style.name, legendgroup: group,
-      showlegend: first, legendrank: best ? 1 : style.rank, meta: { number: c.number, state: c.state },
-      x: c.steps, y: c.values, connectgaps: true, opacity: best ? 1 : 0.6,
-      line: { color: best ? GREEN : style.color, dash: style.dash, width: best ? 2.5 : style.width },
-      hovertemplate: `trial ${c.number} (${style.name}): step %{x}, %{y:.4g}<extra></extra>` };
-  });
-  const stops = data.curves.filter((c) => c.state === "pruned").map((c) => {
-    let k = c.values.length - 1;
-    while (k >= 0 && c.values[k] === null) k--;
-    return k < 0 ? null : [c.number, c.steps[k], c.values[k]];
-  }).filter((stop) => stop !== null);
-  if (stops.length) {
-    lines.push({ type: "scatter", mode: "markers", name: "stopped here", legendgroup: "pruned", legendrank: 5,
-      x: stops.map((s) => s[1]), y: stops.map((s) => s[2]), text: stops.map((s) => `trial ${s[0]} stopped early at step ${s[1]}`),
-      hoverinfo: "text", marker: { color: PURPLE, symbol: "triangle-down", size: 9 } });
-  }
-  const lastStep = Math.max(0, ...data.curves.map((c) => c.steps.at(-1) ?? 0));
-  return {
-    data: lines,
-    layout: {
-      xaxis: { title: { text: "step" }, tick0: 0, dtick: Math.max(1, niceStep(lastStep / 8)) }, // whole steps
-      yaxis: { title: { text: label(data.objective.name) }, type: logY ? "log" : "linear" },
-      legend: { orientation: "h", y: 1.12 },
-    },
-  };
-}
-
-// The values the learning curves show (for deciding whether log scale fits them).
-export function curveValues(data) {
-  return data.curves.flatMap((c) => c.values);
-}
-
 const STATE_COLORS = { complete: BLUE, failed: RED, running: AMBER, pruned: PURPLE, interrupted: GRAY };
 
 // When each trial ran: a bar from its start to its end (to `now`, unix seconds, while it runs),
 // one trace per state. `leftRunning`: the study's driver has stopped, so running trials will not
 // end: their bars stop at the study's last activity (drawn to now, one left a year ago would
 // squeeze every other bar into a line).
-export function timeline(cols, now, leftRunning = false) {
+export function timeline(cols, now, leftRunning = false, selection = null) {
   // Plotly shows a date axis as given, in no time zone: shifted so it reads as local time, as the table does
   const local = (unix) => unix * 1000 - new Date(unix * 1000).getTimezoneOffset() * 60_000;
   const times = [...cols.started, ...cols.finished].filter((t) => t !== null);
@@ -190,7 +175,7 @@ export function timeline(cols, now, leftRunning = false) {
     return { type: "bar", orientation: "h", name, meta: state, y: pick(cols.number, idx),
       base: idx.map((i) => local(cols.started[i])), x: idx.map((i) => Math.max(end(i) - cols.started[i], 0) * 1000),
       text: idx.map((i) => `trial ${cols.number[i]}: ${name}, ${(end(i) - cols.started[i]).toFixed(1)} s`),
-      hoverinfo: "text", textposition: "none", marker: { color }, width: 0.8 };
+      hoverinfo: "text", textposition: "none", marker: { color }, width: 0.8, ...trials(cols, idx, selection) };
   }).filter((trace) => trace.y.length > 0);
   return {
     data,
@@ -200,7 +185,6 @@ export function timeline(cols, now, leftRunning = false) {
   };
 }
 
-// The objective values the convergence plot shows (for deciding whether log scale fits them).
 // The empirical distribution of the objective (`edf` from the columns: every complete trial, not
 // the plots' sample): the share of trials at or below each value, a step line.
 export function edf(dist, objective, logX = false) {
@@ -218,11 +202,11 @@ export function edf(dist, objective, logX = false) {
 // (`rank` from the columns, over every complete trial), the best at the top, by state. Unlike the
 // objective's raw value it is not squashed by a few outliers, so a search that keeps finding good
 // trials shows as points staying near the top.
-export function rankPlot(cols) {
+export function rankPlot(cols, selection = null) {
   const byState = (state) => rows(cols, (i) => cols.state[i] === state && cols.rank[i] !== null);
   const trace = (idx, name, marker) => ({ type: "scatter", mode: "markers", name, x: pick(cols.number, idx),
     y: idx.map((i) => 100 * cols.rank[i]), text: idx.map((i) => `trial ${cols.number[i]}: ${cols.value[i]}`),
-    hovertemplate: "%{text}<br>better than it: %{y:.1f}%<extra></extra>", marker });
+    hovertemplate: "%{text}<br>better than it: %{y:.1f}%<extra></extra>", marker, ...trials(cols, idx, selection) });
   return {
     data: [
       trace(byState("complete"), "complete", { color: BLUE, size: 6, opacity: 0.7 }),
@@ -236,90 +220,14 @@ export function rankPlot(cols) {
   };
 }
 
+// The objective values the convergence plot shows (for deciding whether log scale fits them).
 export function convergenceValues(cols) {
   return cols.value.filter((v, i) => cols.state[i] === "complete" && v !== null);
 }
 
-// Subplots of one figure, `columns` to a row, each CELL_HEIGHT px high: axis ids and domains,
-// with room inside each cell for its title, tick labels and axis titles. One figure with n
-// subplots costs far less than n figures (each newPlot lays out, measures and draws on its own).
-export const CELL_HEIGHT = 260;
-const CELL_PAD = { l: 62, r: 12, t: 24, b: 48 }; // px
-const CELL_MIN_WIDTH = 340; // px
-
-// How many subplots go in a row of a figure `width` px wide.
-export function gridColumns(n, width) {
-  return Math.max(1, Math.min(n, Math.floor(width / CELL_MIN_WIDTH)));
-}
-
-function subplots(n, width, columns) {
-  const rowCount = Math.ceil(n / columns);
-  const height = rowCount * CELL_HEIGHT;
-  const cellWidth = width / columns;
-  return Array.from({ length: n }, (_, k) => {
-    const [row, col] = [Math.floor(k / columns), k % columns];
-    const suffix = k === 0 ? "" : String(k + 1);
-    const left = (col * cellWidth + CELL_PAD.l) / width;
-    const right = ((col + 1) * cellWidth - CELL_PAD.r) / width;
-    const top = 1 - (row * CELL_HEIGHT + CELL_PAD.t) / height;
-    const bottom = 1 - ((row + 1) * CELL_HEIGHT - CELL_PAD.b) / height;
-    return { x: "x" + suffix, y: "y" + suffix, xaxis: "xaxis" + suffix, yaxis: "yaxis" + suffix,
-      xdomain: [left, Math.max(left + 0.01, right)], ydomain: [Math.min(bottom, top - 0.01), top],
-      title: { x: (col * cellWidth + 6) / width, y: 1 - (row * CELL_HEIGHT) / height } };
-  });
-}
-
-// A figure of one subplot per cell: `cell(c)` gives the subplot's traces (without axis ids),
-// x axis, y axis and title (already plotText-escaped).
-function gridFigure(cells, width, cell) {
-  const columns = gridColumns(cells.length, width);
-  const boxes = subplots(cells.length, width, columns);
-  const data = [];
-  const layout = { showlegend: false, margin: { l: 0, r: 0, t: 0, b: 0 }, height: boxes.length
-    ? Math.ceil(cells.length / columns) * CELL_HEIGHT : CELL_HEIGHT, annotations: [] };
-  cells.forEach((c, k) => {
-    const box = boxes[k];
-    const sub = cell(c);
-    for (const trace of sub.data) data.push({ ...trace, xaxis: box.x, yaxis: box.y });
-    layout[box.xaxis] = { ...sub.xaxis, automargin: false, domain: box.xdomain, anchor: box.y };
-    layout[box.yaxis] = { ...sub.yaxis, automargin: false, domain: box.ydomain, anchor: box.x };
-    layout.annotations.push({ text: sub.title, xref: "paper", yref: "paper", x: box.title.x, y: box.title.y,
-      xanchor: "left", yanchor: "top", showarrow: false, font: { size: 12, color: "#6b7280" } });
-  });
-  return { data, layout };
-}
-
-// The scatter grid as one figure: a subplot per cell ({variable, metric, log, title}), complete
-// trials against the variable, the best trial starred.
-export function scatterGrid(cols, cells, bestNumber, width) {
-  const idx = rows(cols, (i) => cols.state[i] === "complete");
-  const best = idx.filter((i) => cols.number[i] === bestNumber);
-  const hover = idx.map((i) => `trial ${cols.number[i]}`);
-  return gridFigure(cells, width, ({ variable, metric, log, title }) => {
-    const x = plotValues(variable, cols.params[variable.name]);
-    const y = cols.metrics[metric];
-    return {
-      data: [
-        { type: "scatter", mode: "markers", name: "trials", meta: [variable.name, metric], x: pick(x, idx),
-          y: pick(y, idx), text: hover, marker: { color: BLUE, size: 5, opacity: 0.6 } },
-        { type: "scatter", mode: "markers", name: "best", x: pick(x, best), y: pick(y, best),
-          marker: { color: GREEN, size: 11, symbol: "star" }, hoverinfo: "skip" },
-      ],
-      xaxis: axisFor(variable),
-      yaxis: { title: { text: label(metric) }, type: log ? "log" : "linear" },
-      title: label(title, 2 * NAME_CHARS),
-    };
-  });
-}
-
-// A metric's values over the complete trials the scatter plots show.
-export function scatterValues(cols, metric) {
-  return (cols.metrics[metric] || []).filter((_, i) => cols.state[i] === "complete");
-}
-
 // The GP mean over two parameters. Contour lines interpolate between grid points, which means
 // nothing between two categories: with a categorical axis it is a heatmap, one band per category.
-export function contour(grid, cols, xVar, yVar, objective) {
+export function contour(grid, cols, xVar, yVar, objective, selection = null) {
   const idx = rows(cols, (i) => cols.state[i] === "complete");
   const xs = plotValues(xVar, grid.x);
   const ys = plotValues(yVar, grid.y);
@@ -334,141 +242,10 @@ export function contour(grid, cols, xVar, yVar, objective) {
         name: "GP mean", hovertemplate: "%{x}, %{y}: %{z:.4g}<extra>model mean</extra>" },
       { type: "scatter", mode: "markers", name: "trials",
         x: pick(plotValues(xVar, cols.params[xVar.name]), idx), y: pick(plotValues(yVar, cols.params[yVar.name]), idx),
-        text: idx.map((i) => `trial ${cols.number[i]}`),
+        text: idx.map((i) => `trial ${cols.number[i]}`), ...trials(cols, idx, selection),
         marker: { color: "white", size: 6, line: { color: "black", width: 1 } } },
     ],
     layout: { xaxis: axisFor(xVar), yaxis: axisFor(yVar), showlegend: false },
-  };
-}
-
-const HALO = "1px 1px 1px #fff, -1px -1px 1px #fff, 1px -1px 1px #fff, -1px 1px 1px #fff"; // text over lines
-
-const VIRIDIS = ["#440154", "#46327e", "#365c8d", "#277f8e", "#1fa187", "#4ac16d", "#a0da39", "#fde725"];
-
-// One axis of the parallel coordinates: values scaled to [0, 1] and tick labels.
-function pcAxis(name, values, variable) {
-  if (variable && variable.type === "categorical") {
-    const last = Math.max(variable.choices.length - 1, 1);
-    const index = new Map(variable.choices.map((c, k) => [c, k / last]));
-    return { name, scaled: values.map((v) => index.get(v) ?? null),
-      ticks: variable.choices.map((c, k) => [k / last, label(c, TICK_CHARS / 2)]) };
-  }
-  const log = Boolean(variable && variable.log);
-  const t = values.map((v) => (v === null || (log && !(v > 0)) ? null : log ? Math.log10(v) : v));
-  const present = t.filter((v) => v !== null);
-  let lo = variable && variable.low !== null ? variable.low : Math.min(...present);
-  let hi = variable && variable.high !== null ? variable.high : Math.max(...present);
-  if (log) [lo, hi] = [Math.log10(lo), Math.log10(hi)];
-  if (!Number.isFinite(lo) || !Number.isFinite(hi)) [lo, hi] = [0, 1];
-  const span = hi > lo ? hi - lo : 1;
-  const ticks = variable && variable.type === "integer" && !log ? integerTicks(lo, hi)
-    : [0, 0.25, 0.5, 0.75, 1].map((f) => {
-      const v = lo + f * span;
-      return [f, plotText(fmtTick(log ? 10 ** v : v))];
-    });
-  return { name, scaled: t.map((v) => (v === null ? null : hi > lo ? (v - lo) / span : 0.5)), ticks };
-}
-
-// Ticks of an integer axis from lo to hi: whole numbers only, at most about six.
-function integerTicks(lo, hi) {
-  if (!(hi > lo)) return [[0.5, String(lo)]];
-  const step = Math.max(1, niceStep((hi - lo) / 5));
-  const ticks = [];
-  for (let v = Math.ceil(lo / step) * step; v <= hi; v += step) ticks.push([(v - lo) / (hi - lo), String(v)]);
-  return ticks;
-}
-
-function fmtTick(v) {
-  const a = Math.abs(v);
-  return a !== 0 && (a < 1e-3 || a >= 1e5) ? v.toExponential(1) : String(Number(v.toPrecision(3)));
-}
-
-// The parallel coordinates' data: one line per complete trial, each axis scaled to [0, 1] (keyed
-// `param:NAME`, the objective last as `objective`); `order` lists the lines worst first.
-export function parcoordsData(cols, variables, objective) {
-  const idx = rows(cols, (i) => cols.state[i] === "complete" && cols.value[i] !== null);
-  const values = pick(cols.value, idx);
-  const axes = variables.map((v) => ({ key: `param:${v.name}`, ...pcAxis(v.name, pick(cols.params[v.name], idx), v) }));
-  axes.push({ key: "objective", ...pcAxis(objective.name, values, null) });
-  const sign = objective.direction === "minimize" ? 1 : -1;
-  const order = idx.map((_, k) => k).sort((a, b) => sign * (values[b] - values[a])); // worst first
-  const labels = idx.map((i) => `trial ${cols.number[i]}: ${cols.value[i]}`);
-  return { axes, values, order, labels, sign, objective, sampled: Boolean(cols.sampled) };
-}
-
-// Lines inside every brushed range (`brushes`: axis key -> [low, high] in scaled units).
-function brushed(pc, brushes) {
-  const ranges = [...brushes].map(([key, range]) => [pc.axes.find((a) => a.key === key), range])
-    .filter(([axis]) => axis !== undefined);
-  return pc.values.map((_, k) => ranges.every(([axis, [lo, hi]]) => {
-    const v = axis.scaled[k];
-    return v !== null && v >= lo && v <= hi;
-  }));
-}
-
-// Lines drawn in colour at most: past this, thousands of lines made a solid wall that hid the
-// axes' ticks, so only the best selected trials are coloured and the rest are drawn faded beneath.
-export const PARCOORDS_COLOURED = 200;
-
-// Parallel coordinates drawn as SVG lines (one per complete trial, colored by objective rank):
-// no WebGL needed, so it works on any machine and under a strict CSP. Lines outside a brushed
-// range are drawn gray beneath the others; past PARCOORDS_COLOURED selected lines, the worse
-// ones are faded.
-export function parcoords(pc, brushes = new Map()) {
-  const { axes, values, order, labels, sign, objective } = pc;
-  const selected = brushed(pc, brushes);
-  const groups = VIRIDIS.map(() => ({ x: [], y: [] }));
-  const dimmed = { x: [], y: [] };
-  const faded = { x: [], y: [] };
-  const kept = order.filter((k) => selected[k]); // worst first
-  const firstColoured = Math.max(0, kept.length - PARCOORDS_COLOURED);
-  const colourRank = new Map(kept.slice(firstColoured).map((k, rank) => [k, rank]));
-  const coloured = colourRank.size;
-  order.forEach((k) => {
-    const rank = colourRank.get(k);
-    const g = !selected[k] ? dimmed : rank === undefined ? faded
-      : groups[Math.min(VIRIDIS.length - 1, Math.floor((rank * VIRIDIS.length) / coloured))];
-    axes.forEach((axis, a) => { g.x.push(a); g.y.push(axis.scaled[k]); });
-    g.x.push(null);
-    g.y.push(null);
-  });
-  const last = axes.length - 1;
-  // axis names and ticks are two text traces: drawn at once, where an annotation each (~40) took
-  // a third of this plot's time
-  const ticks = axes.flatMap((axis, a) => axis.ticks.map(([y, text]) => [a, y, text]));
-  const traces = [
-    { type: "scatter", mode: "lines", x: axes.flatMap((_, a) => [a, a, null]), y: axes.flatMap(() => [0, 1, null]),
-      hoverinfo: "skip", name: "axes", line: { color: "#6b7280", width: 1 } },
-    { type: "scatter", mode: "lines", x: dimmed.x, y: dimmed.y, hoverinfo: "skip", name: "dimmed",
-      line: { color: GRAY, width: 1 }, opacity: 0.25, connectgaps: false },
-    { type: "scatter", mode: "lines", x: faded.x, y: faded.y, hoverinfo: "skip", name: "faded",
-      line: { color: "#9ca3af", width: 0.6 }, opacity: 0.12, connectgaps: false },
-    ...groups.map((g, n) => ({ type: "scatter", mode: "lines", x: g.x, y: g.y, hoverinfo: "skip",
-      name: `trials ${n}`, line: { color: VIRIDIS[n], width: 1.2 }, opacity: 0.75, connectgaps: false })),
-    { type: "scatter", mode: "text", name: "ticks", x: ticks.map((t) => t[0] - 0.03), y: ticks.map((t) => t[1]),
-      text: ticks.map((t) => t[2]), textposition: "middle left", hoverinfo: "skip",
-      textfont: { size: 10, color: "#374151", shadow: HALO } },
-    { type: "scatter", mode: "text", name: "names", x: axes.map((_, a) => a), y: axes.map(() => 1.03),
-      text: axes.map((axis) => `<b>${label(axis.name, TICK_CHARS / 2)}</b>`), textposition: "top center",
-      hovertext: axes.map((axis) => plotText(axis.name)), hoverinfo: "text" },
-    { type: "scatter", mode: "markers", name: "objective", x: values.map(() => last),
-      y: axes[last].scaled, text: labels, hoverinfo: "text",
-      marker: { size: 6, color: values, colorscale: "Viridis", reversescale: sign > 0, showscale: true,
-        opacity: selected.map((s) => (s ? 1 : 0.15)), colorbar: { title: { text: label(objective.name, TICK_CHARS / 2) } } } },
-  ];
-  const shapes = [...brushes].flatMap(([key, [lo, hi]]) => {
-    const a = axes.findIndex((axis) => axis.key === key);
-    return a < 0 ? [] : [{ type: "rect", xref: "x", yref: "y", x0: a - 0.06, x1: a + 0.06, y0: lo, y1: hi,
-      fillcolor: "rgba(37,99,235,0.18)", line: { color: BLUE, width: 1 } }];
-  });
-  return {
-    selected: kept.length,
-    coloured,
-    data: traces,
-    config: { modeBarButtonsToRemove: [...CONFIG.modeBarButtonsToRemove, "select2d", "lasso2d"] }, // brush.js selects
-    layout: { showlegend: false, shapes, dragmode: false, margin: { l: 80, r: 20, t: 40, b: 20 },
-      xaxis: { visible: false, range: [-0.6, last + 0.3], fixedrange: true },
-      yaxis: { visible: false, range: [-0.04, 1.14], fixedrange: true } },
   };
 }
 
@@ -485,39 +262,3 @@ export function importance(model) {
   };
 }
 
-// The GP posterior along each parameter, the others at the best trial: one subplot per slice,
-// its mean and a 95% band (error bars for a categorical one).
-export function modelSlices(model, variables, objective, width) {
-  return gridFigure(model.slices, width, (slice) => {
-    const variable = variables.get(slice.name);
-    return { ...modelSlice(slice, variable), xaxis: axisFor(variable),
-      yaxis: { title: { text: label(objective.name) } }, title: label(slice.name) };
-  });
-}
-
-// One slice's traces; the band's upper edge fills to its lower edge, the trace just before it
-// (tonexty pairs traces of the same subplot).
-function modelSlice(slice, variable) {
-  const lower = slice.mean.map((m, i) => m - 2 * slice.std[i]);
-  const upper = slice.mean.map((m, i) => m + 2 * slice.std[i]);
-  const x = plotValues(variable, slice.x);
-  const best = slice.best === null ? [] : [variable.type === "categorical" ? plotText(slice.best) : slice.best];
-  const bestY = best.length ? [slice.best_mean] : [];
-  const star = { type: "scatter", mode: "markers", name: "best trial", x: best, y: bestY,
-    marker: { color: GREEN, size: 12, symbol: "star" } };
-  if (slice.type === "categorical") {
-    return { data: [
-      { type: "scatter", mode: "markers", name: "mean ± 2 std", meta: slice.name, x, y: slice.mean,
-        error_y: { type: "data", array: slice.std.map((s) => 2 * s), visible: true, color: BLUE },
-        marker: { color: BLUE, size: 9 } },
-      star,
-    ] };
-  }
-  return { data: [
-    { type: "scatter", mode: "lines", x, y: lower, line: { width: 0 }, hoverinfo: "skip", name: "mean - 2 std" },
-    { type: "scatter", mode: "lines", x, y: upper, fill: "tonexty", fillcolor: "rgba(37,99,235,0.18)",
-      line: { width: 0 }, hoverinfo: "skip", name: "mean + 2 std" },
-    { type: "scatter", mode: "lines", meta: slice.name, x, y: slice.mean, line: { color: BLUE, width: 2 }, name: "mean" },
-    star,
-  ] };
-}

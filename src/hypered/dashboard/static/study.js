@@ -1,107 +1,36 @@
-// The study page: best trial, convergence, learning curves (when trials reported), scatter grid, contour, parallel coordinates,
-// importance, the model's view and the trial table; polls the study and redraws when it changes.
-// A bar of section links stays at the top; what is chosen (variables, metrics, log scales, the
-// contour's axes, the parallel coordinates' ranges, the table's query) is kept in the URL, so a view
-// can be shared or reloaded.
+// The study page: best trial, convergence, learning curves (when trials reported), timeline,
+// distribution, rank, scatter grid, contour, parallel coordinates, importance, the model's view and
+// the trial table; polls the study and redraws when it changes.
+// A bar of section links stays at the top, with the selection's count (selection.js: trials
+// selected in one plot are shown in every plot and listed alone in the table). What is chosen
+// (variables, metrics, log scales, the contour's axes, the selection or the parallel coordinates'
+// ranges, the table's query) is kept in the URL, so a view can be shared or reloaded.
 // The first screen (header, best trial, convergence) is drawn at once; the other plots go through
 // a DrawQueue, one per task, those on screen first.
-import {
-  apiUrl, clear, el, fmt, getJSON, keyValueTable, poll, setCrumbs, setLive, studyUrl, trialUrl,
-} from "./dom.js";
 import { ParcoordsBrush } from "./brush.js";
+import { checkboxes, logToggle, select } from "./controls.js";
+import { CurvesSection } from "./curves.js";
+import { apiUrl, clear, el, getJSON, poll, setCrumbs, setLive, studyUrl } from "./dom.js";
 import { DrawQueue } from "./draw.js";
+import * as grids from "./grid.js";
+import { parcoordsData } from "./parcoords.js";
 import * as plots from "./plots.js";
+import { section, sectionNav, showSection, watchSections } from "./sections.js";
+import { Selection } from "./selection.js";
+import { fillBest, fillHeader } from "./summary.js";
 import { TrialTable } from "./table.js";
 
 const REFRESH_MS = 2000;
 const DEFAULT_SCATTER_VARIABLES = 6;
-const SECTIONS = [["best", "Best"], ["convergence", "Convergence"], ["curves", "Learning curves"], ["timeline", "Timeline"], ["edf", "Distribution"], ["rank", "Rank"], ["scatter", "Parameters"],
-  ["contour", "Contour"], ["parallel", "Parallel coordinates"], ["importance", "Importance"],
-  ["model", "Model"], ["trials", "Trials"]];
-
-function section(id, title, ...children) {
-  return el("section", { id, className: "card" }, el("h2", { text: title }), ...children);
-}
-
-function checkboxes(name, items, checked, onChange) {
-  return el("fieldset", { className: "choices", dataset: { choices: name } },
-    el("legend", { text: name }),
-    items.map((item) => el("label", { title: item },
-      el("input", { type: "checkbox", value: item, checked: checked.has(item),
-        onchange: (e) => { if (e.target.checked) checked.add(item); else checked.delete(item); onChange(); } }),
-      " ", item)));
-}
-
-function select(id, items, value, onChange) {
-  return el("select", { id, onchange: (e) => onChange(e.target.value) },
-    items.map((item) => el("option", { value: item, selected: item === value, text: item })));
-}
-
-// A "log scale" checkbox; `refresh(enabled, why)` greys it out when the values cannot go on a log axis.
-function logToggle(id, label, checked, onChange) {
-  const input = el("input", { type: "checkbox", id, checked, onchange: () => onChange() });
-  const node = el("label", { className: "toggle" }, input, " ", el("span", { text: label }));
-  return {
-    node,
-    get asked() { return input.checked; },
-    get checked() { return input.checked && !input.disabled; },
-    refresh(enabled, why) {
-      input.disabled = !enabled;
-      node.title = enabled ? "" : why;
-    },
-  };
-}
-
 const metricsOf = (detail) => detail.metrics.filter((m) => m !== detail.objective.name);
 
 // Resolves after the browser has painted what is in the page now.
 const afterPaint = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
 
-// The study's name, counts and state; `d` is its detail or its outline. Trials in the running
-// state while no live driver holds the study were left running by one that stopped.
-function fillHeader(header, d) {
-  const c = d.counts;
-  const left = !d.running && c.running > 0;
-  clear(header).append(...[
-    el("h1", {}, el("span", { className: "study-name", text: d.name }), " ",
-      el("span", { className: `badge ${d.running ? "running" : "idle"}`, id: "study-status",
-        text: d.running ? "running" : "idle" })),
-    el("p", { className: "summary" },
-      `${d.objective.direction} ${d.objective.name} · `,
-      el("span", { id: "count-complete", text: `${c.complete} complete` }), ` · ${c.failed} failed · `,
-      left ? el("span", { id: "count-left-running", className: "left-running",
-        text: `${c.running} left running by a driver that has stopped (they will not finish)` })
-        : `${c.running} running`,
-      c.pruned ? ` · ${c.pruned} stopped early` : "",
-      ` · ${c.interrupted} interrupted`,
-      d.iterations ? ` · target ${d.iterations}` : "",
-      d.legacy ? " · an older study (trial folders only): the search space and objective are inferred" : ""),
-    ...(d.warnings ?? []).map((text) => el("p", { className: "warning study-warning" },
-      el("strong", { text: "Part of this study's files cannot be read: " }), text)),
-  ].filter((node) => node !== null));
-  setLive(d.running);
-}
-
-// The best trial's value, params and metrics; `d` is the study's detail or its outline.
-function fillBest(best, name, d) {
-  clear(best).appendChild(el("h2", { text: "Best trial" }));
-  if (!d.best) {
-    best.appendChild(el("p", { className: "empty", text: "No complete trial yet." }));
-    return;
-  }
-  const b = d.best;
-  best.append(
-    el("p", {}, el("a", { href: trialUrl(name, b.number), text: `trial ${b.number}` }),
-      `: ${d.objective.name} = `, el("strong", { id: "best-value", text: fmt(b.value, true) })),
-    el("div", { className: "columns" },
-      el("div", {}, el("h3", { text: "params" }), keyValueTable(Object.entries(b.all_params), "kv best-params")),
-      el("div", {}, el("h3", { text: "metrics" }), keyValueTable(Object.entries(b.metrics), "kv best-metrics", () => true))));
-}
-
 // Sizes a grid figure's div for `n` subplots (before it is drawn, so the page does not shift).
 function fitGrid(div, n) {
-  const rows = n ? Math.ceil(n / plots.gridColumns(n, div.clientWidth || 1000)) : 0;
-  div.style.height = `${rows * plots.CELL_HEIGHT}px`;
+  const rows = n ? Math.ceil(n / grids.gridColumns(n, div.clientWidth || 1000)) : 0;
+  div.style.height = `${rows * grids.CELL_HEIGHT}px`;
 }
 
 // Draws the figure `figure(width)` of `n` subplots into `div`, or clears it when there are none.
@@ -118,22 +47,6 @@ async function drawGrid(div, n, figure) {
 // hundred ms); plots.draw awaits it.
 function loadPlotlyAfterPaint() {
   if (!window.Plotly) afterPaint().then(plots.loadPlotly).catch(() => {});
-}
-
-// Sections shown only when the study has what they show (the learning curves: reports).
-const OPTIONAL_SECTIONS = new Set(["curves"]);
-
-// The links to the page's sections, kept at the top of the screen as it scrolls.
-function sectionNav() {
-  return el("nav", { className: "sections", id: "section-nav", "aria-label": "sections" },
-    SECTIONS.map(([id, text]) => el("a", { href: `#${id}`, text, hidden: OPTIONAL_SECTIONS.has(id) })));
-}
-
-// Shows or hides an optional section and its link.
-function showSection(id, shown) {
-  document.getElementById(id).hidden = !shown;
-  const link = document.querySelector(`#section-nav a[href="#${id}"]`);
-  if (link) link.hidden = !shown;
 }
 
 // The names a URL parameter lists (repeated: ?var=a&var=b; present but empty: none), those known only.
@@ -163,8 +76,11 @@ class StudyPage {
       window.addEventListener(kind, () => { this.userMoved = true; }, { once: true, passive: true });
     }
     this.queue = new DrawQueue();
-    this.brush = new ParcoordsBrush(() => this.saveState());
+    this.selection = new Selection(() => this.selectionChanged());
+    this.selection.fromParams(params);
+    this.brush = new ParcoordsBrush(this.selection, () => this.brushChanged());
     this.brush.fromParams(params);
+    this.curves = new CurvesSection(name, detail.objective.name, params, this.queue, () => this.saveState());
     this.table = new TrialTable(name, detail.variables, metricsOf(detail), () => this.saveState());
     this.table.fromParams(params);
   }
@@ -179,13 +95,14 @@ class StudyPage {
     if (!sameSet(this.chosenVariables, this.defaultVariables)) list("var", this.chosenVariables, this.variables.keys());
     if (!sameSet(this.chosenMetrics, new Set([this.detail.objective.name]))) list("metric", this.chosenMetrics, this.detail.metrics);
     if (this.convergenceLog.asked) params.append("log", "convergence");
-    if (this.curvesLog.asked) params.append("log", "curves");
+    this.curves.toParams(params);
     if (this.edfLog.asked) params.append("log", "edf");
     if (this.scatterLog.asked) params.append("log", "metrics");
     const names = [...this.variables.keys()];
     if (this.contourX !== names[0]) params.set("cx", this.contourX);
     if (this.contourY !== (names[1] ?? names[0])) params.set("cy", this.contourY);
     this.brush.toParams(params);
+    this.selection.toParams(params);
     this.table.toParams(params);
     const query = params.toString();
     const url = window.location.pathname + (query ? "?" + query : "") + window.location.hash;
@@ -209,10 +126,6 @@ class StudyPage {
     this.convergence = el("div", { id: "plot-convergence", className: "plot" });
     this.convergenceLog = logToggle("log-convergence", "log scale", this.logAsked.has("convergence"),
       () => { this.saveState(); this.drawConvergence(); });
-    this.curvesDiv = el("div", { id: "plot-curves", className: "plot" });
-    this.curvesLog = logToggle("log-curves", "log scale", this.logAsked.has("curves"),
-      () => { this.saveState(); this.drawCurves(); });
-    this.curvesNote = el("p", { className: "muted", id: "curves-note" });
     this.edfDiv = el("div", { id: "plot-edf", className: "plot small" });
     this.edfLog = logToggle("log-edf", "log scale", this.logAsked.has("edf"),
       () => { this.saveState(); this.drawEdf(); });
@@ -231,20 +144,20 @@ class StudyPage {
     this.slicesGrid = el("div", { id: "slices-grid", className: "plot grid" });
     const names = d.variables.map((v) => v.name);
     const scatterChanged = () => { this.saveState(); this.drawScatter(); };
+    this.metricChoices = checkboxes("metrics", d.metrics, this.chosenMetrics, scatterChanged);
+    this.metricNames = d.metrics.join("\n");
+    this.scatterChanged = scatterChanged;
     main.append(
       this.header,
-      sectionNav(),
+      sectionNav(this.selection.bar),
       this.best,
       section("convergence", "Convergence", el("p", { className: "muted" },
         "Objective of each complete trial, the best so far, failed trials (×, drawn at the worst value) and "
-        + "trials stopped early (▼, at their last report). ",
+        + "trials stopped early (▼, at their last report). Box or lasso select (the plot's toolbar) selects trials "
+        + "here, in the timeline, rank, parameter and contour plots alike. ",
         this.convergenceLog.node),
       this.convergence, this.sampleNote),
-      section("curves", "Learning curves", el("p", { className: "muted" },
-        "The objective each trial reported at each step: a line per trial, the best trial's in green, "
-        + "trials stopped early dotted and ended with ▼ where they were stopped. ",
-        this.curvesLog.node),
-      this.curvesDiv, this.curvesNote),
+      section("curves", "Learning curves", ...this.curves.elements()),
       section("timeline", "Timeline", el("p", { className: "muted",
         text: "When each trial ran, from its start to its end, by state (running ones up to now; those left "
           + "running by a driver that has stopped up to the study's last activity)." }), this.timelineDiv),
@@ -259,7 +172,7 @@ class StudyPage {
       section("scatter", "Parameters against metrics",
         el("div", { className: "choosers" },
           checkboxes("variables", names, this.chosenVariables, scatterChanged),
-          checkboxes("metrics", d.metrics, this.chosenMetrics, scatterChanged),
+          this.metricChoices,
           this.scatterLog.node),
         this.scatterGrid),
       section("contour", "Contour of the objective over two parameters",
@@ -279,51 +192,50 @@ class StudyPage {
     showSection("curves", false); // until the study's curves come, and only if some trial reported
   }
 
-  // Marks the link of the section being read: the last one whose top has passed below the links,
-  // or the last section once the page is scrolled to its end.
-  watchSections() {
-    const nav = document.getElementById("section-nav");
-    let queued = false;
-    const mark = () => {
-      queued = false;
-      // a section jumped to stops its scroll-margin-top (style.css) down, below the links
-      const margin = parseFloat(getComputedStyle(document.getElementById(SECTIONS[0][0])).scrollMarginTop) || 0;
-      const below = Math.max(nav.getBoundingClientRect().bottom, margin) + 24;
-      const atEnd = window.innerHeight + window.scrollY >= document.documentElement.scrollHeight - 2;
-      let current = SECTIONS[0][0];
-      for (const [id] of SECTIONS) {
-        const section = document.getElementById(id);
-        if (section && !section.hidden && (atEnd || section.getBoundingClientRect().top <= below)) current = id;
-      }
-      for (const link of nav.querySelectorAll("a")) {
-        const on = link.hash === `#${current}`;
-        link.classList.toggle("current", on);
-        if (on) link.setAttribute("aria-current", "true");
-        else link.removeAttribute("aria-current");
-      }
-    };
-    const queue = () => {
-      if (!queued) requestAnimationFrame(mark);
-      queued = true;
-    };
-    window.addEventListener("scroll", queue, { passive: true });
-    window.addEventListener("resize", queue, { passive: true });
-    queue();
-  }
-
-  renderHeader(d) {
-    fillHeader(this.header, d);
-  }
-
-  renderBest(d) {
-    fillBest(this.best, this.name, d);
+  // Draws a plot whose points are trials and listens to the selections made in it.
+  async drawSelectable(div, figure) {
+    await plots.draw(div, figure);
+    this.selection.watch(div);
   }
 
   drawConvergence() {
     if (!this.cols) return null;
     const fits = plots.positive(plots.convergenceValues(this.cols));
     this.convergenceLog.refresh(fits, "log scale needs every objective value above zero");
-    return plots.draw(this.convergence, plots.convergence(this.cols, this.detail.objective, this.convergenceLog.checked));
+    return this.drawSelectable(this.convergence,
+      plots.convergence(this.cols, this.detail.objective, this.convergenceLog.checked, this.selection.numbers));
+  }
+
+  // The trials selected in one plot: every plot shows them, the table lists them alone.
+  selectionChanged() {
+    if (this.selection.source !== "parcoords") this.brush.brushes.clear(); // a selection made elsewhere replaces the ranges
+    this.saveState();
+    this.table.trials = this.selection.text;
+    this.table.offset = 0;
+    this.table.refresh().catch(() => {}); // shown in its message
+    this.queueSelectable();
+  }
+
+  // The parallel coordinates' ranges changed: the trials inside them are the selection.
+  brushChanged() {
+    const numbers = this.brush.numbers();
+    if (numbers !== null) this.selection.set(numbers, "parcoords");
+    else if (this.selection.source === "parcoords") this.selection.clear();
+    else this.queue.add(this.brush.plot, () => this.brush.draw());
+  }
+
+  // Queues every plot that shows the selection, drawn in turn, those on screen first
+  // (`convergence`: that one too; a refresh draws it at once, as the first screen).
+  queueSelectable(convergence = true) {
+    if (!this.cols) return;
+    const cols = this.cols;
+    if (convergence) this.queue.add(this.convergence, () => this.drawConvergence());
+    this.queue.add(this.timelineDiv, () => this.drawSelectable(this.timelineDiv,
+      plots.timeline(cols, Date.now() / 1000, !this.detail.running, this.selection.numbers)));
+    this.queue.add(this.rankDiv, () => this.drawSelectable(this.rankDiv, plots.rankPlot(cols, this.selection.numbers)));
+    this.drawScatter();
+    if (this.contourDiv.data) this.queueContour();
+    this.queue.add(this.brush.plot, () => this.brush.draw());
   }
 
   drawEdf() {
@@ -336,29 +248,6 @@ class StudyPage {
     return plots.draw(this.edfDiv, plots.edf(dist, this.detail.objective, this.edfLog.checked));
   }
 
-  // Shows the learning curves' section if any trial reported, and queues their plot.
-  showCurves(curves) {
-    this.curves = curves;
-    showSection("curves", curves.total > 0);
-    const notes = [];
-    if (curves.sampled) {
-      notes.push(`Many trials reported: the plot shows ${curves.shown} of ${curves.total} curves (the running `
-        + `trials, the best ${curves.best_kept} complete ones, those stopped early spread evenly, then an even `
-        + "spread of the rest).");
-    }
-    if (curves.thinned) notes.push(`Long curves are drawn through ${curves.max_steps} of their steps (an even spread, the last kept).`);
-    this.curvesNote.textContent = notes.join(" ");
-    if (curves.total > 0) this.queue.add(this.curvesDiv, () => this.drawCurves());
-    else plots.purge(this.curvesDiv);
-  }
-
-  drawCurves() {
-    if (!this.curves || this.curves.total === 0) return null;
-    const fits = plots.positive(plots.curveValues(this.curves));
-    this.curvesLog.refresh(fits, "log scale needs every reported value above zero");
-    return plots.draw(this.curvesDiv, plots.learningCurves(this.curves, this.curvesLog.checked));
-  }
-
   // Queues the scatter grid: one figure, a subplot per chosen (variable, metric).
   drawScatter() {
     if (!this.cols) return;
@@ -368,7 +257,7 @@ class StudyPage {
     let anyFits = false;
     for (const metric of this.detail.metrics) {
       if (!this.chosenMetrics.has(metric)) continue;
-      const values = plots.scatterValues(this.cols, metric);
+      const values = grids.scatterValues(this.cols, metric);
       const fits = plots.positive(values);
       anyFits = anyFits || fits;
       const why = values.some((y) => y !== null) ? " (linear: values ≤ 0)" : " (no values)";
@@ -381,7 +270,11 @@ class StudyPage {
     this.scatterLog.refresh(anyFits || cells.length === 0, "log scale needs a chosen metric with every value above zero");
     const grid = this.scatterGrid;
     fitGrid(grid, cells.length);
-    this.queue.add(grid, () => drawGrid(grid, cells.length, (width) => plots.scatterGrid(this.cols, cells, bestNumber, width)));
+    const selection = this.selection.numbers;
+    this.queue.add(grid, async () => {
+      await drawGrid(grid, cells.length, (width) => grids.scatterGrid(this.cols, cells, bestNumber, width, selection));
+      if (cells.length) this.selection.watch(grid);
+    });
   }
 
   contourChanged() {
@@ -407,7 +300,8 @@ class StudyPage {
       return;
     }
     this.contourNote.textContent = "";
-    await plots.draw(this.contourDiv, plots.contour(grid, this.cols, xVar, yVar, this.detail.objective));
+    await this.drawSelectable(this.contourDiv,
+      plots.contour(grid, this.cols, xVar, yVar, this.detail.objective, this.selection.numbers));
   }
 
   // Queues the importance bars, the slices (one figure, a subplot per parameter) and the contour.
@@ -425,7 +319,7 @@ class StudyPage {
       return;
     }
     this.queue.add(this.importanceDiv, () => plots.draw(this.importanceDiv, plots.importance(model)));
-    this.queue.add(grid, () => drawGrid(grid, n, (width) => plots.modelSlices(model, this.variables, this.detail.objective, width)));
+    this.queue.add(grid, () => drawGrid(grid, n, (width) => grids.modelSlices(model, this.variables, this.detail.objective, width)));
     this.queueContour();
   }
 
@@ -433,9 +327,9 @@ class StudyPage {
   // started before this page existed: [detail, columns, curves].
   async refresh(first = null) {
     const [detailFetch, colsFetch, curvesFetch] = first
-      ?? [getJSON(apiUrl(this.name)), getJSON(apiUrl(this.name, "columns")), getJSON(apiUrl(this.name, "curves"))];
+      ?? [getJSON(apiUrl(this.name)), getJSON(apiUrl(this.name, "columns")), getJSON(this.curves.url())];
     // drawn when they come, through the queue: a study of many long curves must not hold up the first screen
-    const curvesShown = curvesFetch.then((curves) => this.showCurves(curves));
+    const curvesShown = curvesFetch.then((curves) => this.curves.show(curves));
     curvesShown.catch(() => {}); // awaited below
     const detail = await detailFetch;
     // asked for now, not with the study: the server fits the model while the browser draws rather
@@ -444,8 +338,8 @@ class StudyPage {
     const modelFetch = newModel ? getJSON(apiUrl(this.name, "model")) : null;
     if (modelFetch) modelFetch.catch(() => {}); // awaited below; this keeps an early failure from being "unhandled"
     this.detail = detail;
-    this.renderHeader(detail);
-    this.renderBest(detail);
+    fillHeader(this.header, detail);
+    fillBest(this.best, this.name, detail);
     loadPlotlyAfterPaint();
     const cols = await colsFetch;
     this.cols = cols;
@@ -453,22 +347,24 @@ class StudyPage {
     this.sampleNote.textContent = cols.sampled
       ? `Large study: plots show ${cols.shown} of ${cols.total} trials (every improvement, the best 100, `
         + "running ones and an even spread); the table below has them all." : "";
+    this.updateMetricChoices(detail.metrics);
     if (this.table.setMetrics(metricsOf(detail)) && first === null) this.table.offset = 0;
     this.table.running = detail.running;
+    // a selection of the parallel coordinates' ranges is worked out again over the new trials
+    this.brush.setData(parcoordsData(cols, detail.variables, detail.objective));
+    const brushed = this.brush.numbers();
+    if (brushed !== null) this.selection.set(brushed, "parcoords", true);
+    this.selection.showBar(cols.sampled);
+    this.table.trials = this.selection.text;
     const tableLoad = this.table.refresh();
     tableLoad.catch(() => {}); // awaited below
     await this.drawConvergence();
     if (first) this.scrollToHash();
     document.body.dataset.ready = "1"; // the first screen is drawn; the rest follows, yielding to input
-    this.queue.add(this.timelineDiv, () => plots.draw(this.timelineDiv,
-      plots.timeline(cols, Date.now() / 1000, !detail.running)));
     this.queue.add(this.edfDiv, () => this.drawEdf());
     this.rankNote.textContent = cols.sampled ? `The points are the plots' sample of ${cols.shown} trials, `
       + `which favours the best; their ranks are among all ${cols.edf.count} complete trials.` : "";
-    this.queue.add(this.rankDiv, () => plots.draw(this.rankDiv, plots.rankPlot(this.cols)));
-    this.drawScatter();
-    this.brush.setData(plots.parcoordsData(cols, detail.variables, detail.objective));
-    this.queue.add(this.brush.plot, () => this.brush.draw());
+    this.queueSelectable(false);
     if (modelFetch) {
       this.drawModel(await modelFetch);
       this.completeSeen = detail.counts.complete;
@@ -479,6 +375,15 @@ class StudyPage {
     if (first) this.scrollToHash(); // again: the plots above may have grown
     document.body.dataset.version = detail.version;
     document.body.dataset.drawn = "1";
+  }
+
+  // The metrics' checkboxes again when a trial reports a metric no trial had (no reload needed).
+  updateMetricChoices(metrics) {
+    if (metrics.join("\n") === this.metricNames) return;
+    this.metricNames = metrics.join("\n");
+    const fresh = checkboxes("metrics", metrics, this.chosenMetrics, this.scatterChanged);
+    this.metricChoices.replaceWith(fresh);
+    this.metricChoices = fresh;
   }
 
   async tick() {
@@ -493,7 +398,9 @@ export async function renderStudy(name) {
   setCrumbs(["studies", "/"], [name, studyUrl(name)]);
   document.title = `${name} · hypered`;
   // at once, before the page is built
-  const first = [getJSON(apiUrl(name)), getJSON(apiUrl(name, "columns")), getJSON(apiUrl(name, "curves"))];
+  const curve = new URLSearchParams(window.location.search).get("curve"); // a metric other than the objective's
+  const first = [getJSON(apiUrl(name)), getJSON(apiUrl(name, "columns")),
+    getJSON(apiUrl(name, "curves", curve ? { metric: curve } : null))];
   for (const request of first) request.catch(() => {}); // awaited in refresh
   // the header and best trial from the outline, quick even while the server first reads the study
   let page = null;
@@ -510,7 +417,7 @@ export async function renderStudy(name) {
   const detail = await first[0];
   page = new StudyPage(name, detail);
   page.build(clear(main));
-  page.watchSections();
+  watchSections();
   await page.refresh(first);
   poll(() => page.tick(), REFRESH_MS);
 }

@@ -23,6 +23,7 @@ export class TrialTable {
     this.limit = DEFAULT_PAGE;
     this.filter = "";
     this.around = null; // a trial number to show the page of, once
+    this.trials = null; // the trials selected in the plots, as ranges (selection.js), or null for all
     this.running = true; // whether a driver holds the study (else "running" trials were left running)
     this.setMetrics(metrics);
   }
@@ -180,6 +181,7 @@ export class TrialTable {
     let key = `${this.sort} ${this.order} ${this.state || "all"} ${this.offset}`;
     if (this.limit !== DEFAULT_PAGE) key += ` size=${this.limit}`;
     if (this.filter) key += ` filter=${this.filter}`;
+    if (this.trials !== null) key += ` trials=${this.trials}`;
     return key;
   }
 
@@ -187,6 +189,7 @@ export class TrialTable {
     const query = { sort: this.sort, order: this.order, offset: this.offset, limit: this.limit };
     if (this.state) query.state = this.state;
     if (this.filter) query.filter = this.filter;
+    if (this.trials !== null) query.trials = this.trials;
     const around = this.around;
     if (around !== null) query.around = around;
     this.around = null;
@@ -209,7 +212,8 @@ export class TrialTable {
     for (const r of data.rows) this.body.appendChild(this.row(r));
     this.body.dataset.shown = this.shownKey(); // what the rows are
     const last = Math.min(data.offset + data.rows.length, data.total);
-    this.info.textContent = data.total ? `trials ${data.offset + 1}–${last} of ${data.total}` : "no trials";
+    const of = this.trials === null ? "" : " selected in the plots";
+    this.info.textContent = data.total ? `trials ${data.offset + 1}–${last} of ${data.total}${of}` : `no trials${of}`;
     this.message.textContent = around !== null && data.found === null
       ? `trial ${around} is not among these rows` + (this.filter || this.state ? " (see the filters)" : "") : "";
     const pages = Math.max(1, Math.ceil(data.total / this.limit));

@@ -1,0 +1,45 @@
+// The top of the study page: the study's name, counts and state, and its best trial. Drawn from
+// the study's outline before the whole study is read, then from its detail.
+import { clear, el, fmt, keyValueTable, setLive, trialUrl } from "./dom.js";
+
+// The study's name, counts and state; `d` is its detail or its outline. Trials in the running
+// state while no live driver holds the study were left running by one that stopped.
+export function fillHeader(header, d) {
+  const c = d.counts;
+  const left = !d.running && c.running > 0;
+  clear(header).append(...[
+    el("h1", {}, el("span", { className: "study-name", text: d.name }), " ",
+      el("span", { className: `badge ${d.running ? "running" : "idle"}`, id: "study-status",
+        text: d.running ? "running" : "idle" })),
+    el("p", { className: "summary" },
+      `${d.objective.direction} ${d.objective.name} · `,
+      el("span", { id: "count-complete", text: `${c.complete} complete` }), ` · ${c.failed} failed · `,
+      left ? el("span", { id: "count-left-running", className: "left-running",
+        text: `${c.running} left running by a driver that has stopped (they will not finish)` })
+        : `${c.running} running`,
+      c.pruned ? ` · ${c.pruned} stopped early` : "",
+      ` · ${c.interrupted} interrupted`,
+      d.iterations ? ` · target ${d.iterations}` : "",
+      d.legacy ? " · an older study (trial folders only): the search space and objective are inferred" : ""),
+    ...(d.warnings ?? []).map((text) => el("p", { className: "warning study-warning" },
+      el("strong", { text: "Part of this study's files cannot be read: " }), text)),
+  ].filter((node) => node !== null));
+  setLive(d.running);
+}
+
+// The best trial's value, params and metrics; `d` is the study's detail or its outline.
+export function fillBest(best, name, d) {
+  clear(best).appendChild(el("h2", { text: "Best trial" }));
+  if (!d.best) {
+    best.appendChild(el("p", { className: "empty", text: "No complete trial yet." }));
+    return;
+  }
+  const b = d.best;
+  best.append(
+    el("p", {}, el("a", { href: trialUrl(name, b.number), text: `trial ${b.number}` }),
+      `: ${d.objective.name} = `, el("strong", { id: "best-value", text: fmt(b.value, true) })),
+    el("div", { className: "columns" },
+      el("div", {}, el("h3", { text: "params" }), keyValueTable(Object.entries(b.all_params), "kv best-params")),
+      el("div", {}, el("h3", { text: "metrics" }), keyValueTable(Object.entries(b.metrics), "kv best-metrics", () => true))));
+}
+
