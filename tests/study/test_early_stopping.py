@@ -164,3 +164,39 @@ def test_early_stopping_arguments_are_checked(tmp_path, programs) -> None:
         hp.optimize(name="d", objective=hp.minimize("loss"), params={"x": hp.real(0, 1)},
                     binary=f"{PY} x.py", executor="dask://localhost:8786", early_stopping=hp.asha(),
                     directory=tmp_path)
+
+
+def test_resume_keeps_the_reports_a_dask_attempt_left_on_a_shared_disk(tmp_path, programs) -> None:
+    conf = _conf(tmp_path, programs, iterations=1, flags="--sleep 0.3")
+    study = subprocess.Popen([*HYPERED, str(conf)], cwd=tmp_path, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    while not _db(tmp_path).exists() or not _safe_query(tmp_path, "SELECT step FROM reports"):
+        assert time.time() < deadline, "no report was kept"
+        time.sleep(0.05)
+    study.send_signal(signal.SIGKILL)  # the driver dies; the program goes on to its last step
+    study.wait()
+    (key,) = _query(tmp_path, "SELECT key FROM trials")[0]
+    folder = tmp_path / "experiments" / "es" / key
+    while not (folder / "results.json").exists():
+        assert time.time() < deadline, "the program left running wrote no results"
+        time.sleep(0.05)
+    # as a Dask worker on a shared disk leaves them: all of it in the attempt folder, and in the
+    # trial folder only the lines forwarded to the driver before it died
+    attempt = folder / "attempt-1"
+    attempt.mkdir()
+    (folder / "results.json").rename(attempt / "results.json")
+    lines = (folder / "reports.jsonl").read_text().splitlines(keepends=True)
+    (attempt / "reports.jsonl").write_text("".join(lines))
+    (folder / "reports.jsonl").write_text(lines[0])
+    done = run_hypered(conf, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert _query(tmp_path, "SELECT state FROM trials") == [("complete",)]
+    assert [s for s, in _query(tmp_path, "SELECT step FROM reports ORDER BY step")] == list(range(1, 10))
+
+
+def _safe_query(tmp_path: Path, sql: str) -> list[tuple]:
+    try:
+        return _query(tmp_path, sql)
+    except sqlite3.OperationalError:
+        return []

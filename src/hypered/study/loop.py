@@ -160,6 +160,9 @@ class _Session:
             self._watch(trial)
             self._read_reports(trial.number)
             path = self._left_results(self.spec.study_dir / trial.key)
+            if path.parent.name.startswith("attempt-"):  # reported after the driver died, on a shared disk
+                self._watch(trial, path.parent / REPORTS_FILE)
+                self._read_reports(trial.number)
             try:
                 outcome = Outcome(trial.number, results=read_results(path),
                                   finished=path.stat().st_mtime)
@@ -275,10 +278,10 @@ class _Session:
 
     # -- reports and early stopping -----------------------------------------------------------
 
-    def _watch(self, trial: Trial) -> None:
-        """Start reading the reports.jsonl of a running trial."""
+    def _watch(self, trial: Trial, path: Path | None = None) -> None:
+        """Read a running trial's reports.jsonl (in its folder unless `path`) after the last step kept."""
         last = self.curves.last(trial.number)
-        path = self.spec.study_dir / trial.key / REPORTS_FILE
+        path = path or self.spec.study_dir / trial.key / REPORTS_FILE
         self.readers[trial.number] = ReportReader(path, last_step=-1 if last is None else last[0])
 
     def _read_reports(self, number: int) -> list[str]:
