@@ -296,3 +296,16 @@ def test_without_a_shared_folder_reports_travel_back_and_a_stop_reaches_the_prog
     (run,) = _records(tmp_path / "runs.jsonl")
     assert not alive(run["pid"])
     assert not elsewhere.exists()
+
+
+def test_the_driver_keeps_the_report_lines_of_the_latest_attempt(tmp_path) -> None:
+    from hypered.runners.dask import ReportFile
+
+    file = ReportFile(tmp_path / "reports.jsonl")
+    file.append("attempt-1-a", 0, b'{"step": 1}\n')
+    file.append("attempt-1-a", 12, b'{"step": 2}\n')
+    file.append("attempt-2-b", 0, b'{"step": 1, "again": 1}\n')  # the task ran again after a worker died
+    file.append("attempt-1-a", 24, b'{"step": 3}\n')  # the superseded attempt is not heard any more
+    file.append("attempt-2-b", 24, b'{"step": 2, "again": 1}\n')
+    assert (tmp_path / "reports.jsonl").read_bytes() == (
+        b'{"step": 1}\n{"step": 2}\n{"step": 1, "again": 1}\n{"step": 2, "again": 1}\n')

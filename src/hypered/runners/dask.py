@@ -54,7 +54,7 @@ class DaskRunner:
         self._started: dict[int, float] = {}
         self._attempts: dict[int, Any] = {}  # number -> the Variable its attempts claim
         self._stops: dict[int, Any] = {}  # number -> the Event that stops it early
-        self._report_files: dict[int, _ReportFile] = {}  # number -> where its reports go on this disk
+        self._report_files: dict[int, ReportFile] = {}  # number -> where its reports go on this disk
 
     def __enter__(self) -> DaskRunner:
         return self
@@ -76,7 +76,7 @@ class DaskRunner:
         self._attempts[job.number] = attempts
         self._stops[job.number] = stop
         if job.report_path is not None:
-            self._report_files[job.number] = _ReportFile(job.report_path)
+            self._report_files[job.number] = ReportFile(job.report_path)
         self._started[job.number] = time.time()
         return None
 
@@ -144,7 +144,7 @@ class DaskRunner:
         return outcomes
 
 
-class _ReportFile:
+class ReportFile:
     """A trial's reports.jsonl on the driver, fed the lines its attempts forward.
 
     Lines are kept from the latest attempt heard of: once a new attempt (Dask
