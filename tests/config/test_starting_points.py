@@ -46,6 +46,9 @@ def test_a_config_runs_its_starting_points_first_and_resumes_after_them(tmp_path
     assert first.returncode == 0, first.stderr
     assert _sampled(tmp_path / "exp" / "quad") == [{"x": 1.0, "nested.k": 2, "c": "a"},
                                                    {"x": -2.0, "nested.k": 3, "c": "b"}]
+    dry = run_hypered(conf, "--dir", "exp", "--iterations", "5", "--dry-run", cwd=tmp_path)
+    assert ("2 of 3 starting points (initial=) are already in the study; runs 1 starting point(s) "
+            "(initial=) first, then the random starts") in dry.stdout
     more = run_hypered(conf, "--dir", "exp", "--iterations", "5", cwd=tmp_path)
     assert more.returncode == 0, more.stderr
     assert "resuming with 2 complete" in more.stdout

@@ -66,6 +66,17 @@ def test_warm_trials_replace_random_starts_one_for_one(tmp_path: Path) -> None:
     assert warm.trials[2].values != cold.trials[2].values
 
 
+def test_a_large_earlier_study_gives_its_best_half_and_a_spread_of_the_rest(tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    import hypered.study.warm
+
+    _study(tmp_path, "old", iterations=9)
+    monkeypatch.setattr(hypered.study.warm, "MAX_WARM_TRIALS", 4)
+    _study(tmp_path, "warm", iterations=1, warm_start=tmp_path / "old")
+    assert {k: v for k, v in _meta(tmp_path / "warm", "warm_start").items() if k != "read"} == {
+        "study": str((tmp_path / "old").absolute()), "trials": 4, "complete": 9}
+
+
 def test_the_new_study_names_only_its_own_trials_as_best(tmp_path: Path) -> None:
     _study(tmp_path, "old", iterations=12)
     old_best = hp.load_study(tmp_path / "old").best

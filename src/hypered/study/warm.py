@@ -20,8 +20,8 @@ from ..storage import StoredStudy, read_study
 from ..trial import Trial, TrialState
 
 MAX_WARM_TRIALS = 1000
-"""At most this many earlier trials feed the model: the GP's cost grows as n^3 (about 2 s a
-proposal at 1000 points on 2 cores). Past it, the best half and an even spread of the rest."""
+"""At most this many earlier trials feed the model, whose cost per proposal grows as n^3 (the
+study's own trials come on top). Past it, the best half and an even spread of the others."""
 
 
 @dataclass(frozen=True)
