@@ -140,7 +140,8 @@ def _plain(value: Any) -> Any:
 #   ""              the noise prior, EI on the posterior mean's incumbent, the face margin (Dec 1)
 #   "2026-12-01b"   the same code, recorded with its variant
 #   "2026-12-01c"   a warm GP fit skips the random restart, and the noisy one when already noisy
-VARIANTS: dict[str, str] = {"hypered": "2026-12-01c"}
+#   "2026-12-01d"   c with the random restart back (c lost on Styblinski-Tang 8D, FINDINGS.md)
+VARIANTS: dict[str, str] = {"hypered": "2026-12-01d"}
 
 OPTIMIZERS: dict[str, Callable[[Problem, int, int, int], Result]] = {
     "random": run_random,

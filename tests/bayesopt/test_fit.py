@@ -1,3 +1,4 @@
+import dataclasses
 import math
 
 import numpy as np
@@ -71,15 +72,18 @@ def test_lengthscale_prior_grows_with_dimension():
     assert lengthscale_prior_mean(20) > lengthscale_prior_mean(2)
 
 
-def test_a_warm_fit_runs_no_random_restart_and_a_cold_one_does(rng, monkeypatch):
+
+def test_a_warm_start_in_the_noisy_mode_skips_the_noisy_restart(rng, monkeypatch):
     import hypered.bayesopt.fit as fit
 
     X = rng.random((20, 2))
     y = np.sin(6 * X[:, 0]) + X[:, 1]
-    draws = []
-    real = fit.random_params
-    monkeypatch.setattr(fit, "random_params", lambda *a: draws.append(1) or real(*a))
-    warm = fit_params(KERNELS["Matern52"], X, y, rng)
-    assert draws == [1]
-    fit_params(KERNELS["Matern52"], X, y, rng, init=warm)
-    assert draws == [1]
+    starts = []
+    real = fit.noisy_params
+    monkeypatch.setattr(fit, "noisy_params", lambda *a: starts.append(1) or real(*a))
+    quiet = fit_params(KERNELS["Matern52"], X, y, rng)
+    assert starts == [1]
+    fit_params(KERNELS["Matern52"], X, y, rng, init=dataclasses.replace(quiet, noise_var=1e-6))
+    assert starts == [1, 1]
+    fit_params(KERNELS["Matern52"], X, y, rng, init=dataclasses.replace(quiet, noise_var=0.05))
+    assert starts == [1, 1]
