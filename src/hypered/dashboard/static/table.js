@@ -185,6 +185,20 @@ export class TrialTable {
     return key;
   }
 
+  // A query the server cannot read (a filter typed, or in a shared address): say why where the rows
+  // go, keeping the rows shown before if there are some.
+  refused(message) {
+    this.message.textContent = message;
+    this.filterInput.classList.add("invalid");
+    this.filterInput.setAttribute("aria-invalid", "true");
+    this.body.dataset.shown = "error";
+    if (!this.body.querySelector("tr[data-number]")) {
+      clear(this.body).appendChild(el("tr", { className: "refused" }, el("td", { colSpan: this.columns.length,
+        className: "error", text: `No trials shown: ${message}. Change the filter above and press Enter.` })));
+      this.info.textContent = "";
+    }
+  }
+
   async refresh() {
     const query = { sort: this.sort, order: this.order, offset: this.offset, limit: this.limit };
     if (this.state) query.state = this.state;
@@ -200,10 +214,11 @@ export class TrialTable {
     } catch (err) {
       if (asked !== this.asked) return;
       if (!(err instanceof HttpError && err.status === 400)) throw err;
-      this.message.textContent = err.message; // a filter that cannot be read: say why, keep the rows
-      this.body.dataset.shown = "error";
+      this.refused(err.message);
       return;
     }
+    this.filterInput.classList.remove("invalid");
+    this.filterInput.removeAttribute("aria-invalid");
     if (asked !== this.asked) return; // a later sort, filter or page was asked for meanwhile
     this.offset = data.offset;
     this.total = data.total;
