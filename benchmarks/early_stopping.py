@@ -229,6 +229,9 @@ OPTIMIZERS: dict[str, Callable[[Task, int, Meter], None]] = {
     "hypered+asha": lambda t, s, m: run_hypered(t, s, m, early_stopping=True),
 }
 PRUNING = ("random+asha", "tpe+sha", "tpe+hyperband", "hypered+asha")
+# Raised when the code behind an optimizer changes: lines of an older revision stay in the results
+# file, left out of the report, and the runs are done again. hypered+asha 2: rank-mapped extrapolation.
+REVISIONS = {"hypered+asha": 2}
 
 
 def run_one(task: Task, optimizer: str, seed: int) -> dict[str, Any]:
@@ -237,7 +240,12 @@ def run_one(task: Task, optimizer: str, seed: int) -> dict[str, Any]:
     OPTIMIZERS[optimizer](task, seed, meter)
     return {"task": task.name, "optimizer": optimizer, "seed": seed, "budget": meter.budget,
             "max_step": MAX_STEP, "asha": ASHA.describe(), "steps": meter.used, "trials": meter.trials,
-            "completions": meter.completions, "seconds": round(time.perf_counter() - start, 1)}
+            "completions": meter.completions, "seconds": round(time.perf_counter() - start, 1),
+            "revision": REVISIONS.get(optimizer, 1)}
+
+
+def _current(run: dict[str, Any]) -> bool:
+    return bool(run.get("revision", 1) == REVISIONS.get(run["optimizer"], 1))
 
 
 # -- the report -----------------------------------------------------------------------------------
@@ -363,6 +371,10 @@ def report(runs: list[dict[str, Any]]) -> str:
     dropped = sorted({r["task"] for r in runs} - set(TASKS))
     if dropped:
         lines += [f"Lines of tasks no longer in the script are left out: {', '.join(dropped)}.", ""]
+    old = sorted({f"{r['optimizer']} revision {r.get('revision', 1)}" for r in runs if not _current(r)})
+    if old:
+        lines += [f"Lines of older code are left out: {', '.join(old)} (see the notes).", ""]
+    runs = [r for r in runs if _current(r)]
     summaries = []
     for task in TASKS.values():
         at = [r for r in runs if r["task"] == task.name]
@@ -386,7 +398,7 @@ def main() -> None:
     threadpool_limits(1)  # tiny models: more threads only fight the other jobs on the machine
     warnings.filterwarnings("ignore", category=ConvergenceWarning)
     runs = [json.loads(line) for line in RESULTS.read_text().splitlines()] if RESULTS.exists() else []
-    done = {(r["task"], r["optimizer"], r["seed"]) for r in runs}
+    done = {(r["task"], r["optimizer"], r["seed"]) for r in runs if _current(r)}
     if not args.report_only:
         for seed in range(args.seeds):  # seeds outermost: a run cut short leaves whole seeds
             for task_name in args.tasks.split(","):

@@ -37,17 +37,32 @@ def test_last_is_the_report_at_the_highest_step() -> None:
     assert curves.last(0) == (2, {"loss": 0.4, "acc": 0.9}, 0.4)
 
 
-def test_a_stopped_trial_is_shifted_by_the_median_improvement_of_complete_ones() -> None:
-    curves = _curves({0: [3.0, 2.0, 1.0], 1: [4.0, 2.0, 1.5], 2: [5.0, 4.0, 1.0], 9: [6.0]})
+def test_a_stopped_trial_is_shown_at_the_final_value_of_its_rank() -> None:
+    curves = _curves({0: [3.0, 2.0, 1.0], 1: [4.0, 2.0, 2.0], 2: [5.0, 4.0, 1.5], 9: [4.5]})
+    finals = {0: 1.0, 1: 2.0, 2: 1.5}
+    # at step 1: 3, 4, 5; finals sorted: 1.0, 1.5, 2.0; 4.5 is halfway from the 2nd to the 3rd
+    assert curves.extrapolate(9, finals) == pytest.approx(1.75)
+
+
+def test_beyond_the_complete_trials_a_stopped_trial_keeps_its_distance_to_the_extreme_one() -> None:
+    curves = _curves({0: [3.0, 2.0, 1.0], 1: [4.0, 2.0, 1.5], 2: [5.0, 4.0, 1.0], 8: [2.0], 9: [6.0]})
     finals = {0: 1.0, 1: 1.5, 2: 1.0}
-    # improvements from step 1 to the end: -2.0, -2.5, -4.0; median -2.5
-    assert curves.extrapolate(9, finals) == pytest.approx(3.5)
+    assert curves.extrapolate(9, finals) == pytest.approx(1.5 + 1.0)  # the worst final, 1 worse
+    assert curves.extrapolate(8, finals) == pytest.approx(1.0 - 1.0)  # the best final, 1 better
 
 
-def test_the_shift_uses_each_complete_trial_at_the_stopped_step_or_before() -> None:
+def test_a_slow_learner_is_not_shown_at_the_median_shift() -> None:
+    # trial 0 learns fast (good at step 1, ends 0.9), trial 1 slowly (bad at step 1, ends best);
+    # a median shift would show trial 9, between them at step 1, at 2.5 - 1.35 = 1.15
+    curves = _curves({0: [1.0, 0.9, 0.9], 1: [4.0, 2.0, 0.2], 9: [2.5]})
+    assert curves.extrapolate(9, {0: 0.9, 1: 0.2}) == pytest.approx(0.55)
+
+
+def test_the_rank_uses_each_complete_trial_at_the_stopped_step_or_before() -> None:
     curves = _curves({0: [3.0, 2.0, 1.0], 9: [6.0, 5.0]})
     curves.add(1, 1, {"loss": 4.0})  # trial 1 reported step 1 only, then finished at 3.0
-    assert curves.extrapolate(9, {0: 1.0, 1: 3.0}) == pytest.approx(5.0 + (-1.0 - 1.0) / 2)
+    # at step 2: trial 0 at 2.0, trial 1 at its step 1 value 4.0; 5.0 is 1 worse than the worst
+    assert curves.extrapolate(9, {0: 1.0, 1: 3.0}) == pytest.approx(3.0 + 1.0)
 
 
 def test_without_complete_trials_the_last_value_is_kept() -> None:

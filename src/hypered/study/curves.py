@@ -2,11 +2,13 @@
 
 A trial stopped early still tells the optimizer where not to look. Its last reported
 value is not comparable with final values, though: most curves keep improving. So the
-model sees it at its last value shifted by how much complete trials improved from
-that step to their end (the median of final − value-at-that-step over the complete
-trials that reported the step) — a per-step offset model of the curves. With no
-complete trial to learn the shift from, the last value itself is used, which, for
-an improving curve, is pessimistic: the right direction for a trial judged hopeless.
+model sees it at the final value of the same rank: its value at its last step is placed
+among the complete trials' values at that step, and mapped to the final values, sorted,
+at the same place (linear between neighbours; a value beyond the complete trials' range
+at that step keeps its distance to the extreme one). A constant shift (the median
+improvement from that step) made slow learners look hopeless. With no complete trial
+that reported the step, the last value itself is used, which, for an improving curve,
+is pessimistic: the right direction for a trial judged hopeless.
 
 A trial that reported a NaN or infinite value diverged: its earlier values, often
 the best of all at step 1, say nothing of where it ends. It is shown at the worst
@@ -16,8 +18,9 @@ value seen (complete trials' finals and its own values), as a failed trial is.
 from __future__ import annotations
 
 import math
-from statistics import median
 from typing import Any
+
+import numpy as np
 
 from ..objective import Objective
 from ..space import lookup
@@ -59,12 +62,19 @@ class Curves:
         if last is None:
             return None
         step, value = last
-        shifts = []
-        for other, final in finals.items():
-            at_step = self._value_at(other, step)
-            if at_step is not None:
-                shifts.append(final - at_step)
-        return value + median(shifts) if shifts else value
+        loss = self.objective.loss  # in losses, lower is better; loss(loss(v)) == v
+        pairs = [(loss(at_step), loss(final)) for other, final in finals.items()
+                 if (at_step := self._value_at(other, step)) is not None]
+        if not pairs:
+            return value
+        at_steps = sorted(a for a, _ in pairs)
+        ends = sorted(f for _, f in pairs)
+        here = loss(value)
+        if here >= at_steps[-1]:
+            return loss(ends[-1] + (here - at_steps[-1]))
+        if here <= at_steps[0]:
+            return loss(ends[0] + (here - at_steps[0]))
+        return loss(float(np.interp(here, at_steps, ends)))
 
     def _last_value(self, number: int) -> tuple[int, float] | None:
         finite = [(s, v) for s, v in self._values.get(number, {}).items() if math.isfinite(v)]
