@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from .bayesopt import DEFAULT_KERNEL
@@ -37,7 +37,7 @@ def optimize(
     on_change: str = "refuse",
     early_stopping: ASHA | None = None,
     log_limit: int | None = DEFAULT_LOG_LIMIT,
-    initial: list[dict[str, Any]] | None = None,
+    initial: Sequence[Mapping[str, Any]] | None = None,
     warm_start: str | os.PathLike[str] | None = None,
 ) -> dict[str, Any] | None:
     """Tune `params` with Bayesian optimization; the best trial.

@@ -6,7 +6,7 @@ import math
 import os
 import re
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -99,7 +99,7 @@ def make_spec(
     on_change: str = "refuse",
     early_stopping: ASHA | None = None,
     log_limit: int | None = DEFAULT_LOG_LIMIT,
-    initial: list[dict[str, Any]] | None = None,
+    initial: Sequence[Mapping[str, Any]] | None = None,
     warm_start: str | os.PathLike[str] | None = None,
 ) -> StudySpec:
     """Check every argument of `optimize`; a StudySpec, or ArgumentError/SpaceError saying what is wrong."""

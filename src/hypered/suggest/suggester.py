@@ -81,7 +81,7 @@ class Suggester:
                 return dict(point)
         drawn = len(tried) - sum(key in tried for key, _ in self.initial)  # trials of the design and the GP
         if drawn < self.random_starts - len(self.warm) or not (complete or self.warm):
-            return self._initial(drawn, tried, rng)
+            return self._design(drawn, tried, rng)
         X, y = self._observations(trials, [*self.warm, *complete])
         running = [t.values for t in trials if t.state is TrialState.RUNNING]
         X_pending = self.encoding.encode(running) if running else None
@@ -124,7 +124,7 @@ class Suggester:
         y = np.array(losses + [worst] * len(failed), dtype=float)
         return X, y
 
-    def _initial(self, index: int, tried: set[str], rng: np.random.Generator
+    def _design(self, index: int, tried: set[str], rng: np.random.Generator
                  ) -> dict[str, Any] | None:
         """The index-th point of the Sobol design (skipping ones already tried)."""
         design = sobol_points(self.encoding.n_dims, index + 1, self.seed)
