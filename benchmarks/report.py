@@ -248,21 +248,28 @@ def _recommendation_effect(rows: list[dict], problems: list[str], optima: dict[s
 
 
 def scaling_table(rows: list[dict]) -> list[str]:
-    if not rows:
-        return []
-    names = sorted({r["optimizer"] for r in rows}, key=lambda o: ORDER.index(o) if o in ORDER else 99)
-    ns = sorted({r["n"] for r in rows})
-    lines = ["## Time for one suggestion after n completed trials (s, Hartmann6, side by side in one run)", "",
-             "Warm, as in a running study: each optimizer suggested once after n - 1 trials first.", "",
-             "| n | " + " | ".join(names) + " | ratio " + " / ".join(names) + " |",
-             "|---" * (len(names) + 2) + "|"]
-    for n in ns:
-        times = {r["optimizer"]: r["seconds"] for r in rows if r["n"] == n}
-        cells = [f"{times[o]:.3f}" if o in times else "-" for o in names]
-        ratio = "-"
-        if len(names) == 2 and all(o in times for o in names) and times[names[1]] > 0:
-            ratio = f"{times[names[0]] / times[names[1]]:.2f}"
-        lines.append(f"| {n} | " + " | ".join(cells) + f" | {ratio} |")
+    """One table per start: warm (a running study: the optimizer suggested after n - 1 trials
+    first) and cold (a fresh optimizer's first suggestion; rows before the start was recorded)."""
+    lines: list[str] = []
+    for start, how in (("warm", "warm, as in a running study: each optimizer suggested once after n - 1 "
+                                "trials first"),
+                       ("cold", "cold: a fresh optimizer's first suggestion, as when a study resumes")):
+        mine = [r for r in rows if r.get("start", "cold") == start]
+        if not mine:
+            continue
+        names = sorted({r["optimizer"] for r in mine}, key=lambda o: ORDER.index(o) if o in ORDER else 99)
+        lines += [f"## Time for one suggestion after n completed trials (s, Hartmann6, {start})", "",
+                  f"Both optimizers side by side in one run; {how}.", "",
+                  "| n | " + " | ".join(names) + " | ratio " + " / ".join(names) + " |",
+                  "|---" * (len(names) + 2) + "|"]
+        for n in sorted({r["n"] for r in mine}):
+            times = {r["optimizer"]: r["seconds"] for r in mine if r["n"] == n}
+            cells = [f"{times[o]:.3f}" if o in times else "-" for o in names]
+            ratio = "-"
+            if len(names) == 2 and all(o in times for o in names) and times[names[1]] > 0:
+                ratio = f"{times[names[0]] / times[names[1]]:.2f}"
+            lines.append(f"| {n} | " + " | ".join(cells) + f" | {ratio} |")
+        lines.append("")
     return lines
 
 
