@@ -160,10 +160,6 @@ def test_early_stopping_arguments_are_checked(tmp_path, programs) -> None:
     done = run_hypered(conf, "--dry-run", cwd=tmp_path)
     assert done.returncode == 2 and "bad.conf:3:" in done.stderr
     assert "max_step must be a whole number above min_step=5" in done.stderr
-    with pytest.raises(ValueError, match="early_stopping= does not work with executor="):
-        hp.optimize(name="d", objective=hp.minimize("loss"), params={"x": hp.real(0, 1)},
-                    binary=f"{PY} x.py", executor="dask://localhost:8786", early_stopping=hp.asha(),
-                    directory=tmp_path)
 
 
 def test_resume_keeps_the_reports_a_dask_attempt_left_on_a_shared_disk(tmp_path, programs) -> None:
