@@ -203,7 +203,7 @@ def test_unknown_study_and_paths_outside_the_folder_are_404(server, experiments:
 
 
 def test_pages_are_the_app_and_scripts_are_served_locally(server) -> None:
-    for path in ["/", "/study/demo", "/study/demo/trial/0", "/study/legacy"]:
+    for path in ["/", "/study/demo", "/study/demo/trial/0", "/study/legacy", "/compare?study=demo&study=legacy"]:
         code, headers, body = get(server, path)
         assert code == 200 and b'<script type="module" src="/static/app.js">' in body
         assert b"http://" not in body and b"https://" not in body  # no CDN
@@ -211,9 +211,10 @@ def test_pages_are_the_app_and_scripts_are_served_locally(server) -> None:
     code, headers, body = get(server, f"/static/{PLOTLY_URL}")
     assert code == 200 and headers["Content-Type"].startswith("text/javascript") and len(body) > 1_000_000
     assert get(server, "/static/vendor/plotly-cartesian.min.js")[0] == 404  # only under its versioned name
+    assert get(server, "/compare/demo")[0] == 404
 
 
-def test_every_module_is_preloaded_and_plotly_only_on_study_pages(server) -> None:
+def test_every_module_is_preloaded_and_plotly_only_on_study_and_comparison_pages(server) -> None:
     _, headers, body = get(server, "/study/demo")
     preloaded = set(re.findall(r'<link rel="modulepreload" href="/static/([a-z]+\.js)">', body.decode()))
     modules = {name for name in STATIC if name.endswith(".js") and "/" not in name}
@@ -222,6 +223,7 @@ def test_every_module_is_preloaded_and_plotly_only_on_study_pages(server) -> Non
     assert "vendor" not in body.decode()  # not a blocking <script>: plots.js imports it when it draws
     for path in ["/", "/study/demo/trial/0"]:
         assert "Link" not in get(server, path)[1]
+    assert get(server, "/compare?study=demo")[1]["Link"] == headers["Link"]  # the comparison is a plot too
     plots = get(server, "/static/plots.js")[2].decode()
     assert f'"/static/{PLOTLY_URL}"' in plots
 

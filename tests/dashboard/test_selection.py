@@ -93,7 +93,7 @@ def test_brushing_parallel_coordinates_selects_the_same_trials_everywhere(tab: P
     page.wait_for_selector("#selection-bar:not([hidden])")
     count = int(page.locator("#selection-bar").get_attribute("data-count"))
     assert 0 < count < 20 and "the parallel coordinates" in page.locator("#selection-bar").inner_text()
-    assert page.locator("#parcoords-note").get_attribute("data-selected") == str(count)
+    page.wait_for_function(f"() => document.getElementById('parcoords-note').dataset.selected === '{count}'")  # redrawn in turn
     page.wait_for_selector("#trial-table tbody[data-shown*='trials=']")
     rows = table_numbers(page)
     assert len(rows) == count

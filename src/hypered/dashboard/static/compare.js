@@ -95,6 +95,7 @@ class ComparePage {
 
   changed() {
     this.saveState();
+    this.showNotes();
     this.draw().catch((err) => console.error("hypered-dash: drawing the comparison failed:", err.message));
   }
 
@@ -120,6 +121,11 @@ class ComparePage {
     for (const [name, reason] of this.skipped) {
       notes.push(el("p", { className: "warning compare-skipped" }, el("strong", { text: `${name}` }),
         ` is left out: ${reason}`));
+    }
+    const untimed = this.studies.filter((s) => this.byTime && s.by_number.number.length && !s.by_time.number.length);
+    for (const s of untimed) {
+      notes.push(el("p", { className: "warning compare-untimed" }, el("strong", { text: s.name }),
+        " has no trial times (an older study of trial folders): it has no curve against elapsed time."));
     }
     const objectives = new Set(this.studies.map((s) => describe(s.objective)));
     if (objectives.size > 1) {

@@ -1,6 +1,7 @@
 // Figures of many small plots in one Plotly figure (a subplot per cell): the scatter grid of
 // parameters against metrics and the model's slices.
 import { plotText } from "./dom.js";
+import * as plots from "./plots.js";
 import { axisFor, BLUE, GREEN, label, NAME_CHARS, pick, plotValues, rows, selectedPoints } from "./plots.js";
 
 // Subplots of one figure, `columns` to a row, each CELL_HEIGHT px high: axis ids and domains,
@@ -118,4 +119,20 @@ function modelSlice(slice, variable) {
     { type: "scatter", mode: "lines", meta: slice.name, x, y: slice.mean, line: { color: BLUE, width: 2 }, name: "mean" },
     star,
   ] };
+}
+
+// Sizes a grid figure's div for `n` subplots (before it is drawn, so the page does not shift).
+export function fitGrid(div, n) {
+  const rows = n ? Math.ceil(n / gridColumns(n, div.clientWidth || 1000)) : 0;
+  div.style.height = `${rows * CELL_HEIGHT}px`;
+}
+
+// Draws the figure `figure(width)` of `n` subplots into `div`, or clears it when there are none.
+export async function drawGrid(div, n, figure) {
+  fitGrid(div, n);
+  if (!n) {
+    plots.purge(div);
+    return;
+  }
+  await plots.draw(div, figure(div.clientWidth || 1000));
 }

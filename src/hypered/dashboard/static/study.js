@@ -8,7 +8,7 @@
 // The first screen (header, best trial, convergence) is drawn at once; the other plots go through
 // a DrawQueue, one per task, those on screen first.
 import { ParcoordsBrush } from "./brush.js";
-import { checkboxes, logToggle, select } from "./controls.js";
+import { logToggle, select } from "./controls.js";
 import { CurvesSection } from "./curves.js";
 import { apiUrl, clear, el, getJSON, poll, setCrumbs, setLive, studyUrl } from "./dom.js";
 import { DrawQueue } from "./draw.js";
@@ -16,46 +16,22 @@ import * as grids from "./grid.js";
 import { parcoordsData } from "./parcoords.js";
 import * as plots from "./plots.js";
 import { section, sectionNav, showSection, watchSections } from "./sections.js";
+import { ScatterSection } from "./scatter.js";
 import { Selection } from "./selection.js";
 import { fillBest, fillHeader } from "./summary.js";
 import { TrialTable } from "./table.js";
 
 const REFRESH_MS = 2000;
-const DEFAULT_SCATTER_VARIABLES = 6;
 const metricsOf = (detail) => detail.metrics.filter((m) => m !== detail.objective.name);
 
 // Resolves after the browser has painted what is in the page now.
 const afterPaint = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
-
-// Sizes a grid figure's div for `n` subplots (before it is drawn, so the page does not shift).
-function fitGrid(div, n) {
-  const rows = n ? Math.ceil(n / grids.gridColumns(n, div.clientWidth || 1000)) : 0;
-  div.style.height = `${rows * grids.CELL_HEIGHT}px`;
-}
-
-// Draws the figure `figure(width)` of `n` subplots into `div`, or clears it when there are none.
-async function drawGrid(div, n, figure) {
-  fitGrid(div, n);
-  if (!n) {
-    plots.purge(div);
-    return;
-  }
-  await plots.draw(div, figure(div.clientWidth || 1000));
-}
 
 // Starts running plotly once what is on the page now is painted (its first run takes a few
 // hundred ms); plots.draw awaits it.
 function loadPlotlyAfterPaint() {
   if (!window.Plotly) afterPaint().then(plots.loadPlotly).catch(() => {});
 }
-
-// The names a URL parameter lists (repeated: ?var=a&var=b; present but empty: none), those known only.
-function chosen(params, key, known, fallback) {
-  if (!params.has(key)) return new Set(fallback);
-  return new Set(params.getAll(key).filter((name) => known.includes(name)));
-}
-
-const sameSet = (a, b) => a.size === b.size && [...a].every((x) => b.has(x));
 
 class StudyPage {
   constructor(name, detail) {
@@ -64,9 +40,6 @@ class StudyPage {
     this.detail = detail;
     this.variables = new Map(detail.variables.map((v) => [v.name, v]));
     const names = detail.variables.map((v) => v.name);
-    this.defaultVariables = new Set(names.slice(0, DEFAULT_SCATTER_VARIABLES));
-    this.chosenVariables = chosen(params, "var", names, this.defaultVariables);
-    this.chosenMetrics = chosen(params, "metric", detail.metrics, [detail.objective.name]);
     this.logAsked = new Set(params.getAll("log"));
     this.contourX = names.includes(params.get("cx")) ? params.get("cx") : names[0];
     this.contourY = names.includes(params.get("cy")) ? params.get("cy") : names[1] ?? names[0];
@@ -80,6 +53,7 @@ class StudyPage {
     this.selection.fromParams(params);
     this.brush = new ParcoordsBrush(this.selection, () => this.brushChanged());
     this.brush.fromParams(params);
+    this.scatter = new ScatterSection(detail, params, this.queue, this.selection, () => this.saveState());
     this.curves = new CurvesSection(name, detail.objective.name, params, this.queue, () => this.saveState());
     this.table = new TrialTable(name, detail.variables, metricsOf(detail), () => this.saveState());
     this.table.fromParams(params);
@@ -88,16 +62,10 @@ class StudyPage {
   // The page's state into its URL (defaults left out); the hash (a section) is kept.
   saveState() {
     const params = new URLSearchParams();
-    const list = (key, set, order) => {
-      if (set.size === 0) params.set(key, "");
-      for (const name of order) if (set.has(name)) params.append(key, name);
-    };
-    if (!sameSet(this.chosenVariables, this.defaultVariables)) list("var", this.chosenVariables, this.variables.keys());
-    if (!sameSet(this.chosenMetrics, new Set([this.detail.objective.name]))) list("metric", this.chosenMetrics, this.detail.metrics);
+    this.scatter.toParams(params);
     if (this.convergenceLog.asked) params.append("log", "convergence");
     this.curves.toParams(params);
     if (this.edfLog.asked) params.append("log", "edf");
-    if (this.scatterLog.asked) params.append("log", "metrics");
     const names = [...this.variables.keys()];
     if (this.contourX !== names[0]) params.set("cx", this.contourX);
     if (this.contourY !== (names[1] ?? names[0])) params.set("cy", this.contourY);
@@ -132,21 +100,14 @@ class StudyPage {
     this.edfNote = el("p", { className: "muted", id: "edf-note" });
     this.rankDiv = el("div", { id: "plot-rank", className: "plot small" });
     this.rankNote = el("p", { className: "muted", id: "rank-note" });
-    this.scatterLog = logToggle("log-metrics", "log scale for metrics", this.logAsked.has("metrics"),
-      () => { this.saveState(); this.drawScatter(); });
     this.sampleNote = el("p", { className: "muted", id: "sample-note" });
     this.timelineDiv = el("div", { id: "plot-timeline", className: "plot small" });
-    this.scatterGrid = el("div", { id: "scatter-grid", className: "plot grid" });
     this.contourDiv = el("div", { id: "plot-contour", className: "plot" });
     this.contourNote = el("p", { className: "muted" });
     this.importanceDiv = el("div", { id: "plot-importance", className: "plot small" });
     this.modelNote = el("p", { className: "muted", id: "model-method" });
     this.slicesGrid = el("div", { id: "slices-grid", className: "plot grid" });
     const names = d.variables.map((v) => v.name);
-    const scatterChanged = () => { this.saveState(); this.drawScatter(); };
-    this.metricChoices = checkboxes("metrics", d.metrics, this.chosenMetrics, scatterChanged);
-    this.metricNames = d.metrics.join("\n");
-    this.scatterChanged = scatterChanged;
     main.append(
       this.header,
       sectionNav(this.selection.bar),
@@ -169,12 +130,7 @@ class StudyPage {
         text: "Each trial's objective as a rank: the share of all complete trials that did better (0% is the best), "
           + "against trial number. Outliers cannot squash it as they can the convergence plot: points that stay "
           + "near the top mean the search keeps finding good trials." }), this.rankDiv, this.rankNote),
-      section("scatter", "Parameters against metrics",
-        el("div", { className: "choosers" },
-          checkboxes("variables", names, this.chosenVariables, scatterChanged),
-          this.metricChoices,
-          this.scatterLog.node),
-        this.scatterGrid),
+      section("scatter", "Parameters against metrics", ...this.scatter.elements()),
       section("contour", "Contour of the objective over two parameters",
         el("div", { className: "choosers" },
           el("label", {}, "x ", select("contour-x", names, this.contourX, (v) => { this.contourX = v; this.contourChanged(); })),
@@ -233,7 +189,7 @@ class StudyPage {
     this.queue.add(this.timelineDiv, () => this.drawSelectable(this.timelineDiv,
       plots.timeline(cols, Date.now() / 1000, !this.detail.running, this.selection.numbers)));
     this.queue.add(this.rankDiv, () => this.drawSelectable(this.rankDiv, plots.rankPlot(cols, this.selection.numbers)));
-    this.drawScatter();
+    this.scatter.draw(cols, this.detail);
     if (this.contourDiv.data) this.queueContour();
     this.queue.add(this.brush.plot, () => this.brush.draw());
   }
@@ -246,35 +202,6 @@ class StudyPage {
       : `${dist.count} complete trials${this.cols.sampled ? ", all of them (not only the plots' sample)" : ""}`
         + (dist.values.length < dist.count ? `, drawn through ${dist.values.length} of their values.` : ".");
     return plots.draw(this.edfDiv, plots.edf(dist, this.detail.objective, this.edfLog.checked));
-  }
-
-  // Queues the scatter grid: one figure, a subplot per chosen (variable, metric).
-  drawScatter() {
-    if (!this.cols) return;
-    const bestNumber = this.detail.best ? this.detail.best.number : null;
-    const logAsked = this.scatterLog.asked;
-    const cells = [];
-    let anyFits = false;
-    for (const metric of this.detail.metrics) {
-      if (!this.chosenMetrics.has(metric)) continue;
-      const values = grids.scatterValues(this.cols, metric);
-      const fits = plots.positive(values);
-      anyFits = anyFits || fits;
-      const why = values.some((y) => y !== null) ? " (linear: values ≤ 0)" : " (no values)";
-      for (const variable of this.detail.variables) {
-        if (!this.chosenVariables.has(variable.name)) continue;
-        cells.push({ variable, metric, log: logAsked && fits,
-          title: `${metric} vs ${variable.name}` + (logAsked && !fits ? why : "") });
-      }
-    }
-    this.scatterLog.refresh(anyFits || cells.length === 0, "log scale needs a chosen metric with every value above zero");
-    const grid = this.scatterGrid;
-    fitGrid(grid, cells.length);
-    const selection = this.selection.numbers;
-    this.queue.add(grid, async () => {
-      await drawGrid(grid, cells.length, (width) => grids.scatterGrid(this.cols, cells, bestNumber, width, selection));
-      if (cells.length) this.selection.watch(grid);
-    });
   }
 
   contourChanged() {
@@ -313,13 +240,13 @@ class StudyPage {
       : `No model yet: ${why}. (Method: ${model.method})`;
     const grid = this.slicesGrid;
     const n = model.available ? model.slices.length : 0;
-    fitGrid(grid, n);
+    grids.fitGrid(grid, n);
     if (!model.available) {
-      this.queue.add(grid, () => drawGrid(grid, 0, null)); // replaces slices still queued
+      this.queue.add(grid, () => grids.drawGrid(grid, 0, null)); // replaces slices still queued
       return;
     }
     this.queue.add(this.importanceDiv, () => plots.draw(this.importanceDiv, plots.importance(model)));
-    this.queue.add(grid, () => drawGrid(grid, n, (width) => grids.modelSlices(model, this.variables, this.detail.objective, width)));
+    this.queue.add(grid, () => grids.drawGrid(grid, n, (width) => grids.modelSlices(model, this.variables, this.detail.objective, width)));
     this.queueContour();
   }
 
@@ -347,7 +274,7 @@ class StudyPage {
     this.sampleNote.textContent = cols.sampled
       ? `Large study: plots show ${cols.shown} of ${cols.total} trials (every improvement, the best 100, `
         + "running ones and an even spread); the table below has them all." : "";
-    this.updateMetricChoices(detail.metrics);
+    this.scatter.setMetrics(detail.metrics);
     if (this.table.setMetrics(metricsOf(detail)) && first === null) this.table.offset = 0;
     this.table.running = detail.running;
     // a selection of the parallel coordinates' ranges is worked out again over the new trials
@@ -375,15 +302,6 @@ class StudyPage {
     if (first) this.scrollToHash(); // again: the plots above may have grown
     document.body.dataset.version = detail.version;
     document.body.dataset.drawn = "1";
-  }
-
-  // The metrics' checkboxes again when a trial reports a metric no trial had (no reload needed).
-  updateMetricChoices(metrics) {
-    if (metrics.join("\n") === this.metricNames) return;
-    this.metricNames = metrics.join("\n");
-    const fresh = checkboxes("metrics", metrics, this.chosenMetrics, this.scatterChanged);
-    this.metricChoices.replaceWith(fresh);
-    this.metricChoices = fresh;
   }
 
   async tick() {
