@@ -6,8 +6,8 @@ nested as in params (`{"model": {"lr": ...}}`). The rules, each with its one-lin
 - every searched parameter has a value: a partial point is an error naming what is missing
   (its result would otherwise depend on values nobody chose);
 - a name that is not in params is an error; a fixed value of params may be repeated with the
-  same value (so a trial's params can be pasted in) but not changed; a utility is filled in
-  per trial and cannot be given;
+  same value (so a trial's params can be pasted in, less its utilities) but not changed; a
+  utility is filled in per trial and cannot be given;
 - a value fits its variable as a sampled one does: a number within a real's bounds, a whole
   number within an integer's, one of a categorical's choices;
 - no point repeats another: a study runs each configuration once.

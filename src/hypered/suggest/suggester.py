@@ -125,7 +125,7 @@ class Suggester:
         return X, y
 
     def _design(self, index: int, tried: set[str], rng: np.random.Generator
-                 ) -> dict[str, Any] | None:
+                ) -> dict[str, Any] | None:
         """The index-th point of the Sobol design (skipping ones already tried)."""
         design = sobol_points(self.encoding.n_dims, index + 1, self.seed)
         values = self.encoding.decode(self.encoding.project(design[index:index + 1]))[0]
