@@ -52,6 +52,9 @@ def test_a_box_selection_filters_the_table_and_shows_in_every_plot(tab: Page) ->
     assert table_numbers(page) == chosen
     assert "selected in the plots" in page.locator("#table-info").inner_text()
     assert "sel=0-9" in page.url
+    page.fill("#table-trial", "15")
+    page.press("#table-trial", "Enter")
+    page.wait_for_function("() => document.getElementById('table-message').textContent.includes('only the trials selected')")
     in_sel = len([n for n in complete if n <= 9])
     page.wait_for_function(f"() => document.getElementById('parcoords-note').dataset.selected === '{in_sel}'")
     assert tab.js("document.getElementById('plot-parcoords').data.find(t => t.name === 'dimmed')"

@@ -230,7 +230,8 @@ export class TrialTable {
     const of = this.trials === null ? "" : " selected in the plots";
     this.info.textContent = data.total ? `trials ${data.offset + 1}–${last} of ${data.total}${of}` : `no trials${of}`;
     this.message.textContent = around !== null && data.found === null
-      ? `trial ${around} is not among these rows` + (this.filter || this.state ? " (see the filters)" : "") : "";
+      ? `trial ${around} is not among these rows` + (this.filter || this.state ? " (see the filters)" : "")
+        + (this.trials !== null ? " (only the trials selected in the plots are listed)" : "") : "";
     const pages = Math.max(1, Math.ceil(data.total / this.limit));
     this.pageInput.max = pages;
     this.pageInput.value = String(Math.floor(data.offset / this.limit) + 1);
