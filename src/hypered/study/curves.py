@@ -5,10 +5,11 @@ value is not comparable with final values, though: most curves keep improving. S
 model sees it at the final value of the same rank: its value at its last step is placed
 among the complete trials' values at that step, and mapped to the final values, sorted,
 at the same place (linear between neighbours; a value beyond the complete trials' range
-at that step keeps its distance to the extreme one). A constant shift (the median
-improvement from that step) made slow learners look hopeless. With no complete trial
-that reported the step, the last value itself is used, which, for an improving curve,
-is pessimistic: the right direction for a trial judged hopeless.
+at that step keeps its distance to the extreme one). It replaced a constant shift by the
+complete trials' median improvement from that step, which shows every stopped trial as
+learning at their median pace (benchmarks/EARLY_STOPPING.md compares the two). With no
+complete trial that reported the step, the last value itself is used, which, for an
+improving curve, is pessimistic: the right direction for a trial judged hopeless.
 
 A trial that reported a NaN or infinite value diverged: its earlier values, often
 the best of all at step 1, say nothing of where it ends. It is shown at the worst
