@@ -219,19 +219,17 @@ def test_the_driver_refuses_the_outcome_of_a_superseded_attempt(tmp_path, progra
 
 
 def _dask_spec(tmp_path: Path, programs: Path, address: str, *, iterations: int, flags: str):
-    """An early-stopping study on the cluster (past make_spec, which still refuses executor= with it)."""
-    from dataclasses import replace
-
+    """An early-stopping study on the cluster."""
     import hypered as hp
     from hypered.study.spec import make_spec
 
     binary = (f"{sys.executable} {programs / 'curve.py'} {{params_path}} {{results_path}} --steps 9 "
               f"{flags} --record {tmp_path / 'runs.jsonl'}")
-    spec = make_spec(name="es", objective=hp.minimize("val.loss"), params={"x": hp.real(-5, 5)},
-                     binary=binary, random_starts=4, iterations=iterations, parallel=2, seed=3,
-                     directory=tmp_path / "experiments", cwd=tmp_path,
-                     early_stopping=hp.asha(min_step=1, max_step=9, reduction=3))
-    return replace(spec, executor=f"dask://{address}")
+    return make_spec(name="es", objective=hp.minimize("val.loss"), params={"x": hp.real(-5, 5)},
+                       binary=binary, random_starts=4, iterations=iterations, parallel=2, seed=3,
+                       directory=tmp_path / "experiments", cwd=tmp_path,
+                       early_stopping=hp.asha(min_step=1, max_step=9, reduction=3),
+                       executor=f"dask://{address}")
 
 
 def test_early_stopping_on_dask_stops_the_program_and_keeps_its_reports(
@@ -312,7 +310,6 @@ def test_the_driver_keeps_the_report_lines_of_the_latest_attempt(tmp_path) -> No
 
 
 def test_the_command_stops_trials_early_on_dask(tmp_path, programs, dask_cluster) -> None:
-    import pytest
 
     conf = tmp_path / "es.conf"
     conf.write_text(f"""
@@ -326,8 +323,6 @@ optimize(
 )
 """)
     done = run_hypered(conf, "--dask", dask_cluster.address, cwd=tmp_path, timeout=240)
-    if "early_stopping= does not work with executor=" in done.stderr:
-        pytest.skip("make_spec (study/spec.py) still refuses early_stopping= with executor=")
     assert done.returncode == 0, done.stderr
     assert " stopped early" in done.stdout
     with sqlite3.connect(tmp_path / "experiments" / "es" / "study.db") as conn:

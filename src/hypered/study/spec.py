@@ -139,9 +139,6 @@ def make_spec(
     if early_stopping is not None:
         if not isinstance(early_stopping, ASHA):
             raise ArgumentError(f"early_stopping must be asha(...) or None, got {early_stopping!r}")
-        if executor is not None:
-            raise ArgumentError("early_stopping= does not work with executor= (Dask) yet: "
-                                "run the study locally, or leave early_stopping out")
     command = None
     if binary is not None:
         command = parse_command(binary, frozenset(params))
