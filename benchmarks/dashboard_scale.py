@@ -95,7 +95,7 @@ def fetch(url: str) -> tuple[float, int]:
     return time.perf_counter() - started, len(body)
 
 
-def time_endpoints(base: str) -> list[dict[str, Any]]:
+def time_endpoints(base: str, n: int) -> list[dict[str, Any]]:
     paths = [  # the outline first: cold, it is read before the study is
         ("study outline (header, best trial)", "/api/studies/big/outline"),
         ("study list", "/api/studies"),
@@ -105,7 +105,7 @@ def time_endpoints(base: str) -> list[dict[str, Any]]:
         ("trial table, failed only", "/api/studies/big/table?state=failed&limit=50"),
         ("GP model: importance + slices", "/api/studies/big/model"),
         ("contour (GP mean, 30x30)", "/api/studies/big/contour?x=lr&y=momentum"),
-        ("one trial", "/api/studies/big/trials/5000"),
+        ("one trial", f"/api/studies/big/trials/{n // 2}"),
         ("version (the poll)", "/api/studies/big/version"),
     ]
     out = []
@@ -303,7 +303,7 @@ def main() -> None:
         thread.start()
         base = f"http://127.0.0.1:{server.server_address[1]}"
         try:
-            endpoints = time_endpoints(base)
+            endpoints = time_endpoints(base, args.trials)
             page = time_page(base, args.runs, server.dashboard.clear_caches)
         finally:
             server.shutdown()
