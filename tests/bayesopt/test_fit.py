@@ -1,4 +1,3 @@
-import dataclasses
 import math
 
 import numpy as np
@@ -70,20 +69,3 @@ def test_fit_survives_duplicates_and_constant_y(rng):
 
 def test_lengthscale_prior_grows_with_dimension():
     assert lengthscale_prior_mean(20) > lengthscale_prior_mean(2)
-
-
-
-def test_a_warm_start_in_the_noisy_mode_skips_the_noisy_restart(rng, monkeypatch):
-    import hypered.bayesopt.fit as fit
-
-    X = rng.random((20, 2))
-    y = np.sin(6 * X[:, 0]) + X[:, 1]
-    starts = []
-    real = fit.noisy_params
-    monkeypatch.setattr(fit, "noisy_params", lambda *a: starts.append(1) or real(*a))
-    quiet = fit_params(KERNELS["Matern52"], X, y, rng)
-    assert starts == [1]
-    fit_params(KERNELS["Matern52"], X, y, rng, init=dataclasses.replace(quiet, noise_var=1e-6))
-    assert starts == [1, 1]
-    fit_params(KERNELS["Matern52"], X, y, rng, init=dataclasses.replace(quiet, noise_var=0.05))
-    assert starts == [1, 1]

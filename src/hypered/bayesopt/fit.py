@@ -195,13 +195,12 @@ def fit_params(
     best_theta, best_value = run(params_to_theta(first, fixed_lengthscale), X, y)
     # The posterior is often bimodal: short lengthscales that interpolate the noise, or smooth
     # with noise. A warm start stays in the first mode once there (cross-validated trees fit
-    # noise_var 0.003 from the warm start, 0.15 from a noisy start), so the noisy one is tried
-    # unless the warm start already sits in the noisy mode.
-    if init is None or init.noise_var < NOISY_START_VAR / 10.0:
-        noisy = params_to_theta(noisy_params(d, fixed_lengthscale), fixed_lengthscale)
-        noisy_theta, noisy_value = run(noisy, X, y)
-        if noisy_value < best_value:
-            best_theta, best_value = noisy_theta, noisy_value
+    # noise_var 0.003 from the warm start, 0.15 from a noisy start), so the noisy one is always
+    # tried (skipping it after a noisy warm start made a resumed study choose differently).
+    noisy = params_to_theta(noisy_params(d, fixed_lengthscale), fixed_lengthscale)
+    noisy_theta, noisy_value = run(noisy, X, y)
+    if noisy_value < best_value:
+        best_theta, best_value = noisy_theta, noisy_value
     # Random restarts on every fit, warm or not: skipping them on warm fits lost 16 points on
     # Styblinski-Tang 8D (3 of 3 seeds, benchmarks/FINDINGS.md).
     X_screen, y_screen = _subsample(X, y, settings.screen_points, rng)
