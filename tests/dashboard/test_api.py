@@ -10,6 +10,8 @@ import re
 import socket
 import sqlite3
 import struct
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -439,3 +441,25 @@ def test_ranks_count_the_complete_trials_that_did_better() -> None:
         assert views.ranks(build_frame(study)) == expected
     cols = views.columns(build_frame(study), max_points=10)
     assert cols["rank"] == [0.0, 0.75, 0.25, 0.25, None, 1.0]
+
+
+FIRST_SCREEN = """
+import sys, threading, urllib.request
+from pathlib import Path
+from hypered.dashboard.server import make_server
+server = make_server(Path({root!r}), "127.0.0.1", 0)
+threading.Thread(target=server.serve_forever, daemon=True).start()
+base = f"http://127.0.0.1:{{server.server_address[1]}}"
+for path in ("/api/studies", "/api/studies/{name}/outline", "/api/studies/{name}"):
+    assert urllib.request.urlopen(base + path).status == 200
+print("HEAVY", sorted(m for m in ("scipy", "hypered.bayesopt") if m in sys.modules))
+"""
+
+
+@pytest.mark.parametrize("name", ["demo", "legacy"])
+def test_the_first_screen_loads_no_optimizer(experiments: Path, name: str) -> None:
+    """The study list, outline and detail answer without importing the GP (scipy costs ~1 s cold)."""
+    code = FIRST_SCREEN.format(root=str(experiments), name=name)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "HEAVY []"

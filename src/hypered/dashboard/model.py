@@ -23,7 +23,16 @@ from typing import Any, TypeVar
 import numpy as np
 from threadpoolctl import ThreadpoolController
 
-from ..bayesopt import KERNELS, FitSettings, GaussianProcess, GPTargets, condition, fit_params, gp_targets
+from ..bayesopt import (
+    DEFAULT_KERNEL,
+    KERNELS,
+    FitSettings,
+    GaussianProcess,
+    GPTargets,
+    condition,
+    fit_params,
+    gp_targets,
+)
 from ..errors import SpaceError
 from ..objective import Direction
 from ..space import Categorical, Encoding, Integer, Variable, variable_from_dict
@@ -43,7 +52,12 @@ METHOD = ("Gaussian process ({kernel} kernel, one lengthscale per parameter) fit
 
 def method(study: Study) -> str:
     """How the model and importance of `study` are computed, for the page."""
-    return METHOD.format(kernel=study.kernel)
+    return METHOD.format(kernel=_kernel_name(study))
+
+
+def _kernel_name(study: Study) -> str:
+    """The study's kernel, or the default one when its settings name none we know."""
+    return study.kernel if study.kernel in KERNELS else DEFAULT_KERNEL
 
 
 class ModelUnavailable(Exception):
@@ -86,7 +100,7 @@ def fit(study: Study) -> FittedModel:
     rows = _condition_rows(loss)
     X, loss = encoding.project(X[rows]), loss[rows]
     targets = gp_targets(loss)  # what the optimizer fits (bayesopt.Proposer.propose)
-    kernel = KERNELS[study.kernel]
+    kernel = KERNELS[_kernel_name(study)]
     rng = np.random.default_rng(0)
     params = fit_params(kernel, X, targets.y, rng, settings=FitSettings())  # the optimizer's own settings
     gp = condition(kernel, params, X, targets.y)

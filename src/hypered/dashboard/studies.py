@@ -35,7 +35,7 @@ from .cache import PerVersion
 
 @dataclass(frozen=True)
 class Study(StoredStudy):
-    """A stored study with the GP kernel its optimizer used (a name in bayesopt.KERNELS)."""
+    """A stored study with the GP kernel its settings name ("" when none; model.py checks the name)."""
 
     kernel: str = ""
 
@@ -117,7 +117,7 @@ def _with_kernel(study: StoredStudy) -> Study:
 
 
 def _kernel(settings: dict[str, Any]) -> str:
-    from ..bayesopt import DEFAULT_KERNEL, KERNELS  # the GP's module: imported once a study is read
-
+    """The kernel name the settings hold. Not checked here: that would import the optimizer (and
+    scipy, ~1 s cold) before the study page's first screen; model.py checks it."""
     kernel = settings.get("kernel")
-    return kernel if isinstance(kernel, str) and kernel in KERNELS else DEFAULT_KERNEL
+    return kernel if isinstance(kernel, str) else ""
