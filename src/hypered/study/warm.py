@@ -8,6 +8,7 @@ Gaussian process, while the new study's trials, best.json and recommendation are
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,9 +79,11 @@ def _compatible(study: StoredStudy, tree: ParamsTree, objective: Objective) -> N
     if not study.space:
         raise StudyError(f"{study.folder}: its study.db holds no search space yet (a study that never started?)")
     ours = dict(tree.variables)
+    signature = tree.signature()
     changes = [f"{name}: {_show(study.space.get(name))} there, {_show(ours.get(name))} here"
                for name in [*study.space, *(n for n in ours if n not in study.space)]
-               if not _same(study.space.get(name), ours.get(name))]
+               if not _same(study.space.get(name), ours.get(name))
+               or _structure(study.space.get(name)) != _structure(signature.get(name))]
     if study.objective != objective:
         changes.append(f"objective: {study.objective.describe()} there, {objective.describe()} here")
     if changes:
@@ -98,6 +101,13 @@ def _same(stored: dict[str, Any] | None, var: Variable | None) -> bool:
     if isinstance(var, Categorical):  # True == 1 in Python, not as a choice
         return old.describe() == var.describe()
     return old == var
+
+
+def _structure(entry: dict[str, Any] | None) -> str:
+    """The conditional parts of a stored variable: its branches, or when it exists."""
+    if not isinstance(entry, dict):
+        return ""
+    return json.dumps({k: entry.get(k) for k in ("branches", "when", "variants")}, sort_keys=True)
 
 
 def _show(variable: dict[str, Any] | Variable | None) -> str:
