@@ -155,7 +155,7 @@ class Encoding:
         for i, (cols, (_, var)) in enumerate(zip(self.slices, self.variables)):
             off = ~on[:, i]
             if isinstance(var, Categorical):
-                out[np.ix_(off, range(cols.start, cols.stop))] = 0.0
+                out[np.ix_(off, np.arange(cols.start, cols.stop))] = 0.0
             else:
                 out[off, cols.start] = INACTIVE
         return out

@@ -111,7 +111,8 @@ class ParamsTree:
         return _build(self.tree, (), values, context)
 
     def check_values(self, values: Mapping[str, Any]) -> None:
-        """Raise ValueError unless `values` gives an in-range value to every variable of its branches, and none to others."""
+        """Raise ValueError unless `values` gives an in-range value to every variable of the
+        branches it takes, and none to the others."""
         flags = active_flags(self.variables, self.conditions, values)
         present = {name for (name, _), on in zip(self.variables, flags) if on}
         for (name, var), on in zip(self.variables, flags):
