@@ -201,3 +201,18 @@ def test_config_errors_point_at_the_bad_branch(tmp_path: Path, programs: Path, w
     assert len(lines) == 1 and "Traceback" not in done.stderr
     assert lines[0].startswith(f"{conf}:{where}: ") or lines[0].startswith(f"hypered: {conf}:{where}: "), lines[0]
     assert message in lines[0]
+
+
+def test_a_warm_start_takes_the_trials_of_the_same_structure_and_refuses_another(tmp_path: Path) -> None:
+    hp.optimize(name="old", objective=hp.minimize("loss"), params=BRANCHES, function=_loss,
+                iterations=6, random_starts=6, seed=1, directory=tmp_path)
+    hp.optimize(name="new", objective=hp.minimize("loss"), params=BRANCHES, function=_loss,
+                iterations=2, random_starts=6, seed=1, directory=tmp_path, warm_start=tmp_path / "old")
+    with sqlite3.connect(tmp_path / "new" / "study.db") as conn:
+        (meta,) = conn.execute("SELECT value FROM meta WHERE key = 'warm_start'").fetchone()
+    assert json.loads(meta)["trials"] == 6
+    changed = {"optimizer": hp.categorical({**{k: BRANCHES["optimizer"].branches[i] for i, k in
+                                               enumerate(["sgd", "adam"])}, "rmsprop": {"rho": hp.real(0.8, 0.99)}})}
+    with pytest.raises(ArgumentError, match="another search space"):
+        hp.optimize(name="other", objective=hp.minimize("loss"), params=changed, function=_loss,
+                    iterations=1, directory=tmp_path, warm_start=tmp_path / "old")
