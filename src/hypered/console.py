@@ -21,7 +21,7 @@ from rich.progress import (
 from rich.table import Table
 
 from .space import Categorical
-from .space.conditions import describe_when, when
+from .space.conditions import choices_for, describe_when
 from .study import BEST_FILE, Answer, StudySpec
 from .trial import Trial, TrialState
 
@@ -171,7 +171,7 @@ def space_table(spec: StudySpec) -> Table:
     for index, ((name, var), condition) in enumerate(zip(spec.params.variables, conditions)):
         text = f"categorical({list(var.choices)!r})" if isinstance(var, Categorical) else var.describe()
         if condition is not None:  # a branch's parameter
-            text += f", only when {describe_when(when(spec.params.variables, conditions, index))}"
+            text += f", only when {describe_when(choices_for(spec.params.variables, conditions, index))}"
         table.add_row(escape(name), escape(text))
     for name, utility in spec.params.utilities:
         table.add_row(escape(name), escape(utility.describe()))

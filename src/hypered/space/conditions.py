@@ -51,7 +51,7 @@ def _full(conditions: Conditions, n: int) -> Conditions:
     return conditions if conditions else (None,) * n
 
 
-def when(variables: Sequence[tuple[str, Variable]], conditions: Conditions, index: int) -> dict[str, Any]:
+def choices_for(variables: Sequence[tuple[str, Variable]], conditions: Conditions, index: int) -> dict[str, Any]:
     """The choices that make variable `index` active, outermost first ({"optimizer": "sgd"})."""
     chain: list[tuple[str, Any]] = []
     condition = _full(conditions, len(variables))[index]

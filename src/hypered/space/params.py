@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import SpaceError
-from .conditions import Condition, Conditions, active_flags, describe_when, exclusive, when
+from .conditions import Condition, Conditions, active_flags, choices_for, describe_when, exclusive
 from .utilities import TrialContext, Utility
 from .variables import Categorical, Integer, Real, Variable
 
@@ -73,9 +73,9 @@ class ParamsTree:
         conditions = self.conditions or (None,) * len(self.variables)
         return frozenset(name for (name, _), c in zip(self.variables, conditions) if c is None)
 
-    def when(self, name: str) -> str:
+    def exists_when(self, name: str) -> str:
         """When a conditional parameter exists ("optimizer='sgd' or optimizer='adam'")."""
-        return " or ".join(describe_when(when(self.variables, self.conditions, i))
+        return " or ".join(describe_when(choices_for(self.variables, self.conditions, i))
                            for i, (n, _) in enumerate(self.variables) if n == name)
 
     def active_names(self, values: Mapping[str, Any]) -> tuple[str, ...]:
@@ -96,7 +96,7 @@ class ParamsTree:
             if not self.conditions or self.conditions[index] is None:
                 out[name] = entry
                 continue
-            chain = when(self.variables, self.conditions, index)
+            chain = choices_for(self.variables, self.conditions, index)
             if name not in out:
                 out[name] = {**entry, "when": [chain]}
                 continue
@@ -119,7 +119,7 @@ class ParamsTree:
             if not on:
                 if name in values and name not in present:
                     raise ValueError(f"{name}={values[name]!r} is given, but {name} exists only when "
-                                     f"{self.when(name)}: leave it out")
+                                     f"{self.exists_when(name)}: leave it out")
                 continue
             if name not in values:
                 raise ValueError(f"missing value for {name!r}")

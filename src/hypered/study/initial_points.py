@@ -165,7 +165,7 @@ def _branches(tree: ParamsTree, values: dict[str, Any], index: int) -> PointProb
             continue
         if name not in taken:
             return PointProblem((index, name), f"initial[{index}]: {name}={values[name]!r} is given, but "
-                                               f"{name} exists only when {tree.when(name)}: leave it out")
+                                               f"{name} exists only when {tree.exists_when(name)}: leave it out")
         if _is_active(tree, values, position):
             problem = _value(var, name, values.pop(name), (index, name), values)
             if problem is not None:

@@ -141,7 +141,7 @@ def make_spec(
             raise ArgumentError(f"early_stopping must be asha(...) or None, got {early_stopping!r}")
     command = None
     if binary is not None:
-        sometimes = {name: tree.when(name) for name in tree.names if name not in tree.always}
+        sometimes = {name: tree.exists_when(name) for name in tree.names if name not in tree.always}
         command = parse_command(binary, frozenset(params), sometimes)
         _check_program(command.argv[0], workdir)
         _check_script(command.argv, workdir)
