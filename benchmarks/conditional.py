@@ -210,7 +210,11 @@ def write_report(runs: list[dict[str, Any]], command: str) -> str:
              "found - optimum (for `models`, the optimum is the lowest loss any run found). Mean ± "
              "standard error over seeds; lower is better. `optuna_tpe` is Optuna's default TPE, "
              "`optuna_tpe_grouped` its multivariate TPE with `group=True` (made for conditional spaces), "
-             "`random` Optuna's random sampler on the same define-by-run tree.", ""]
+             "`random` Optuna's random sampler on the same define-by-run tree. The three Optuna "
+             "samplers share their first 10 trials (TPE starts with 10 random ones from the same seed), "
+             "hence the same regret @10. hypered holds an inactive real's column at the middle of its "
+             "range, where `jenatton`'s leaves have their optimum; `jenatton_shifted` moves them off it "
+             "so that coincidence cannot help.", ""]
     for task in TASKS.values():
         mine = [r for r in runs if r["task"] == task.name]
         if not mine:
