@@ -216,3 +216,14 @@ def test_a_warm_start_takes_the_trials_of_the_same_structure_and_refuses_another
     with pytest.raises(ArgumentError, match="another search space"):
         hp.optimize(name="other", objective=hp.minimize("loss"), params=changed, function=_loss,
                     iterations=1, directory=tmp_path, warm_start=tmp_path / "old")
+
+
+def test_a_placeholder_of_an_always_present_categorical_is_filled(tmp_path: Path, programs: Path,
+                                                                  write_config: Any) -> None:
+    conf = write_config(_config(programs, CONFIG_PARAMS, binary="{params_path} {results_path} {optimizer}",
+                                iterations=4))
+    done = run_hypered(conf, "--dir", tmp_path / "exp", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    with sqlite3.connect(tmp_path / "exp" / "cond" / "study.db") as conn:
+        states = [s for (s,) in conn.execute("SELECT state FROM trials")]
+    assert states == ["complete"] * 4
