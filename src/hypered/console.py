@@ -20,6 +20,8 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from .space import Categorical
+from .space.conditions import choices_for, describe_when
 from .study import BEST_FILE, Answer, StudySpec
 from .trial import Trial, TrialState
 
@@ -165,8 +167,12 @@ def space_table(spec: StudySpec) -> Table:
     table = Table(title=f"{spec.name}: {spec.objective.describe()}", title_justify="left")
     table.add_column("parameter")
     table.add_column("definition")
-    for name, var in spec.params.variables:
-        table.add_row(escape(name), escape(var.describe()))
+    conditions = spec.params.conditions or (None,) * len(spec.params.variables)
+    for index, ((name, var), condition) in enumerate(zip(spec.params.variables, conditions)):
+        text = f"categorical({list(var.choices)!r})" if isinstance(var, Categorical) else var.describe()
+        if condition is not None:  # a branch's parameter
+            text += f", only when {describe_when(choices_for(spec.params.variables, conditions, index))}"
+        table.add_row(escape(name), escape(text))
     for name, utility in spec.params.utilities:
         table.add_row(escape(name), escape(utility.describe()))
     return table

@@ -20,7 +20,15 @@ class HyperedError(Exception):
 
 
 class SpaceError(HyperedError, ValueError):
-    """A search variable or params tree is invalid (names the parameter)."""
+    """A search variable or params tree is invalid (names the parameter).
+
+    `path` leads from the params dict to the bad part when known (dict keys, and a conditional
+    categorical's choices), so a config file's error can point at it.
+    """
+
+    def __init__(self, message: str, path: tuple[object, ...] = ()) -> None:
+        self.path = path
+        super().__init__(message)
 
 
 class ArgumentError(HyperedError, ValueError):

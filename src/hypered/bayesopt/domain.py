@@ -20,13 +20,20 @@ class Domain:
         discrete_columns: integer-valued columns (a finite set of allowed positions in [0, 1]).
         categorical_groups: each categorical is a one-hot block of columns.
         project: (m, d) -> (m, d), the nearest feasible point: rounds integer columns, one-hot
-            argmax per group, identity on continuous columns. Idempotent; column-wise.
+            argmax per group, identity on continuous columns. Idempotent. In a conditional space
+            it also holds the columns a point does not use at fixed values.
+        round: (m, d) -> (m, d), `project` without holding unused columns (to find an integer
+            column's levels); None when project is column-wise.
+        active_columns: (m, d) -> (m, d) bool, the columns each feasible point uses (the others
+            are held by project, so the local search leaves them alone); None: all.
     """
 
     n_dims: int
     discrete_columns: tuple[int, ...]
     categorical_groups: tuple[tuple[int, ...], ...]
     project: Callable[[np.ndarray], np.ndarray]
+    round: Callable[[np.ndarray], np.ndarray] | None = None
+    active_columns: Callable[[np.ndarray], np.ndarray] | None = None
 
     def __post_init__(self) -> None:
         if self.n_dims < 1:
@@ -51,7 +58,7 @@ def discrete_levels(domain: Domain) -> tuple[np.ndarray, ...]:
         return ()
     probe = np.full((_PROBE_POINTS, domain.n_dims), 0.5)
     probe[:, list(domain.discrete_columns)] = np.linspace(0.0, 1.0, _PROBE_POINTS)[:, None]
-    projected = domain.project(probe)
+    projected = (domain.round or domain.project)(probe)
     return tuple(np.unique(projected[:, j]) for j in domain.discrete_columns)
 
 

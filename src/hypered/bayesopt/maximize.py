@@ -161,9 +161,11 @@ def local_search(
     excluded: Excluded,
 ) -> tuple[np.ndarray, float]:
     """Alternate continuous L-BFGS-B and discrete moves while either improves the score."""
-    columns = domain.continuous_columns
     for _ in range(_LOCAL_ROUNDS):
         improved = False
+        columns = domain.continuous_columns
+        if domain.active_columns is not None:  # a branch not taken keeps its columns at their fixed value
+            columns = columns[domain.active_columns(x[None, :])[0, columns]]
         if columns.size:
             moved = domain.project(continuous_step(value_and_grad, x, columns)[None, :])
             moved_score = float(values(moved)[0])

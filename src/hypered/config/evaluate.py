@@ -59,7 +59,7 @@ class OptimizeCall:
     def error(self, message: str) -> ConfigError:
         return ConfigError(message, self.path, self.line, self.col)
 
-    def error_at(self, argument: str, steps: Sequence[int | str], message: str) -> ConfigError:
+    def error_at(self, argument: str, steps: Sequence[Any], message: str) -> ConfigError:
         """A ConfigError at the part of `argument` that `steps` (list indexes, dict keys) lead to,
         or as near to it as the file's expressions go."""
         node = self.nodes.get(argument)
@@ -73,13 +73,17 @@ class OptimizeCall:
         return _error(node, self.path, message)
 
 
-def _part(node: ast.expr, step: int | str) -> ast.expr | None:
-    """The element `step` of a list or tuple expression, or the value at key `step` of a dict one."""
+def _part(node: ast.expr, step: Any) -> ast.expr | None:
+    """The element `step` of a list or tuple expression, or the value at key `step` of a dict one
+    (also of the dict a `categorical({...})` call is given: its choices' branches)."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "categorical" \
+            and node.args and isinstance(node.args[0], ast.Dict):
+        node = node.args[0]
     if isinstance(node, (ast.List, ast.Tuple)) and isinstance(step, int) and step < len(node.elts):
         return node.elts[step]
-    if isinstance(node, ast.Dict) and isinstance(step, str):
+    if isinstance(node, ast.Dict):
         for key, value in zip(node.keys, node.values):
-            if isinstance(key, ast.Constant) and key.value == step:
+            if isinstance(key, ast.Constant) and key.value == step and type(key.value) is type(step):
                 return value
     return None
 
@@ -142,8 +146,8 @@ def _value(node: ast.expr, path: str) -> Any:
             if key is None:
                 raise _error(item, path, "**-unpacking is not allowed in a config file")
             k = _value(key, path)
-            if not isinstance(k, str):
-                raise _error(key, path, f"dict keys must be strings, got {k!r}")
+            if isinstance(k, float) or not isinstance(k, (str, int)):  # int keys: categorical({1: {...}})
+                raise _error(key, path, f"dict keys must be strings or whole numbers, got {k!r}")
             out[k] = _value(item, path)
         return out
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ..errors import ConfigError, HyperedError
+from ..errors import ConfigError, HyperedError, SpaceError
 from ..space import parse_params
 from ..study.initial_points import initial_problem
 from ..study.spec import SPEC_ARGUMENTS, StudySpec, make_spec
@@ -71,6 +71,8 @@ def _spec(call: OptimizeCall, folder: Path, overrides: Mapping[str, Any]) -> Stu
 def _located(call: OptimizeCall, err: HyperedError) -> ConfigError:
     """`err` at the value it is about when that is in `initial=` or `warm_start=`, else at optimize(."""
     message = str(err)
+    if isinstance(err, SpaceError) and err.path and "params" in call.nodes:
+        return call.error_at("params", err.path, message)
     if "initial" in call.nodes:
         try:
             problem = initial_problem(parse_params(call.arguments.get("params")), call.arguments["initial"])

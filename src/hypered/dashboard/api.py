@@ -274,6 +274,8 @@ class Dashboard:
             return 200, {"available": False, "reason": str(err)}
         try:
             return 200, {"available": True, "x_name": x, "y_name": y, **self.models.run(model.contour, fitted, x, y)}
+        except model.ModelUnavailable as err:
+            return 200, {"available": False, "reason": str(err)}
         except KeyError as err:
             raise ValueError(err.args[0]) from None
 

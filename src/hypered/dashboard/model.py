@@ -10,6 +10,10 @@ unit-cube column (ARD).
 
 Importance of a parameter is 1 / lengthscale (for a categorical, the largest over its one-hot
 columns), normalized to sum to 1: a short lengthscale means the objective changes quickly along it.
+
+A conditional space is rebuilt from the stored "when" of each branch variable, so the model
+encodes trials as the optimizer did (a branch not taken at its fixed value); slices and contours
+vary only the parameters the best trial has, and a name shared by branches counts once.
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ from ..bayesopt import (
 )
 from ..errors import SpaceError
 from ..objective import Direction
-from ..space import Categorical, Encoding, Integer, Variable, variable_from_dict
+from ..space import Categorical, Condition, Encoding, Integer, Variable, active_flags, variable_from_dict
 from ..trial import TrialState
 from .cache import PerVersion
 from .frame import clean, label
@@ -86,7 +90,7 @@ def fit(study: Study) -> FittedModel:
     """Fit the GP to the study's complete trials; ModelUnavailable saying why not."""
     encoding = _encoding(study)
     complete = [t for t in study.trials if t.state is TrialState.COMPLETE and t.value is not None
-                and math.isfinite(t.value) and all(name in t.values for name, _ in encoding.variables)]
+                and math.isfinite(t.value) and _has_its_branches(encoding, t.values)]
     if len(complete) < MIN_TRIALS:
         raise ModelUnavailable(f"the model needs {MIN_TRIALS} complete trials, "
                                f"this study has {len(complete)}")
@@ -109,16 +113,46 @@ def fit(study: Study) -> FittedModel:
                        encoding.encode([best_values])[0], len(complete))
 
 
+def _has_its_branches(encoding: Encoding, values: dict[str, Any]) -> bool:
+    flags = active_flags(encoding.variables, encoding.conditions, values)
+    return all(name in values for (name, _), on in zip(encoding.variables, flags) if on)
+
+
 def _encoding(study: Study) -> Encoding:
+    """The study's encoding, conditions rebuilt from each branch variable's stored "when"."""
     variables: list[tuple[str, Variable]] = []
+    conditions: list[Condition | None] = []
     try:
         for name, spec in study.space.items():
-            variables.append((name, variable_from_dict(spec)))
-    except (SpaceError, KeyError, TypeError) as err:
+            for variant, chain in _variants(spec):
+                conditions.append(_condition(variables, chain))
+                variables.append((name, variable_from_dict(variant)))
+    except (SpaceError, KeyError, TypeError, ValueError) as err:
         raise ModelUnavailable(f"the study's search space cannot be read: {err}") from None
     if not variables:
         raise ModelUnavailable("the study has no search variables")
-    return Encoding(tuple(variables))
+    conditional = any(c is not None for c in conditions)
+    return Encoding(tuple(variables), tuple(conditions) if conditional else ())
+
+
+def _variants(spec: dict[str, Any]) -> list[tuple[dict[str, Any], dict[str, Any] | None]]:
+    """(variable, when) of each definition of a stored name; when is None if always there."""
+    if "when" not in spec:
+        return [(spec, None)]
+    variants = spec.get("variants") or [spec]
+    return list(zip(variants, spec["when"], strict=True))
+
+
+def _condition(variables: list[tuple[str, Variable]], chain: dict[str, Any] | None) -> Condition | None:
+    """The Condition of a branch variable: the last categorical of its "when" takes its choice."""
+    if not chain:
+        return None
+    parent_name, choice = list(chain.items())[-1]
+    parent = max(i for i, (name, _) in enumerate(variables) if name == parent_name)
+    var = variables[parent][1]
+    if not isinstance(var, Categorical):
+        raise ValueError(f"{parent_name} is not a categorical")
+    return Condition(parent, var.index(choice))
 
 
 def _condition_rows(loss: np.ndarray) -> np.ndarray:
@@ -136,11 +170,18 @@ def _condition_rows(loss: np.ndarray) -> np.ndarray:
 def importance(model: FittedModel) -> list[dict[str, Any]]:
     """Each parameter's normalized 1 / lengthscale, most important first."""
     inverse = 1.0 / model.gp.params.lengthscales  # (d,)
-    raw = [float(np.max(inverse[cols])) for cols in model.encoding.slices]
-    total = sum(raw) or 1.0
-    out = [{"name": name, "importance": r / total, "lengthscale": 1.0 / r}
-           for (name, _), r in zip(model.encoding.variables, raw)]
+    raw: dict[str, float] = {}  # a name shared by branches: its largest
+    for cols, (name, _) in zip(model.encoding.slices, model.encoding.variables):
+        raw[name] = max(raw.get(name, 0.0), float(np.max(inverse[cols])))
+    total = sum(raw.values()) or 1.0
+    out = [{"name": name, "importance": r / total, "lengthscale": 1.0 / r} for name, r in raw.items()]
     return sorted(out, key=lambda item: -item["importance"])
+
+
+def _at_best(model: FittedModel) -> list[int]:
+    """The variables the best trial has (all of them unless the space is conditional)."""
+    on = model.encoding.active(model.best_x[None, :])[0]
+    return [i for i in range(len(model.encoding.variables)) if on[i]]
 
 
 def _axis(var: Variable, points: int) -> tuple[list[Any], np.ndarray]:
@@ -163,10 +204,13 @@ def slices(model: FittedModel) -> list[dict[str, Any]]:
     """For each parameter: the posterior mean and std along it, the others at the best trial."""
     out = []
     best_mean = float(model.predict(model.best_x[None, :])[0][0])
-    for cols, (name, var) in zip(model.encoding.slices, model.encoding.variables):
+    for i in _at_best(model):
+        cols, (name, var) = model.encoding.slices[i], model.encoding.variables[i]
         values, block = _axis(var, SLICE_POINTS)
         X_query = np.repeat(model.best_x[None, :], len(values), axis=0)  # (k, d)
         X_query[:, cols] = block
+        if model.encoding.conditions:  # another choice of a conditional categorical: its own branch
+            X_query = model.encoding.project(X_query)
         mean, std = model.predict(X_query)
         best = model.best_values.get(name)
         out.append({
@@ -187,9 +231,14 @@ def contour(model: FittedModel, x_name: str, y_name: str) -> dict[str, Any]:
 
     KeyError if a name is not a parameter of the model.
     """
-    index = {name: i for i, (name, _) in enumerate(model.encoding.variables)}
-    if x_name not in index or y_name not in index or x_name == y_name:
+    index = {model.encoding.variables[i][0]: i for i in _at_best(model)}
+    names = {name for name, _ in model.encoding.variables}
+    if x_name not in names or y_name not in names or x_name == y_name:
         raise KeyError(f"give two different parameters of the study, got {x_name!r} and {y_name!r}")
+    absent = [n for n in (x_name, y_name) if n not in index]
+    if absent:
+        raise ModelUnavailable(f"the best trial has no {absent[0]} (a branch it does not take); the contour "
+                               "varies two parameters around the best trial: choose others")
     (x_cols, (_, x_var)), (y_cols, (_, y_var)) = (
         (model.encoding.slices[index[n]], model.encoding.variables[index[n]]) for n in (x_name, y_name))
     x_values, x_block = _axis(x_var, CONTOUR_POINTS)
@@ -197,6 +246,8 @@ def contour(model: FittedModel, x_name: str, y_name: str) -> dict[str, Any]:
     X_query = np.repeat(model.best_x[None, :], len(x_values) * len(y_values), axis=0)
     X_query[:, x_cols] = np.tile(x_block, (len(y_values), 1))
     X_query[:, y_cols] = np.repeat(y_block, len(x_values), axis=0)
+    if model.encoding.conditions:
+        X_query = model.encoding.project(X_query)
     mean, _ = model.predict(X_query)
     grid: dict[str, Any] = clean({"x": x_values, "y": y_values,
                                   "z": mean.reshape(len(y_values), len(x_values)).tolist()})

@@ -51,8 +51,13 @@ def _fill(arg: str, values: Mapping[str, Any]) -> str:
     return "".join(out)
 
 
-def parse_command(text: str, names: frozenset[str]) -> CommandTemplate:
-    """Parse `text`; ArgumentError if it is empty, malformed or names an unknown field."""
+def parse_command(text: str, names: frozenset[str], sometimes: Mapping[str, str] | None = None
+                  ) -> CommandTemplate:
+    """Parse `text`; ArgumentError if it is empty, malformed or names an unknown field.
+
+    `sometimes` maps the parameters of conditional branches to when they exist: a field naming
+    one is an error, since some trials would have no value to put there.
+    """
     if not isinstance(text, str) or not text.strip():
         raise ArgumentError(f"binary must be a command line string, got {text!r}")
     try:
@@ -69,6 +74,12 @@ def parse_command(text: str, names: frozenset[str]) -> CommandTemplate:
         for _, field, _, conversion in parsed:
             if field is None:
                 continue
+            if sometimes and field in sometimes:
+                raise ArgumentError(
+                    f"binary refers to {{{field}}}, which exists only when {sometimes[field]}: a "
+                    "placeholder needs a parameter every trial has; read it from the trial's params "
+                    "file ({params_path}) instead"
+                )
             if field not in known:
                 raise ArgumentError(
                     f"binary refers to {{{field}}}, which is not a top-level parameter nor one of "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .conditions import Condition, active_flags
 from .params import ParamsTree, dotted, lookup, parse_params
 from .utilities import (
     DeviceId,
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Categorical",
+    "Condition",
     "DeviceId",
     "Encoding",
     "Integer",
@@ -38,6 +40,7 @@ __all__ = [
     "TrialContext",
     "Utility",
     "Variable",
+    "active_flags",
     "categorical",
     "device_id",
     "dotted",

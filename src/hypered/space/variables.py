@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import math
 import numbers
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import SpaceError
@@ -93,9 +94,14 @@ def _choice_key(value: Any) -> str:
 
 @dataclass(frozen=True)
 class Categorical:
-    """A variable taking one of a list of JSON values."""
+    """A variable taking one of a list of JSON values.
+
+    A conditional categorical has one branch per choice: a dict of parameters that exist only
+    in trials taking that choice (`branches[i]` belongs to `choices[i]`; `{}` for none).
+    """
 
     choices: tuple[Any, ...]
+    branches: tuple[Mapping[str, Any], ...] = field(default=(), hash=False)
 
     def __post_init__(self) -> None:
         if isinstance(self.choices, (str, bytes, dict)) or not hasattr(self.choices, "__iter__"):
@@ -116,6 +122,19 @@ class Categorical:
                 raise SpaceError(f"categorical({list(choices)!r}): duplicate choice {choice!r}")
             seen.add(key)
         object.__setattr__(self, "choices", choices)
+        branches = tuple(self.branches)
+        if branches and len(branches) != len(choices):
+            raise SpaceError(f"categorical(): {len(branches)} branches for {len(choices)} choices")
+        for choice, branch in zip(choices, branches):
+            if not isinstance(branch, Mapping):
+                raise SpaceError(f"categorical(): the branch of choice {choice!r} must be a dict of the "
+                                 f"parameters it brings ({{}} for none), got {branch!r}")
+        object.__setattr__(self, "branches", branches)
+
+    @property
+    def conditional(self) -> bool:
+        """Whether choices bring parameters of their own."""
+        return bool(self.branches)
 
     def index(self, value: Any) -> int:
         """Position of `value` among the choices; ValueError if absent."""
@@ -126,10 +145,34 @@ class Categorical:
         raise ValueError(f"{value!r} is not one of {list(self.choices)!r}")
 
     def as_dict(self) -> dict[str, Any]:
-        return {"type": "categorical", "choices": list(self.choices)}
+        out: dict[str, Any] = {"type": "categorical", "choices": list(self.choices)}
+        if self.conditional:
+            out["branches"] = [describe_tree(branch) for branch in self.branches]
+        return out
 
     def describe(self) -> str:
-        return f"categorical({list(self.choices)!r})"
+        if not self.conditional:
+            return f"categorical({list(self.choices)!r})"
+        inner = ", ".join(f"{choice!r}: {describe_tree(branch)}"
+                          for choice, branch in zip(self.choices, self.branches))
+        return f"categorical({{{inner}}})"
+
+
+def describe_tree(node: Mapping[str, Any]) -> str:
+    """A params (sub)tree as text: variables and utilities described, fixed values as JSON."""
+    parts = []
+    for key, leaf in node.items():
+        if isinstance(leaf, Mapping):
+            text = describe_tree(leaf)
+        elif hasattr(leaf, "describe"):
+            text = leaf.describe()
+        else:
+            try:
+                text = json.dumps(leaf, sort_keys=True)
+            except (TypeError, ValueError):
+                text = repr(leaf)
+        parts.append(f"{key!r}: {text}")
+    return "{" + ", ".join(parts) + "}"
 
 
 Variable = Real | Integer | Categorical
@@ -157,6 +200,15 @@ def integer(low: int, high: int, log: bool = False) -> Integer:
     return Integer(low, high, log)
 
 
-def categorical(choices: list[Any]) -> Categorical:
-    """A hyperparameter that takes one of `choices` (strings, numbers, booleans, null)."""
+def categorical(choices: list[Any] | Mapping[Any, Mapping[str, Any]]) -> Categorical:
+    """A hyperparameter that takes one of `choices` (strings, numbers, booleans, null).
+
+    Given a dict, each choice maps to the parameters that exist only when it is taken:
+    `categorical({"sgd": {"momentum": real(0.5, 0.99)}, "adam": {}})`. They appear in a
+    trial's params beside the categorical, and only in trials that take their choice.
+    """
+    if isinstance(choices, Mapping):
+        if not choices:
+            raise SpaceError("categorical({}): needs at least one choice")
+        return Categorical(tuple(choices), tuple(choices.values()))
     return Categorical(choices)  # type: ignore[arg-type]

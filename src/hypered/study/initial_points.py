@@ -10,6 +10,8 @@ nested as in params (`{"model": {"lr": ...}}`). The rules, each with its one-lin
   utility is filled in per trial and cannot be given;
 - a value fits its variable as a sampled one does: a number within a real's bounds, a whole
   number within an integer's, one of a categorical's choices;
+- a point gives only the branches it takes: `{"optimizer": "sgd", "momentum": 0.9}`; a value
+  for a parameter of a branch not taken is an error naming it;
 - no point repeats another: a study runs each configuration once.
 """
 
@@ -23,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import ArgumentError
-from ..space import Categorical, Integer, ParamsTree, Real, Utility, Variable, dotted
+from ..space import Categorical, Integer, ParamsTree, Real, Utility, Variable, active_flags, dotted
 from ..storage import trial_key
 
 Step = int | str  # a list index or a dict key
@@ -61,11 +63,13 @@ def _read(tree: ParamsTree, initial: Any) -> tuple[tuple[dict[str, Any], ...], P
     for index, point in enumerate(initial):
         values: dict[str, Any] = {}
         problem = _point(tree, tree.tree, point, (index,), values)
+        if problem is None and tree.conditions:
+            problem = _branches(tree, values, index)
         if problem is None:
             problem = _missing(tree, values, index)
         if problem is not None:
             return (), problem
-        ordered = {name: values[name] for name in tree.names}
+        ordered = {name: values[name] for name in tree.active_names(values)}
         key = trial_key(ordered)
         if key in seen:
             return (), PointProblem((index,), f"initial[{index}] repeats initial[{seen[key]}]: "
@@ -88,6 +92,11 @@ def _point(tree: ParamsTree, node: Mapping[str, Any], point: Any, path: tuple[St
         prefix = tuple(str(step) for step in path[1:])
         leaf, found = _find(node, key)
         name = dotted((*prefix, *key.split(".")))
+        if not found and name in tree.names and name not in tree.always:
+            if name in values:
+                return PointProblem(here, f"{_where(path[:1])}: gives {name} twice (dotted and nested)")
+            values[name] = value  # a branch's parameter: checked once the point's choices are known
+            continue
         if not found:
             return PointProblem(here, f"{_where(path[:1])}: {name!r} is not a parameter of params "
                                       f"(searched: {', '.join(tree.names)})")
@@ -147,8 +156,30 @@ def _value(var: Variable, name: str, value: Any, path: tuple[Step, ...],
     return None
 
 
+def _branches(tree: ParamsTree, values: dict[str, Any], index: int) -> PointProblem | None:
+    """Check the values of branch parameters against the branches the point takes."""
+    taken = set(tree.active_names(values))
+    conditions = tree.conditions
+    for position, ((name, var), condition) in enumerate(zip(tree.variables, conditions)):
+        if condition is None or name not in values:
+            continue
+        if name not in taken:
+            return PointProblem((index, name), f"initial[{index}]: {name}={values[name]!r} is given, but "
+                                               f"{name} exists only when {tree.exists_when(name)}: leave it out")
+        if _is_active(tree, values, position):
+            problem = _value(var, name, values.pop(name), (index, name), values)
+            if problem is not None:
+                return problem
+    return None
+
+
+def _is_active(tree: ParamsTree, values: Mapping[str, Any], position: int) -> bool:
+    flags = active_flags(tree.variables, tree.conditions, values)
+    return flags[position]
+
+
 def _missing(tree: ParamsTree, values: Mapping[str, Any], index: int) -> PointProblem | None:
-    missing = [name for name in tree.names if name not in values]
+    missing = [name for name in tree.active_names(values) if name not in values]
     if not missing:
         return None
     return PointProblem((index,), f"initial[{index}] has no value for {', '.join(missing)}: a starting "

@@ -56,11 +56,11 @@ class StudySpec:
 
     @property
     def encoding(self) -> Encoding:
-        return Encoding(self.params.variables)
+        return Encoding(self.params.variables, self.params.conditions)
 
     def space_signature(self) -> dict[str, dict[str, Any]]:
         """The search space as JSON (kept in study.db), to tell a resumed study's space is unchanged."""
-        return {name: var.as_dict() for name, var in self.params.variables}
+        return self.params.signature()
 
 
 SPEC_ARGUMENTS = (
@@ -141,7 +141,8 @@ def make_spec(
             raise ArgumentError(f"early_stopping must be asha(...) or None, got {early_stopping!r}")
     command = None
     if binary is not None:
-        command = parse_command(binary, frozenset(params))
+        sometimes = {name: tree.exists_when(name) for name in tree.names if name not in tree.always}
+        command = parse_command(binary, frozenset(params), sometimes)
         _check_program(command.argv[0], workdir)
         _check_script(command.argv, workdir)
     warm = None if warm_start is None else check_warm_start(warm_start, Path(directory) / name, tree, objective)

@@ -8,6 +8,7 @@ Gaussian process, while the new study's trials, best.json and recommendation are
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +16,7 @@ from typing import Any
 
 from ..errors import ArgumentError, HyperedError, StudyError
 from ..objective import Objective
-from ..space import Categorical, ParamsTree, Variable, variable_from_dict
+from ..space import Categorical, ParamsTree, variable_from_dict
 from ..storage import StoredStudy, read_study
 from ..trial import Trial, TrialState
 
@@ -77,7 +78,7 @@ def _compatible(study: StoredStudy, tree: ParamsTree, objective: Objective) -> N
                          "imports them), then warm-start from it")
     if not study.space:
         raise StudyError(f"{study.folder}: its study.db holds no search space yet (a study that never started?)")
-    ours = dict(tree.variables)
+    ours = tree.signature()
     changes = [f"{name}: {_show(study.space.get(name))} there, {_show(ours.get(name))} here"
                for name in [*study.space, *(n for n in ours if n not in study.space)]
                if not _same(study.space.get(name), ours.get(name))]
@@ -88,11 +89,15 @@ def _compatible(study: StoredStudy, tree: ParamsTree, objective: Objective) -> N
                          "a warm start needs the same ones")
 
 
-def _same(stored: dict[str, Any] | None, var: Variable | None) -> bool:
-    if stored is None or var is None:
+def _same(stored: dict[str, Any] | None, ours: dict[str, Any] | None) -> bool:
+    if stored is None or ours is None:
         return False
+    if _structure(stored) != _structure(ours):
+        return False
+    if _structure(ours) != _structure({}):  # a conditional part: as JSON, where True and 1 differ
+        return json.dumps(stored, sort_keys=True) == json.dumps(ours, sort_keys=True)
     try:
-        old = variable_from_dict(stored)
+        old, var = variable_from_dict(stored), variable_from_dict(ours)
     except (HyperedError, KeyError, TypeError, ValueError):
         return False
     if isinstance(var, Categorical):  # True == 1 in Python, not as a choice
@@ -100,15 +105,25 @@ def _same(stored: dict[str, Any] | None, var: Variable | None) -> bool:
     return old == var
 
 
-def _show(variable: dict[str, Any] | Variable | None) -> str:
+def _structure(entry: dict[str, Any] | None) -> str:
+    """The conditional parts of a stored variable: its branches, or when it exists."""
+    if not isinstance(entry, dict):
+        return ""
+    return json.dumps({k: entry.get(k) for k in ("branches", "when", "variants")}, sort_keys=True)
+
+
+def _show(variable: dict[str, Any] | None) -> str:
     if variable is None:
         return "absent"
-    if isinstance(variable, dict):
-        try:
-            return variable_from_dict(variable).describe()
-        except (HyperedError, KeyError, TypeError, ValueError):
-            return repr(variable)
-    return variable.describe()
+    try:
+        text = variable_from_dict(variable).describe()
+    except (HyperedError, KeyError, TypeError, ValueError):
+        return repr(variable)
+    if variable.get("branches"):
+        text += f" with branches {variable['branches']}"
+    if variable.get("when"):
+        text += f" when {variable['when']}"
+    return text
 
 
 def _fits(tree: ParamsTree, values: dict[str, Any]) -> bool:

@@ -60,6 +60,8 @@ class Suggester:
             discrete_columns=encoding.discrete_columns,
             categorical_groups=encoding.categorical_groups,
             project=encoding.project,
+            round=encoding.round if encoding.conditions else None,
+            active_columns=encoding.active_columns if encoding.conditions else None,
         )
         self._proposer = Proposer(domain, kernel=kernel, lengthscale=kernel_scale,
                                   acquisition=acquisition, restarts=restarts, pending=pending)
