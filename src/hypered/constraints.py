@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -131,16 +131,18 @@ def infeasible_reason(verdict: Verdict) -> str:
     return "infeasible: " + "; ".join(verdict.violations)
 
 
-def best_trial(trials: Iterable[Trial], objective: Objective,
-               constraints: Sequence[Constraint] = ()) -> Trial | None:
+def best_trial(trials: Iterable[Trial], objective: Objective, constraints: Sequence[Constraint] = (),
+               verdict: Callable[[Trial], Verdict] | None = None) -> Trial | None:
     """The best complete trial: the best feasible one (the earliest among equals); while no trial
     is feasible, the least infeasible one (smallest total excess, then the best value); None when
-    no trial completed."""
+    no trial completed. `verdict` judges a trial when its results are not at hand (default: judge
+    its results against `constraints`)."""
     best, best_key = None, None
     for trial in trials:
         if trial.state is not TrialState.COMPLETE or trial.value is None:
             continue
-        excess = judge(constraints, trial.results).excess if constraints else 0.0
+        excess = 0.0 if not constraints else \
+            (verdict(trial) if verdict else judge(constraints, trial.results)).excess
         key = (excess > 0.0, excess, objective.loss(trial.value))
         if best_key is None or key < best_key:
             best, best_key = trial, key

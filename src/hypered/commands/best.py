@@ -51,6 +51,9 @@ def _best(args: argparse.Namespace) -> int:
             print()
         print(f"study {name} ({folder}): best is trial {summary['trial']}, "
               f"{summary['objective']} = {summary['value']:.6g}")
+        if summary.get("feasible") is False:
+            print(f"INFEASIBLE: no trial kept every constraint; this is the least infeasible "
+                  f"({'; '.join(summary['violations'])})")
         print(f"folder: {summary['experiment_dir']}")
         _print_leaves("params", summary["params"])
         _print_leaves("results", summary["results"])

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..constraints import Constraint, best_trial, judge
+from ..constraints import Constraint, Verdict, best_trial, judge
 from ..objective import Objective
 from ..trial import Trial, TrialState
 from .layout import Driver
@@ -88,13 +89,24 @@ class StoredStudy:
     def best_observed(self) -> Trial | None:
         """The complete trial with the best value (the earliest among equals) among the feasible
         ones; while none is feasible, the least infeasible one (see `feasible`); or None."""
-        return best_trial(self.trials, self.objective, self.constraints)
+        return best_trial(self.trials, self.objective, self.constraints, self.verdict)
+
+    def verdict(self, trial: Trial) -> Verdict:
+        """How a trial's results fare against the study's constraints (kept by every trial when
+        there are none). An outline has no results: its complete trials are judged by the reason
+        stored with them ("infeasible: ..."), without the size of the excess."""
+        if not self.constraints:
+            return Verdict((), 0.0)
+        if self.outline:
+            broken = trial.state is TrialState.COMPLETE and bool(trial.reason)
+            return Verdict((trial.reason or "",), math.inf) if broken else Verdict((), 0.0)
+        return judge(self.constraints, trial.results)
 
     def feasible(self, trial: Trial) -> bool | None:
         """Whether a complete trial keeps every constraint; None for other trials."""
         if trial.state is not TrialState.COMPLETE:
             return None
-        return judge(self.constraints, trial.results).feasible
+        return self.verdict(trial).feasible
 
     @property
     def running(self) -> bool:
