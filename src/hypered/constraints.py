@@ -154,8 +154,8 @@ def check_constraints(objective: Objective, constraints: Any) -> tuple[Constrain
     if constraints is None:
         return ()
     if not isinstance(constraints, (list, tuple)):
-        raise ArgumentError(f"constraints must be a list such as [at_most(\"memory_gb\", 16)], "
-                            f"got {constraints!r}")
+        shown = constraints.describe() if isinstance(constraints, Constraint) else repr(constraints)
+        raise ArgumentError(f"constraints must be a list such as [at_most(\"memory_gb\", 16)], got {shown}")
     problem = constraint_problem(objective, constraints)
     if problem is not None:
         raise ArgumentError(problem[1])
@@ -172,8 +172,8 @@ def constraint_problem(objective: Objective, constraints: Sequence[Any]) -> tupl
                            f"bound), got {constraint!r}")
         if constraint.name == objective.name:
             return index, (f"{where}: {constraint.describe()} bounds the objective's own metric "
-                           f"{objective.name!r}; constrain other metrics, or bound the objective's "
-                           "search through params")
+                           f"{objective.name!r}, which the study already optimizes; constrain other "
+                           "metrics of the results")
         if (constraint.name, constraint.kind) in seen:
             return index, (f"{where}: {constraint.describe()} repeats constraints"
                            f"[{seen[constraint.name, constraint.kind]}]'s {constraint.kind.value} "
