@@ -178,4 +178,6 @@ def space_table(spec: StudySpec) -> Table:
         table.add_row(escape(name), escape(var.describe()))
     for name, utility in spec.params.utilities:
         table.add_row(escape(name), escape(utility.describe()))
+    for constraint in spec.constraints:
+        table.add_row("[dim]constraint[/]", escape(constraint.describe()))
     return table

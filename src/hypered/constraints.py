@@ -126,9 +126,12 @@ def judge(constraints: Sequence[Constraint], results: Any) -> Verdict:
     return Verdict(tuple(violations), excess)
 
 
+INFEASIBLE = "infeasible: "  # how the reason of an infeasible trial starts
+
+
 def infeasible_reason(verdict: Verdict) -> str:
     """The reason kept with an infeasible trial (study.db's reason column)."""
-    return "infeasible: " + "; ".join(verdict.violations)
+    return INFEASIBLE + "; ".join(verdict.violations)
 
 
 def best_trial(trials: Iterable[Trial], objective: Objective, constraints: Sequence[Constraint] = (),

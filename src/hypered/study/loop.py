@@ -11,7 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, cast
 
-from ..constraints import ConstraintMissing, best_trial, infeasible_reason, judge
+from ..constraints import INFEASIBLE, ConstraintMissing, best_trial, infeasible_reason, judge
 from ..errors import TooManyFailuresError
 from ..objective import ObjectiveMissing
 from ..reporting import REPORT_PATH_ENV
@@ -160,7 +160,8 @@ class _Session:
         for trial in list(self.trials.values()):
             if trial.state is TrialState.COMPLETE:
                 verdict = judge(self.spec.constraints, trial.results)
-                reason = None if verdict.feasible else infeasible_reason(verdict)
+                kept = None if (trial.reason or "").startswith(INFEASIBLE) else trial.reason
+                reason = kept if verdict.feasible else infeasible_reason(verdict)
                 if reason != trial.reason:
                     self._save(replace(trial, reason=reason))
 
