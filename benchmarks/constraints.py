@@ -18,6 +18,7 @@ seed), and a finished run is not run again; benchmarks/CONSTRAINTS.md is written
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import logging
 import math
@@ -91,6 +92,29 @@ def hartmann6_l1(p: Point) -> tuple[float, list[float]]:
     return value, [float(np.sum(x)) - 1.5]
 
 
+@functools.cache
+def _digits() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    from sklearn import datasets
+    from sklearn.model_selection import train_test_split
+    X, y = datasets.load_digits(return_X_y=True)
+    X_train, X_val, y_train, y_val = train_test_split(X, y, test_size=0.3, random_state=0, stratify=y)
+    return X_train, X_val, y_train, y_val
+
+
+def forest_size(p: Point) -> tuple[float, list[float]]:
+    """A random forest on digits (fixed 70/30 split, random_state 0): validation log loss, under a
+    model-size budget of 2,000 tree nodes in all (a forest for a small device). Integers are
+    rounded from the searched reals, the same for every optimizer."""
+    from sklearn.ensemble import RandomForestClassifier
+    from sklearn.metrics import log_loss
+    X_train, X_val, y_train, y_val = _digits()
+    model = RandomForestClassifier(n_estimators=round(math.exp(p["log_trees"])), max_depth=round(p["max_depth"]),
+                                   min_samples_leaf=round(p["min_samples_leaf"]), max_features=p["max_features"],
+                                   random_state=0, n_jobs=1).fit(X_train, y_train)
+    nodes = sum(tree.tree_.node_count for tree in model.estimators_)
+    return float(log_loss(y_val, model.predict_proba(X_val))), [nodes - 2000.0]
+
+
 PROBLEMS = {
     "gardner": Problem("gardner", {"x": (0.0, 6.0), "y": (0.0, 6.0)}, gardner, -2.0, "Gardner et al. 2014"),
     "gramacy": Problem("gramacy", {"x1": (0.0, 1.0), "x2": (0.0, 1.0)}, gramacy, 0.5998, "Gramacy et al. 2016"),
@@ -98,6 +122,9 @@ PROBLEMS = {
                            "Gelbart et al. 2014"),
     "hartmann6_l1": Problem("hartmann6_l1", {f"x{i}": (0.0, 1.0) for i in range(6)}, hartmann6_l1, -2.5951,
                             "Hartmann6 in an L1 ball; optimum by SLSQP from 300 starts"),
+    "forest_size": Problem("forest_size", {"log_trees": (math.log(5), math.log(200)), "max_depth": (2.0, 30.0),
+                                           "min_samples_leaf": (1.0, 30.0), "max_features": (0.05, 1.0)},
+                           forest_size, math.nan, "scikit-learn random forest on digits, at most 2,000 nodes"),
 }
 
 
