@@ -126,3 +126,12 @@ def test_stopped_trials_are_neither_feasible_nor_infeasible(tmp_path) -> None:
     pruned = [t for t in study.trials if t.state is hp.TrialState.PRUNED]
     assert pruned and all(study.feasible(t) is None and not t.reason.startswith("infeasible") for t in pruned)
     assert best is not None and best["feasible"] and best["results"]["memory_gb"] <= 12
+
+
+def test_starting_points_are_judged_like_any_trial(tmp_path) -> None:
+    best = _run(tmp_path, [hp.at_most("memory_gb", 12)], iterations=8,
+                initial=[{"x": 0.9, "y": 0.0}, {"x": 0.55, "y": 0.0}])
+    first, second = hp.load_study(tmp_path / "mem").trials[:2]
+    assert first.values == {"x": 0.9, "y": 0.0} and first.reason == "infeasible: memory_gb = 18 > 12"
+    assert second.values == {"x": 0.55, "y": 0.0} and second.reason is None
+    assert best is not None and best["feasible"] and best["value"] <= second.value
