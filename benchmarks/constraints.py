@@ -251,8 +251,8 @@ NOTES = """## Notes
   budget, where the two differ more.
 - hartmann6_l1 (6D; the constraint cuts off the unconstrained minimum, and only 1.5^6/6! = 1.6%
   of the cube is feasible) is where the constrained acquisition matters most.
-- forest_size is a real task (each trial fits a forest, ~0.1-2 s); it has fewer seeds (see its
-  heading): its runs take minutes each on the shared machine.
+- forest_size is a real task (each trial fits a forest, ~0.1-2 s; integers are rounded from the
+  searched reals for every optimizer alike); its optimum is not known, so it has no gap column.
 - Optuna 5 deprecates `constraints_func` in favour of `Trial.set_constraint`; the runs here use
   `constraints_func`, whose behaviour is the same.
 """
