@@ -2,7 +2,7 @@ import hypered
 
 
 def test_all_is_exactly_the_documented_api() -> None:
-    documented = ["StoredStudy", "Trial", "TrialPruned", "TrialState", "asha", "categorical", "device_id", "experiment_dir",
+    documented = ["StoredStudy", "Trial", "TrialPruned", "TrialState", "asha", "at_least", "at_most", "categorical", "device_id", "experiment_dir",
                   "integer", "load_study", "maximize", "minimize", "optimize", "params_path", "real",
                   "report", "results_path"]
     assert hypered.__all__ == sorted(hypered.__all__) == documented

@@ -17,6 +17,7 @@ import types
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from .constraints import at_least, at_most
 from .early_stopping import asha
 from .objective import maximize, minimize
 from .reporting import TrialPruned, report
@@ -43,6 +44,8 @@ __all__ = [
     "TrialPruned",
     "TrialState",
     "asha",
+    "at_least",
+    "at_most",
     "categorical",
     "device_id",
     "experiment_dir",

@@ -39,7 +39,7 @@ def _parser() -> argparse.ArgumentParser:
                              "(or tcp://HOST:PORT)")
     parser.add_argument("--on-change", choices=["refuse", "restart", "continue"],
                         help="when the study stored under the config's name was defined otherwise "
-                             "(space, objective, fixed values, binary or its folder): refuse (the "
+                             "(space, objective, constraints, fixed values, binary or its folder): refuse (the "
                              "default), restart (move the old study aside and start afresh) or "
                              "continue (keep its trials and go on with the new definition)")
     parser.add_argument("--dry-run", action="store_true",

@@ -104,6 +104,8 @@ class ConsoleReporter:
         assert self.spec is not None
         self._running = max(self._running - 1, 0)
         best_text = "-" if best is None or best.value is None else f"{best.value:.6g}"
+        if best is not None and best.reason:  # a complete trial's reason: it broke a constraint
+            best_text += " (infeasible)"
         folder = self.spec.study_dir / trial.key
         if trial.state is TrialState.FAILED:
             self._print(f"[yellow]trial {trial.number} failed[/]: {escape(trial.reason or '')} "
@@ -123,8 +125,9 @@ class ConsoleReporter:
                                   pruned=self._pruned)
 
     def _count_line(self, trial: Trial, best_text: str) -> str:
-        return (f"trial {trial.number} complete: {trial.value:.6g} "
-                f"(best {best_text})")
+        infeasible = f", [yellow]{escape(trial.reason)}[/]" if trial.reason else ""
+        return (f"trial {trial.number} complete: {trial.value:.6g}{infeasible} "
+                f"(best {escape(best_text)})")
 
     def finished(self, answer: Answer | None, message: str) -> None:
         self._stop()
@@ -133,6 +136,10 @@ class ConsoleReporter:
         if answer is None:
             self.console.print("no trial completed, so there is no best trial", highlight=False, soft_wrap=True)
             return
+        if answer.trial.reason:
+            self._print(f"[yellow]no trial kept every constraint[/]: the best shown, trial "
+                        f"{answer.trial.number}, is the least infeasible "
+                        f"({escape(answer.trial.reason)})")
         if not self.quiet:
             self.console.print(best_table(self.spec, answer))
             if answer.noisy:
@@ -149,6 +156,7 @@ def best_table(spec: StudySpec, answer: Answer) -> Table:
     """The recommended trial's sampled params and its numeric metrics."""
     best = answer.trial
     how = " (best posterior mean)" if answer.noisy else ""
+    how += " (INFEASIBLE: the least infeasible trial)" if best.reason else ""
     table = Table(title=f"best: trial {best.number}{how}", title_justify="left")
     table.add_column("name")
     table.add_column("value", justify="right")
@@ -157,7 +165,8 @@ def best_table(spec: StudySpec, answer: Answer) -> Table:
     table.add_section()
     for name, value in _leaves(best.results):
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            mark = " *" if name == spec.objective.name else ""
+            mark = " *" if name == spec.objective.name else \
+                " (constrained)" if any(c.name == name for c in spec.constraints) else ""
             table.add_row(escape(name + mark), escape(_show(value)))
     return table
 
@@ -175,4 +184,6 @@ def space_table(spec: StudySpec) -> Table:
         table.add_row(escape(name), escape(text))
     for name, utility in spec.params.utilities:
         table.add_row(escape(name), escape(utility.describe()))
+    for constraint in spec.constraints:
+        table.add_row("[dim]constraint[/]", escape(constraint.describe()))
     return table

@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from .bayesopt import DEFAULT_KERNEL
+from .constraints import Constraint
 from .early_stopping import ASHA
 from .objective import Objective
 from .runners import DEFAULT_LOG_LIMIT
@@ -39,6 +40,7 @@ def optimize(
     log_limit: int | None = DEFAULT_LOG_LIMIT,
     initial: Sequence[Mapping[str, Any]] | None = None,
     warm_start: str | os.PathLike[str] | None = None,
+    constraints: Sequence[Constraint] | None = None,
 ) -> dict[str, Any] | None:
     """Tune `params` with Bayesian optimization; the best trial.
 
@@ -84,10 +86,18 @@ def optimize(
             (e.g. "experiments/old_study"): its complete trials feed the Gaussian process from
             the first suggestion, and each one replaces one random start. They are read, not
             copied: this study's trials and best are its own.
+        constraints: Bounds other metrics of the results must keep, e.g.
+            `[at_most("memory_gb", 16), at_least("val.acc", 0.9)]` (dotted names as for the
+            objective). A complete trial that breaks one is kept as infeasible, with the reason
+            ("infeasible: memory_gb = 18.2 > 16"); one whose results lack a constrained metric
+            fails. The optimizer models each constrained metric with its own GP and weights its
+            acquisition by the probability that all hold. The best trial is the best feasible
+            one; while none is, the least infeasible one, marked `"feasible": false`.
 
     Returns:
         `{"params", "results", "value", "experiment_dir", "trial", "objective"}` of the best
         trial (also written to `<directory>/<name>/best.json`), or None if no trial completed.
+        With `constraints`, also `"feasible"` and `"violations"` (the broken bounds, if any).
 
     Raises:
         SpaceError, ArgumentError: an invalid argument (both are ValueErrors).
@@ -101,7 +111,7 @@ def optimize(
         optimizer_restarts=optimizer_restarts, seed=seed, cwd=cwd, directory=directory,
         max_failures=max_failures, timeout=timeout, parallel=parallel, executor=executor,
         on_change=on_change, early_stopping=early_stopping, log_limit=log_limit,
-        initial=initial, warm_start=warm_start,
+        initial=initial, warm_start=warm_start, constraints=constraints,
     )
     show_log()
     answer = run_study(spec, LogReporter())

@@ -330,3 +330,31 @@ optimize(
         steps = dict(conn.execute("SELECT number, MAX(step) FROM reports GROUP BY number").fetchall())
     assert states.get("pruned", 0) >= 1 and states["complete"] + states["pruned"] == 8
     assert len(steps) == 8 and sorted(steps.values())[-1] == 9
+
+
+def test_outcome_constraints_on_dask(tmp_path, programs, dask_cluster) -> None:
+    """The workers' results are judged by the driver: val.acc = 1 / (1 + (x - 3)^2) <= 0.5 keeps x
+    at least 1 away from the loss's minimum at 3."""
+    conf = tmp_path / "dask.conf"
+    conf.write_text(f"""
+optimize(
+    name="remote",
+    objective=minimize("loss"),
+    binary="{sys.executable} {programs / 'quadratic.py'} {{params_path}} {{results_path}}",
+    random_starts=4,
+    iterations=12,
+    seed=0,
+    params={{"x": real(-5, 5)}},
+    constraints=[at_most("val.acc", 0.5)],
+)
+""")
+    done = run_hypered(conf, "--dask", dask_cluster.address, "--parallel", "2", cwd=tmp_path, timeout=240)
+    assert done.returncode == 0, done.stderr
+    with sqlite3.connect(tmp_path / "experiments" / "remote" / "study.db") as conn:
+        rows = conn.execute("SELECT state, results, reason FROM trials").fetchall()
+    assert len(rows) == 12 and {state for state, _, _ in rows} == {"complete"}
+    for _, results, reason in rows:
+        acc = json.loads(results)["val"]["acc"]
+        assert (reason == f"infeasible: val.acc = {acc:.6g} > 0.5") if acc > 0.5 else reason is None
+    best = json.loads((tmp_path / "experiments" / "remote" / "best.json").read_text())
+    assert best["feasible"] is True and abs(abs(best["params"]["x"] - 3) - 1) < 0.3

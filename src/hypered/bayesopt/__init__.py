@@ -15,14 +15,19 @@ Glossary (names used throughout this subpackage):
     best       the incumbent: min of the posterior mean at the observed (and fantasized pending)
                points, gp.fitted_mean(); min of y when the noise is negligible
     theta      log hyperparameters [log ell, log signal_var, log noise_var]
+    slack (n_c,)  an outcome constraint's observations: the metric past its bound, <= 0 where it
+               held (not to be confused with the domain's feasible set: constraints are on outputs)
+    satisfied (n,)  bool: the rows of X whose trials kept every outcome constraint
 
 Modules: domain (feasible set), kernels, gp (posterior), fit (hyperparameters), warp (y),
-targets (the y the GP is fitted to), acquisition, safe_math (log-EI tail, jitter), maximize (over
-the mixed domain), recommend (the best trial, noisy or not), proposer.
+targets (the y the GP is fitted to), feasibility (outcome constraints' GPs, P(constraints hold)),
+acquisition, safe_math (log-EI tail, jitter), maximize (over the mixed domain), recommend (the
+best trial, noisy or not), proposer.
 """
 
 from .acquisition import ACQUISITIONS, Acquisition
 from .domain import Domain
+from .feasibility import ConstraintData
 from .fit import FitSettings, fit_params
 from .gp import GaussianProcess, GPParams, condition
 from .kernels import KERNELS, Kernel
@@ -35,6 +40,7 @@ __all__ = [
     "ACQUISITIONS",
     "Acquisition",
     "Choice",
+    "ConstraintData",
     "DEFAULT_KERNEL",
     "Domain",
     "FitSettings",

@@ -7,6 +7,7 @@ are in recommend.py.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from typing import TypeVar
 
 import numpy as np
@@ -15,6 +16,13 @@ from scipy.special import logsumexp
 
 from .acquisition import ACQUISITIONS, Acquisition
 from .domain import Domain
+from .feasibility import (
+    ConstraintData,
+    FeasibilityModel,
+    fit_feasibility,
+    log_feasibility,
+    log_feasibility_grad,
+)
 from .fit import FitSettings, fit_params
 from .gp import GaussianProcess, GPParams, condition, cross_covariance
 from .kernels import KERNELS, Kernel
@@ -75,6 +83,7 @@ class Proposer:
         self.restarts = restarts
         self.pending = pending
         self._params: GPParams | None = None
+        self._constraint_params: list[GPParams | None] = []  # warm starts of the constraints' fits
 
     def propose(
         self,
@@ -83,10 +92,17 @@ class Proposer:
         rng: np.random.Generator,
         X_pending: np.ndarray | None = None,  # (p, d) points under evaluation
         X_exclude: np.ndarray | None = None,  # (q, d) points that must not be proposed
+        constraints: Sequence[ConstraintData] = (),  # one per outcome constraint
+        satisfied: np.ndarray | None = None,  # (n,) bool: the rows of X that kept every constraint
     ) -> np.ndarray | None:  # (d,)
         """A feasible point not in X_exclude maximizing the acquisition, or None if none is left.
 
         Pending points are fantasized (see PENDING_STRATEGIES), so the proposal avoids them.
+        With `constraints`, the acquisition is weighted by the probability that every constraint
+        holds (feasibility.py): log a(x) + sum_c log P(c holds at x), with the incumbent taken
+        among the rows of X that kept them (`satisfied`). While no row did, the proposal
+        maximizes the probability of feasibility alone (Gelbart et al. 2014, Sec. 3); pending
+        points are fantasized for the objective only.
         """
         X, y = self._checked(X, y)
         X = self.domain.project(X)  # the GP only ever sees feasible points
@@ -98,12 +114,22 @@ class Proposer:
         # The incumbent is the lowest posterior mean at the observed points, not the lowest y: on
         # a noisy objective the lowest y is a lucky draw that EI would keep chasing (the plug-in
         # noisy EI of Picheny et al. 2013; Letham et al. 2019 integrate over it instead).
-        models = [(model, float(np.min(model.fitted_mean()))) for model in fitted]
-        seeds = X[np.argsort(gp.fitted_mean(), kind="stable")[:_N_SEEDS]]  # the best, smoothed
+        feasibility = self._fit_constraints(constraints, rng)
+        kept = np.ones(len(X), dtype=bool) if not feasibility or satisfied is None \
+            else np.asarray(satisfied, dtype=bool)
+        n = len(X)
+        if not constraints:
+            models = [(model, float(np.min(model.fitted_mean()))) for model in fitted]
+        else:  # the incumbent is the best smoothed value among the trials that kept the constraints
+            models = [(model, float(np.min(model.fitted_mean()[:n][kept]))) for model in fitted] \
+                if kept.any() else []
+        order = np.lexsort((gp.fitted_mean(), ~kept)) if constraints else \
+            np.argsort(gp.fitted_mean(), kind="stable")
+        seeds = X[order[:_N_SEEDS]]  # the best, smoothed (the feasible ones first)
         exclude = self._projected(X_exclude) if X_exclude is not None else None
         return maximize_acquisition(
-            lambda X_query: self._values(models, X_query),
-            lambda x: self._value_and_grad(models, x),
+            lambda X_query: self._constrained_values(models, feasibility, X_query),
+            lambda x: self._constrained_value_and_grad(models, feasibility, x),
             self.domain,
             seeds,
             rng,
@@ -165,6 +191,41 @@ class Proposer:
             y = np.concatenate([gp.y, fantasy])
             models.append(dataclasses.replace(first, y=y, alpha=scipy.linalg.cho_solve((first.L, True), y)))
         return models
+
+    def _fit_constraints(self, constraints: Sequence[ConstraintData],
+                         rng: np.random.Generator) -> list[FeasibilityModel]:
+        """One GP per constraint observed at least once, each warm-started from its last fit."""
+        if len(self._constraint_params) != len(constraints):
+            self._constraint_params = [None] * len(constraints)
+        out = []
+        for index, data in enumerate(constraints):
+            if len(data.slack) == 0:
+                continue  # no trial measured it yet: nothing to weight by
+            X_c = self.domain.project(np.asarray(data.X, dtype=float).reshape(-1, self.domain.n_dims))
+            model = fit_feasibility(self.kernel, ConstraintData(X_c, np.asarray(data.slack, dtype=float)),
+                                    rng, self._constraint_params[index], self.lengthscale)
+            self._constraint_params[index] = model.gp.params
+            out.append(model)
+        return out
+
+    def _constrained_values(self, models: list[tuple[GaussianProcess, float]],
+                            feasibility: list[FeasibilityModel], X_query: np.ndarray) -> np.ndarray:  # (m,)
+        """The acquisition plus sum_c log P(c holds); the latter alone while nothing is feasible."""
+        if not feasibility:
+            return self._values(models, X_query)
+        log_pof = log_feasibility(feasibility, X_query)
+        return log_pof if not models else self._values(models, X_query) + log_pof
+
+    def _constrained_value_and_grad(self, models: list[tuple[GaussianProcess, float]],
+                                    feasibility: list[FeasibilityModel],
+                                    x: np.ndarray) -> tuple[float, np.ndarray]:
+        if not feasibility:
+            return self._value_and_grad(models, x)
+        log_pof, grad = log_feasibility_grad(feasibility, x)
+        if not models:
+            return log_pof, grad
+        value, value_grad = self._value_and_grad(models, x)
+        return value + log_pof, value_grad + grad
 
     def _values(self, models: list[tuple[GaussianProcess, float]], X_query: np.ndarray) -> np.ndarray:  # (m,)
         """The acquisition at X_query, averaged over the models (log-mean-exp for log-EI)."""

@@ -16,7 +16,9 @@ from .target import add_study_arguments, study_folders
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="hypered best",
-        description="The best complete trial of a study so far: its params and metrics. Reads only; "
+        description="The best complete trial of a study so far (with outcome constraints: the best "
+                    "feasible one, else the least infeasible, marked INFEASIBLE): its params and "
+                    "metrics. Reads only; "
                     "works while the study runs. For a config file, each study it names.",
         epilog="exit codes: 0 shown; 1 no such study, an unreadable one, or no complete trial yet; "
                "2 a config error",
@@ -24,7 +26,8 @@ def _parser() -> argparse.ArgumentParser:
     add_study_arguments(parser)
     parser.add_argument("--json", action="store_true",
                         help="print what best.json holds (params, results, value, experiment_dir, trial, "
-                             "objective); a list of those for a config of several studies")
+                             "objective; with constraints, feasible and violations); a list of those "
+                             "for a config of several studies")
     return parser
 
 
@@ -51,6 +54,9 @@ def _best(args: argparse.Namespace) -> int:
             print()
         print(f"study {name} ({folder}): best is trial {summary['trial']}, "
               f"{summary['objective']} = {summary['value']:.6g}")
+        if summary.get("feasible") is False:
+            print(f"INFEASIBLE: no trial kept every constraint; this is the least infeasible "
+                  f"({'; '.join(summary['violations'])})")
         print(f"folder: {summary['experiment_dir']}")
         _print_leaves("params", summary["params"])
         _print_leaves("results", summary["results"])

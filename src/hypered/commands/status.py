@@ -67,7 +67,8 @@ def _row(folder: Path) -> dict[str, Any]:
     return {
         "name": study.name, "folder": str(folder.absolute()), "error": None, "warnings": list(study.warnings),
         "trials": study.counts(),
-        "best": None if best is None else {"trial": best.number, "value": best.value},
+        "best": None if best is None else {"trial": best.number, "value": best.value,
+                                           **({"feasible": study.feasible(best)} if study.constraints else {})},
         "objective": {"name": study.objective.name, "direction": study.objective.direction.value},
         "last_activity": study.last_activity, "iterations": study.iterations,
         "running": study.running, "driver": _driver(study.driver),
@@ -86,7 +87,8 @@ def _print_table(rows: list[dict[str, Any]]) -> None:
         objective = row["objective"]
         lines.append([
             row["name"], *(str(row["trials"][state]) for state in STATES),
-            "-" if row["best"] is None else f"{row['best']['value']:.6g}",
+            "-" if row["best"] is None else f"{row['best']['value']:.6g}"
+            + (" (infeasible)" if row["best"].get("feasible") is False else ""),
             f"{objective['direction']}({objective['name']!r})",
             "-" if row["last_activity"] is None else time.strftime("%Y-%m-%d %H:%M:%S",
                                                                    time.localtime(row["last_activity"])),

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..constraints import at_least, at_most
 from ..early_stopping import asha
 from ..errors import ConfigError, HyperedError
 from ..objective import maximize, minimize
@@ -22,6 +23,8 @@ from ..space import categorical, device_id, experiment_dir, integer, params_path
 VALUE_FUNCTIONS: dict[str, Callable[..., Any]] = {
     "categorical": categorical,
     "asha": asha,
+    "at_least": at_least,
+    "at_most": at_most,
     "device_id": device_id,
     "experiment_dir": experiment_dir,
     "integer": integer,

@@ -6,7 +6,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from ..constraints import constraint_problem
 from ..errors import ConfigError, HyperedError, SpaceError
+from ..objective import Objective
 from ..space import parse_params
 from ..study.initial_points import initial_problem
 from ..study.spec import SPEC_ARGUMENTS, StudySpec, make_spec
@@ -69,10 +71,16 @@ def _spec(call: OptimizeCall, folder: Path, overrides: Mapping[str, Any]) -> Stu
 
 
 def _located(call: OptimizeCall, err: HyperedError) -> ConfigError:
-    """`err` at the value it is about when that is in `initial=` or `warm_start=`, else at optimize(."""
+    """`err` at the value it is about when that is in `initial=`, `warm_start=` or `constraints=`,
+    else at optimize(."""
     message = str(err)
     if isinstance(err, SpaceError) and err.path and "params" in call.nodes:
         return call.error_at("params", err.path, message)
+    constraints, objective = call.arguments.get("constraints"), call.arguments.get("objective")
+    if "constraints" in call.nodes and message.startswith("constraints"):
+        found = constraint_problem(objective, constraints) \
+            if isinstance(constraints, list) and isinstance(objective, Objective) else None
+        return call.error_at("constraints", () if found is None else (found[0],), message)
     if "initial" in call.nodes:
         try:
             problem = initial_problem(parse_params(call.arguments.get("params")), call.arguments["initial"])

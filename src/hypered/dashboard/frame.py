@@ -56,23 +56,32 @@ class Frame:
     finished: list[float | None]
     params: dict[str, list[Any]]
     metric_values: dict[str, list[float | None]]  # NaN and infinities kept
+    excess: list[float]  # how far a complete trial is past the constraints' bounds; 0.0: feasible
+    violations: list[list[str]]  # the constraints a complete trial broke ([] when it kept them)
 
     @property
     def minimize(self) -> bool:
         return self.study.objective.direction is Direction.MINIMIZE
 
     def best_index(self) -> int | None:
-        """Row of the best complete trial (lowest number on ties)."""
+        """Row of the best complete trial (lowest number on ties): the best feasible one, else the
+        least infeasible one (the ranking of constraints.best_trial)."""
         best: int | None = None
         for i, value in enumerate(self.value):
             if value is None or self.state[i] != TrialState.COMPLETE.value:
                 continue
-            if best is None or self._better(value, self.value[best]):  # type: ignore[arg-type]
+            if best is None or self._rank(i) < self._rank(best):
                 best = i
         return best
 
-    def _better(self, a: float, b: float) -> bool:
-        return a < b if self.minimize else a > b
+    def feasible(self, i: int) -> bool | None:
+        """Whether row i's trial kept every constraint; None unless it is complete."""
+        return None if self.state[i] != TrialState.COMPLETE.value else self.excess[i] == 0.0
+
+    def _rank(self, i: int) -> tuple[bool, float, float]:
+        value = self.value[i]
+        assert value is not None
+        return self.excess[i] > 0.0, self.excess[i], value if self.minimize else -value
 
 
 def label(value: Any) -> str:
@@ -147,10 +156,13 @@ def build_frame(study: Study) -> Frame:
     metrics = _metric_names(study, flat_results)
     params: dict[str, list[Any]] = {v.name: [] for v in variables}
     metric_values: dict[str, list[float | None]] = {m: [] for m in metrics}
-    value, best_so_far = [], []
+    value, best_so_far, excess, violations = [], [], [], []
     best: float | None = None
     minimize = study.objective.direction is Direction.MINIMIZE
     for trial, flat in zip(study.trials, flat_results):
+        verdict = study.verdict(trial)
+        excess.append(verdict.excess if trial.state is TrialState.COMPLETE else 0.0)
+        violations.append(list(verdict.violations) if trial.state is TrialState.COMPLETE else [])
         for var in variables:
             raw = trial.values.get(var.name)
             params[var.name].append(
@@ -159,7 +171,8 @@ def build_frame(study: Study) -> Frame:
             metric_values[name].append(number(flat.get(name)))
         # a pruned trial's value is its last report: shown, never the best (it did not finish)
         v = finite(trial.value) if trial.state in (TrialState.COMPLETE, TrialState.PRUNED) else None
-        complete = trial.state is TrialState.COMPLETE
+        # an infeasible trial is shown, never the best so far
+        complete = trial.state is TrialState.COMPLETE and verdict.feasible
         if complete and v is not None and (best is None or (v < best if minimize else v > best)):
             best = v
         value.append(v)
@@ -171,7 +184,7 @@ def build_frame(study: Study) -> Frame:
         duration=[finite(t.duration) for t in study.trials],
         started=[finite(t.started) for t in study.trials],
         finished=[finite(t.finished) for t in study.trials],
-        params=params, metric_values=metric_values,
+        params=params, metric_values=metric_values, excess=excess, violations=violations,
     )
 
 

@@ -52,7 +52,9 @@ def summary(frame: Frame, running: bool) -> dict[str, Any]:
         "legacy": study.legacy,
         "objective": {"name": study.objective.name, "direction": study.objective.direction.value},
         "counts": counts(study),
-        "best": None if best is None else {"number": frame.number[best], "value": frame.value[best]},
+        "best": None if best is None else {"number": frame.number[best], "value": frame.value[best],
+                                           "feasible": frame.feasible(best)},
+        "constraints": [c.describe() for c in study.constraints],
         "last_activity": last_activity(study),
         "created": study.created,
         "iterations": study.iterations,
@@ -75,6 +77,8 @@ def study_detail(frame: Frame, running: bool) -> dict[str, Any]:
             "params": {v.name: frame.params[v.name][best] for v in frame.variables},
             "all_params": flatten(trial.params),
             "metrics": {m: frame.metric_values[m][best] for m in frame.metrics},
+            "feasible": frame.feasible(best),
+            "violations": frame.violations[best],
         })
     return out
 
@@ -255,6 +259,7 @@ def _table_row(frame: Frame, i: int) -> dict[str, Any]:
         "duration": frame.duration[i],
         "started": frame.started[i],
         "reason": (trial.reason or "")[:200],
+        "feasible": frame.feasible(i),
         "params": {name: values[i] for name, values in frame.params.items()},
         "metrics": {name: values[i] for name, values in frame.metric_values.items()},
     })
@@ -280,6 +285,9 @@ def trial_detail(study: Study, trial: Trial, reports: Sequence[StoredReport] = (
         "params_text": json.dumps(trial.params, indent=2, ensure_ascii=False),
         "results_text": None if trial.results is None else json.dumps(trial.results, indent=2, ensure_ascii=False),
         "reason": trial.reason,
+        "constraints": [c.describe() for c in study.constraints],
+        "feasible": study.feasible(trial) if study.constraints else None,
+        "violations": list(study.verdict(trial).violations) if trial.state.value == "complete" else [],
         "started": trial.started,
         "finished": trial.finished,
         "duration": trial.duration,

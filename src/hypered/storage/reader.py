@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from ..errors import SpaceError, StudyReadError
+from ..constraints import Constraint, constraint_from_dict
+from ..errors import HyperedError, SpaceError, StudyReadError
 from ..objective import Direction, Objective
 from ..space import variable_from_dict
 from ..trial import Trial, TrialState
@@ -247,6 +248,7 @@ def _read_database(folder: Path, version: str, driver: Driver | None, outline: b
         settings=settings if isinstance(settings, dict) else {}, outline=outline,
         warnings=tuple(_collapse(warnings)), driver=driver,
         recommendation=meta.get("recommendation") if isinstance(meta.get("recommendation"), dict) else None,
+        constraints=_constraints(meta.get("constraints"), path, warnings),
     )
 
 
@@ -258,6 +260,17 @@ def _objective(stored: Any, path: Path, warnings: list[str]) -> Objective:
     except (TypeError, KeyError, ValueError, AttributeError):
         warnings.append(f"{path}: the stored objective {stored!r} is unreadable; shown as minimize('loss')")
         return Objective("loss", Direction.MINIMIZE)
+
+
+def _constraints(stored: Any, path: Path, warnings: list[str]) -> tuple[Constraint, ...]:
+    if not stored:
+        return ()
+    try:
+        return tuple(constraint_from_dict(item) for item in stored)
+    except (TypeError, KeyError, ValueError, HyperedError):
+        warnings.append(f"{path}: the stored constraints {stored!r} are unreadable; every trial is shown "
+                        "as feasible")
+        return ()
 
 
 def _space(stored: Any, path: Path, warnings: list[str]) -> dict[str, dict[str, Any]]:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..constraints import Constraint, Verdict, best_trial, judge
 from ..objective import Objective
 from ..trial import Trial, TrialState
 from .layout import Driver
@@ -59,6 +62,7 @@ class StoredStudy:
     warnings: tuple[str, ...] = ()  # parts of the files that could not be read, said plainly
     driver: Driver | None = None  # the process running the study when it was read
     recommendation: dict[str, Any] | None = None  # the model's choice when the last run ended (meta)
+    constraints: tuple[Constraint, ...] = ()  # outcome constraints of the last run (meta)
 
     def trial(self, number: int) -> Trial | None:
         """The trial of that number, or None."""
@@ -83,14 +87,26 @@ class StoredStudy:
 
     @property
     def best_observed(self) -> Trial | None:
-        """The complete trial with the best value (the earliest among equals), or None."""
-        best = None
-        for trial in self.trials:
-            if trial.state is not TrialState.COMPLETE or trial.value is None:
-                continue
-            if best is None or best.value is None or self.objective.better(trial.value, best.value):
-                best = trial
-        return best
+        """The complete trial with the best value (the earliest among equals) among the feasible
+        ones; while none is feasible, the least infeasible one (see `feasible`); or None."""
+        return best_trial(self.trials, self.objective, self.constraints, self.verdict)
+
+    def verdict(self, trial: Trial) -> Verdict:
+        """How a trial's results fare against the study's constraints (kept by every trial when
+        there are none). An outline has no results: its complete trials are judged by the reason
+        stored with them ("infeasible: ..."), without the size of the excess."""
+        if not self.constraints:
+            return Verdict((), 0.0)
+        if self.outline:
+            broken = trial.state is TrialState.COMPLETE and bool(trial.reason)
+            return Verdict((trial.reason or "",), math.inf) if broken else Verdict((), 0.0)
+        return judge(self.constraints, trial.results)
+
+    def feasible(self, trial: Trial) -> bool | None:
+        """Whether a complete trial keeps every constraint; None for other trials."""
+        if trial.state is not TrialState.COMPLETE:
+            return None
+        return self.verdict(trial).feasible
 
     @property
     def running(self) -> bool:
@@ -116,7 +132,8 @@ class StoredStudy:
         if best is None or observed is None:
             return None
         return best_summary(self.folder, self.objective, best, observed,
-                            self.recommendation if self._recommended() is not None else None)
+                            self.recommendation if self._recommended() is not None else None,
+                            self.constraints)
 
     def rows(self) -> list[dict[str, Any]]:
         """One flat dict per trial, as `hypered export` writes them (see storage.table)."""
@@ -140,11 +157,14 @@ class StoredStudy:
 
 
 def best_summary(folder: Path, objective: Objective, trial: Trial, observed: Trial | None = None,
-                 recommendation: dict[str, Any] | None = None) -> dict[str, Any]:
+                 recommendation: dict[str, Any] | None = None,
+                 constraints: Sequence[Constraint] = ()) -> dict[str, Any]:
     """The recommended trial as best.json and `optimize` give it.
 
     `recommendation` is the model's judgement (noisy, posterior_mean, noise_std); None while the
-    study runs, when `trial` is simply the best observed.
+    study runs, when `trial` is simply the best observed. With `constraints`, "feasible" says
+    whether the trial keeps them all (false: no trial does yet, and this is the least infeasible)
+    and "violations" lists the broken ones.
     """
     observed = observed or trial
     noisy = None if recommendation is None else recommendation.get("noisy")
@@ -154,7 +174,7 @@ def best_summary(folder: Path, objective: Objective, trial: Trial, observed: Tri
         how = "best posterior mean (the objective looks noisy)"
     else:
         how = "best observed value (the objective does not look noisy)"
-    return {
+    summary = {
         "params": trial.params,
         "results": trial.results,
         "value": trial.value,
@@ -166,3 +186,9 @@ def best_summary(folder: Path, objective: Objective, trial: Trial, observed: Tri
         "noise_std": None if recommendation is None else recommendation.get("noise_std"),
         "best_observed": {"trial": observed.number, "value": observed.value},
     }
+    if constraints:
+        verdict = judge(constraints, trial.results)
+        summary["feasible"] = verdict.feasible
+        summary["violations"] = list(verdict.violations)
+        summary["constraints"] = [c.describe() for c in constraints]
+    return summary

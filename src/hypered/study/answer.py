@@ -29,4 +29,5 @@ class Answer:
         """What best.json holds and `optimize` returns."""
         judged = None if self.noisy is None else {
             "noisy": self.noisy, "posterior_mean": self.posterior_mean, "noise_std": self.noise_std}
-        return best_summary(spec.study_dir, spec.objective, self.trial, self.observed, judged)
+        return best_summary(spec.study_dir, spec.objective, self.trial, self.observed, judged,
+                            spec.constraints)

@@ -4,8 +4,9 @@ A study's folder is named after `name` alone, so two definitions can meet in one
 folder (two configs with the same name, an edited `binary`, a changed fixed
 value, an edited `function`). The fingerprint, kept in study.db, is everything
 that defines what a trial measures: the params tree (variables, fixed values,
-utilities), the objective, and the command with the folder it runs in, or the
-function's qualified name and a hash of its source. Settings that only steer the
+utilities), the objective, the outcome constraints (when there are any: a study
+without them keeps the fingerprint it always had), and the command with the folder
+it runs in, or the function's qualified name and a hash of its source. Settings that only steer the
 search or the budget (kernel, iterations, seed, parallel, ...) are not in it.
 """
 
@@ -27,6 +28,8 @@ def fingerprint(spec: StudySpec) -> dict[str, Any]:
         "params": dict(_leaves(spec.params.tree)),
         "objective": spec.objective.describe(),
     }
+    if spec.constraints:
+        out["constraints"] = [c.describe() for c in spec.constraints]
     if spec.command is not None:
         out["command"] = {"binary": spec.command.text, "cwd": str(spec.cwd)}
     if spec.function is not None:
@@ -71,6 +74,8 @@ def differences(stored: Mapping[str, Any], current: Mapping[str, Any]) -> list[s
             lines.append(f"params.{name}: {_change(was, now)}")
     if stored.get("objective") != current.get("objective"):
         lines.append(f"objective: {_change(stored.get('objective'), current.get('objective'))}")
+    if stored.get("constraints") != current.get("constraints"):
+        lines.append(f"constraints: {_change(_listed(stored.get('constraints')), _listed(current.get('constraints')))}")
     old_cmd, new_cmd = stored.get("command") or {}, current.get("command") or {}
     for part in ("binary", "cwd"):
         if old_cmd.get(part) != new_cmd.get(part):
@@ -88,8 +93,9 @@ def differences(stored: Mapping[str, Any], current: Mapping[str, Any]) -> list[s
 def can_continue(stored: Mapping[str, Any], current: Mapping[str, Any]) -> bool:
     """Whether old trials still mean something under the new definition.
 
-    They do when only the command, the function or fixed values changed; a changed
-    variable or objective makes the old trials' values or numbers incomparable.
+    They do when only the command, the function, fixed values or the constraints changed (old
+    trials are judged again from their stored results); a changed variable or objective makes
+    the old trials' values or numbers incomparable.
     """
     if stored.get("objective") != current.get("objective"):
         return False
@@ -108,6 +114,10 @@ def _change(was: Any, now: Any) -> str:
     if now is None:
         return f"removed (was {was})"
     return f"was {was}, now {now}"
+
+
+def _listed(constraints: list[str] | None) -> str | None:
+    return None if not constraints else ", ".join(constraints)
 
 
 def _fn_name(identity: Mapping[str, str] | None) -> str | None:

@@ -11,6 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, cast
 
+from ..constraints import INFEASIBLE, ConstraintMissing, best_trial, infeasible_reason, judge
 from ..errors import TooManyFailuresError
 from ..objective import ObjectiveMissing
 from ..reporting import REPORT_PATH_ENV
@@ -104,6 +105,7 @@ def _write_meta(db: StudyDatabase, spec: StudySpec, plan: Plan) -> int:
         history = db.get_meta("changes") or []
         db.set_meta("changes", [*history, {"time": time.time(), "changes": list(plan.changes)}])
     db.set_meta("fingerprint", identity)
+    db.set_meta("constraints", [c.as_dict() for c in spec.constraints])
     seed = spec.seed if spec.seed is not None else db.get_meta("seed")
     if seed is None:
         seed = secrets.randbits(32)
@@ -142,13 +144,26 @@ class _Session:
             kernel=spec.kernel, kernel_scale=spec.kernel_scale,
             acquisition=spec.acquisition_fn, restarts=spec.optimizer_restarts,
             initial=spec.initial, warm=warm.trials if warm is not None else (),
+            constraints=spec.constraints,
         )
         if warm is not None:
             db.set_meta("warm_start", warm.meta)
+        self._judge_again()
         self._recover()
         self.requeue = self._interrupted_values()
 
     # -- resume -----------------------------------------------------------------------------
+
+    def _judge_again(self) -> None:
+        """Judge the stored complete trials against this run's constraints (which a study
+        continued with on_change="continue" may have changed), from their stored results."""
+        for trial in list(self.trials.values()):
+            if trial.state is TrialState.COMPLETE:
+                verdict = judge(self.spec.constraints, trial.results)
+                kept = None if (trial.reason or "").startswith(INFEASIBLE) else trial.reason
+                reason = kept if verdict.feasible else infeasible_reason(verdict)
+                if reason != trial.reason:
+                    self._save(replace(trial, reason=reason))
 
     def _recover(self) -> None:
         """Trials left running by a driver that died: pick up their results or mark them."""
@@ -326,7 +341,9 @@ class _Session:
         if not pruned:
             return trials
         finals = {t.number: t.value for t in trials if t.state is TrialState.COMPLETE and t.value is not None}
-        shown = {t.number: replace(t, state=TrialState.COMPLETE, value=value) for t in pruned
+        # results=None: a stopped trial has no final constraint values, so it is neither
+        # feasible nor infeasible to the optimizer (its reports are not its results)
+        shown = {t.number: replace(t, state=TrialState.COMPLETE, value=value, results=None) for t in pruned
                  if (value := self.curves.extrapolate(t.number, finals)) is not None}
         return [shown.get(t.number, t) for t in trials]
 
@@ -361,10 +378,15 @@ class _Session:
         state, value, reason, results = TrialState.FAILED, None, outcome.reason, outcome.results
         if outcome.reason is None and not outcome.interrupted:
             try:
-                value = self.spec.objective.value(outcome.results)
-                state = TrialState.COMPLETE
-            except ObjectiveMissing as err:
+                measured = self.spec.objective.value(outcome.results)
+                for constraint in self.spec.constraints:  # a missing metric fails the trial, as a
+                    constraint.value(outcome.results)  # missing objective does: likely a misspelt name
+                value, state = measured, TrialState.COMPLETE
+            except (ObjectiveMissing, ConstraintMissing) as err:
                 reason = str(err)
+            if state is TrialState.COMPLETE:
+                verdict = judge(self.spec.constraints, outcome.results)
+                reason = None if verdict.feasible else infeasible_reason(verdict)
         if state is not TrialState.COMPLETE and trial.number in self.stopping:
             state, reason = TrialState.PRUNED, self.stopping[trial.number]
             last = self.curves.last(trial.number)
@@ -403,11 +425,14 @@ class _Session:
         return sum(t.state in (TrialState.COMPLETE, TrialState.PRUNED) for t in self.trials.values())
 
     def answer(self) -> Answer | None:
-        """The trial the study recommends (the model's choice on a noisy objective), or None."""
+        """The trial the study recommends (the model's choice on a noisy objective, among the
+        feasible trials), or None; the least infeasible trial, unjudged, while none is feasible."""
         observed = self.best()
-        choice = self.suggester.recommend(self._sorted())
-        if observed is None or choice is None:
+        if observed is None:
             return None
+        choice = self.suggester.recommend(self._sorted())
+        if choice is None:
+            return Answer(observed, observed, None)
         return Answer(self.trials[choice.trial], observed, choice.noisy,
                       choice.value if choice.noisy else None, choice.noise_std)
 
@@ -420,13 +445,8 @@ class _Session:
         })
 
     def best(self) -> Trial | None:
-        best = None
-        for trial in self._sorted():
-            if trial.state is not TrialState.COMPLETE or trial.value is None:
-                continue
-            if best is None or best.value is None or self.spec.objective.better(trial.value, best.value):
-                best = trial
-        return best
+        """The best feasible complete trial, else the least infeasible one (constraints.best_trial)."""
+        return best_trial(self._sorted(), self.spec.objective, self.spec.constraints)
 
     def _done_message(self) -> str:
         pruned = self.n_done - self.n_complete

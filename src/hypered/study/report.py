@@ -49,8 +49,10 @@ class LogReporter:
 
     def trial_finished(self, trial: Trial, best: Trial | None) -> None:
         if trial.state is TrialState.COMPLETE:
-            log.info("trial %d complete: value %g (best %g)", trial.number, trial.value,
-                     best.value if best and best.value is not None else float("nan"))
+            log.info("trial %d complete: value %g%s (best %g%s)", trial.number, trial.value,
+                     f", {trial.reason}" if trial.reason else "",  # a complete trial's reason: infeasible
+                     best.value if best and best.value is not None else float("nan"),
+                     ", infeasible" if best is not None and best.reason else "")
         elif trial.state is TrialState.PRUNED:
             log.info("trial %d %s", trial.number, trial.reason)
         else:
@@ -58,6 +60,9 @@ class LogReporter:
 
     def finished(self, answer: Answer | None, message: str) -> None:
         log.info("%s", message)
+        if answer is not None and answer.trial.reason:
+            log.warning("no trial kept every constraint: the best shown, trial %d, is the least "
+                        "infeasible (%s)", answer.trial.number, answer.trial.reason)
         if answer is not None and answer.noisy:
             log.info("the objective looks noisy (noise std %.3g): recommending trial %d, best posterior "
                      "mean %.6g; the best observed, trial %d at %.6g, may be a lucky draw", answer.noise_std,

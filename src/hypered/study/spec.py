@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..bayesopt import ACQUISITIONS, DEFAULT_KERNEL, KERNELS
+from ..constraints import Constraint, check_constraints
 from ..early_stopping import ASHA
 from ..errors import ArgumentError
 from ..objective import Objective
@@ -49,6 +50,7 @@ class StudySpec:
     log_limit: int | None = DEFAULT_LOG_LIMIT  # bytes kept of each of a trial's stdout and stderr; None: all
     initial: tuple[dict[str, Any], ...] = ()  # starting points: sampled values by dotted name, run first
     warm_start: Path | None = None  # an earlier study's folder (absolute) whose complete trials feed the GP
+    constraints: tuple[Constraint, ...] = ()  # bounds on other metrics; a trial breaking one is infeasible
 
     @property
     def study_dir(self) -> Path:
@@ -67,7 +69,7 @@ SPEC_ARGUMENTS = (
     "name", "objective", "params", "binary", "function", "random_starts", "iterations", "kernel",
     "kernel_scale", "acquisition_fn", "optimizer_restarts", "seed", "cwd", "directory",
     "max_failures", "timeout", "parallel", "executor", "on_change", "early_stopping", "log_limit",
-    "initial", "warm_start",
+    "initial", "warm_start", "constraints",
 )
 """The arguments of `optimize` (and of a config file's optimize(...)), in order."""
 
@@ -101,11 +103,13 @@ def make_spec(
     log_limit: int | None = DEFAULT_LOG_LIMIT,
     initial: Sequence[Mapping[str, Any]] | None = None,
     warm_start: str | os.PathLike[str] | None = None,
+    constraints: Sequence[Constraint] | None = None,
 ) -> StudySpec:
     """Check every argument of `optimize`; a StudySpec, or ArgumentError/SpaceError saying what is wrong."""
     _check_name(name)
     if not isinstance(objective, Objective):
         raise ArgumentError(f"objective must be minimize(\"metric\") or maximize(\"metric\"), got {objective!r}")
+    checked_constraints = check_constraints(objective, constraints)
     tree = parse_params(params)
     points = initial_points(tree, initial)
     if (binary is None) == (function is None):
@@ -154,7 +158,7 @@ def make_spec(
         cwd=workdir.absolute(), directory=Path(directory), max_failures=max_failures,
         timeout=None if timeout is None else float(timeout), parallel=parallel, executor=executor,
         on_change=on_change, early_stopping=early_stopping, log_limit=log_limit,
-        initial=points, warm_start=warm,
+        initial=points, warm_start=warm, constraints=checked_constraints,
     )
 
 

@@ -9,7 +9,8 @@ from typing import Any
 import numpy as np
 from threadpoolctl import ThreadpoolController
 
-from ..bayesopt import Domain, Proposer
+from ..bayesopt import ConstraintData, Domain, Proposer
+from ..constraints import Constraint, ConstraintMissing, judge
 from ..objective import Objective
 from ..space import Encoding
 from ..storage import trial_key
@@ -48,9 +49,11 @@ class Suggester:
     def __init__(self, encoding: Encoding, objective: Objective, *, random_starts: int,
                  seed: int, kernel: str, kernel_scale: float | None, acquisition: str,
                  restarts: int, pending: str = "believer",
-                 initial: Sequence[Mapping[str, Any]] = (), warm: Sequence[Trial] = ()) -> None:
+                 initial: Sequence[Mapping[str, Any]] = (), warm: Sequence[Trial] = (),
+                 constraints: Sequence[Constraint] = ()) -> None:
         self.encoding = encoding
         self.objective = objective
+        self.constraints = tuple(constraints)
         self.random_starts = random_starts
         self.seed = seed
         self.initial = tuple((trial_key(dict(point)), dict(point)) for point in initial)
@@ -90,8 +93,12 @@ class Suggester:
         X_exclude = self.encoding.encode([t.values for t in trials])
         # One BLAS thread: the GP's many small matrix products run 3-10x slower when
         # BLAS threads fight over the cores (measured on 2 cores, benchmarks/scaling.py).
+        observed = [*self.warm, *complete]
+        satisfied = np.array([judge(self.constraints, t.results).feasible for t in observed]
+                             + [False] * (len(X) - len(observed)), dtype=bool)
         with self._blas.limit(limits=1, user_api="blas"):
-            x = self._proposer.propose(X, y, rng, X_pending=X_pending, X_exclude=X_exclude)
+            x = self._proposer.propose(X, y, rng, X_pending=X_pending, X_exclude=X_exclude,
+                                       constraints=self._constraint_data(observed), satisfied=satisfied)
         if x is None:
             return self._random(tried, rng)
         return self.encoding.decode(x[None, :])[0]
@@ -102,6 +109,8 @@ class Suggester:
         Depends only on the complete trials and the seed (failed and running ones are ignored).
         """
         complete = [t for t in trials if t.state is TrialState.COMPLETE and t.value is not None]
+        if self.constraints:
+            complete = [t for t in complete if judge(self.constraints, t.results).feasible]
         if not complete:
             return None
         values = np.array([t.value for t in complete], dtype=float)
@@ -115,6 +124,22 @@ class Suggester:
         best = complete[choice.index]
         value = self.objective.loss(choice.mean) if choice.noisy else float(values[choice.index])
         return Recommendation(best.number, value, float(values[choice.index]), choice.noisy, choice.noise_std)
+
+    def _constraint_data(self, observed: Sequence[Trial]) -> list[ConstraintData]:
+        """Each constraint's slack at the trials whose results hold its metric (a trial stopped
+        early has no final results: it tells nothing about the constraints)."""
+        data = []
+        for constraint in self.constraints:
+            rows, slack = [], []
+            for trial in observed:
+                try:
+                    slack.append(constraint.slack(constraint.value(trial.results)))
+                except ConstraintMissing:
+                    continue
+                rows.append(trial.values)
+            X = self.encoding.encode(rows) if rows else np.empty((0, self.encoding.n_dims))
+            data.append(ConstraintData(X, np.array(slack, dtype=float)))
+        return data
 
     def _observations(self, trials: Sequence[Trial], complete: list[Trial]
                       ) -> tuple[np.ndarray, np.ndarray]:  # -> X (n, d), y (n,)

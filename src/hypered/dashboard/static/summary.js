@@ -1,6 +1,6 @@
 // The top of the study page: the study's name, counts and state, and its best trial. Drawn from
 // the study's outline before the whole study is read, then from its detail.
-import { clear, el, fmt, keyValueTable, setLive, trialUrl } from "./dom.js";
+import { append, clear, el, fmt, keyValueTable, setLive, trialUrl } from "./dom.js";
 
 // The study's name, counts and state; `d` is its detail or its outline. Trials in the running
 // state while no live driver holds the study were left running by one that stopped.
@@ -35,11 +35,14 @@ export function fillBest(best, name, d) {
     return;
   }
   const b = d.best;
-  best.append(
+  append(best, [
     el("p", {}, el("a", { href: trialUrl(name, b.number), text: `trial ${b.number}` }),
       `: ${d.objective.name} = `, el("strong", { id: "best-value", text: fmt(b.value, true) })),
+    b.feasible === false ? el("p", { className: "error", id: "best-infeasible",
+      text: "Infeasible: no trial kept every constraint yet; this is the least infeasible"
+        + (b.violations && b.violations.length ? ` (${b.violations.join("; ")})` : "") }) : null,
     el("div", { className: "columns" },
       el("div", {}, el("h3", { text: "params" }), keyValueTable(Object.entries(b.all_params), "kv best-params")),
-      el("div", {}, el("h3", { text: "metrics" }), keyValueTable(Object.entries(b.metrics), "kv best-metrics", () => true))));
+      el("div", {}, el("h3", { text: "metrics" }), keyValueTable(Object.entries(b.metrics), "kv best-metrics", () => true)))]);
 }
 

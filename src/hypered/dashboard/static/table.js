@@ -155,7 +155,9 @@ export class TrialTable {
   stateCell(r) {
     const left = r.state === "running" && !this.running;
     return el("td", { title: left ? "left running by a driver that has stopped: it will not finish" : r.reason || null },
-      el("span", { className: `state ${left ? "left-running" : r.state}`, text: left ? "left running" : r.state }));
+      el("span", { className: `state ${left ? "left-running" : r.state}`, text: left ? "left running" : r.state }),
+      // a complete trial that broke an outcome constraint; the reason (its title) says which
+      r.feasible === false ? el("span", { className: "state infeasible", text: "infeasible" }) : null);
   }
 
   row(r) {
@@ -173,7 +175,8 @@ export class TrialTable {
         ...text(r.params[v.name], v.type !== "categorical") })),
       ...this.metrics.map((m) => el("td", { className: "num", ...text(r.metrics[m], true) })),
     ];
-    return el("tr", { dataset: { number: r.number, state: r.state }, className: r.number === this.found ? "found" : null }, cells);
+    const classes = [r.number === this.found ? "found" : "", r.feasible === false ? "infeasible" : ""].filter(Boolean);
+    return el("tr", { dataset: { number: r.number, state: r.state }, className: classes.join(" ") || null }, cells);
   }
 
   // What the rows answer, for tests and the benchmark: "sort order state offset" and the rest if set.

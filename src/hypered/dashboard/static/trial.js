@@ -62,7 +62,10 @@ function reportsScroll(main) {
 function render(main, t, running) {
   const restoreScroll = reportsScroll(main);
   clear(main).append(...[
-    el("h1", {}, `Trial ${t.number} `, stateBadge(t, running)),
+    el("h1", {}, `Trial ${t.number} `, stateBadge(t, running),
+      t.feasible === false ? el("span", { className: "state infeasible", id: "trial-infeasible", text: " infeasible" }) : null),
+    t.constraints && t.constraints.length
+      ? el("p", { className: "muted", id: "trial-constraints", text: `constraints: ${t.constraints.join(", ")}` }) : null,
     el("nav", { className: "trial-nav", id: "trial-nav" },
       t.previous === null ? null : el("a", { href: trialUrl(t.study, t.previous), rel: "prev", text: `‹ trial ${t.previous}` }),
       el("a", { href: studyUrl(t.study) + "#trials", text: "all trials" }),
