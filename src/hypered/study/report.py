@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 from typing import Protocol
 
+from ..objective import Objective
+from ..pareto import objective_values
 from ..trial import Trial, TrialState
 from .answer import Answer
 from .spec import StudySpec
@@ -33,7 +35,10 @@ class LogReporter:
     def notice(self, message: str) -> None:
         log.warning("%s", message)
 
+    objectives: tuple[Objective, ...] = ()  # several objectives: the study's, once started
+
     def started(self, spec: StudySpec, trials: list[Trial]) -> None:
+        self.objectives = spec.objectives
         done = sum(t.state in (TrialState.COMPLETE, TrialState.PRUNED) for t in trials)
         if not trials:
             log.info("study %s: new, %d trials to run, in %s", spec.name, spec.iterations, spec.study_dir)
@@ -60,6 +65,14 @@ class LogReporter:
 
     def finished(self, answer: Answer | None, message: str) -> None:
         log.info("%s", message)
+        if answer is not None and self.objectives:
+            if not answer.front:
+                log.warning("no trial kept every constraint, so the Pareto set is empty")
+            for trial in answer.front:
+                shown = ", ".join(f"{o.name} {v:.6g}" for o, v in
+                                  zip(self.objectives, objective_values(self.objectives, trial.results), strict=True))
+                log.info("Pareto set: trial %d, %s", trial.number, shown)
+            return
         if answer is not None and answer.trial.reason:
             log.warning("no trial kept every constraint: the best shown, trial %d, is the least "
                         "infeasible (%s)", answer.trial.number, answer.trial.reason)
