@@ -53,7 +53,10 @@ class LogReporter:
         log.debug("trial %d started: %s", trial.number, trial.values)
 
     def trial_finished(self, trial: Trial, best: Trial | None) -> None:
-        if trial.state is TrialState.COMPLETE:
+        if trial.state is TrialState.COMPLETE and self.objectives:
+            log.info("trial %d complete: %s%s", trial.number, _values(self.objectives, trial),
+                     f", {trial.reason}" if trial.reason else "")
+        elif trial.state is TrialState.COMPLETE:
             log.info("trial %d complete: value %g%s (best %g%s)", trial.number, trial.value,
                      f", {trial.reason}" if trial.reason else "",  # a complete trial's reason: infeasible
                      best.value if best and best.value is not None else float("nan"),
@@ -69,9 +72,7 @@ class LogReporter:
             if not answer.front:
                 log.warning("no trial kept every constraint, so the Pareto set is empty")
             for trial in answer.front:
-                shown = ", ".join(f"{o.name} {v:.6g}" for o, v in
-                                  zip(self.objectives, objective_values(self.objectives, trial.results), strict=True))
-                log.info("Pareto set: trial %d, %s", trial.number, shown)
+                log.info("Pareto set: trial %d, %s", trial.number, _values(self.objectives, trial))
             return
         if answer is not None and answer.trial.reason:
             log.warning("no trial kept every constraint: the best shown, trial %d, is the least "
@@ -80,3 +81,9 @@ class LogReporter:
             log.info("the objective looks noisy (noise std %.3g): recommending trial %d, best posterior "
                      "mean %.6g; the best observed, trial %d at %.6g, may be a lucky draw", answer.noise_std,
                      answer.trial.number, answer.posterior_mean, answer.observed.number, answer.observed.value)
+
+
+def _values(objectives: tuple[Objective, ...], trial: Trial) -> str:
+    """"val.loss 0.31, latency_ms 4.2": a complete trial's value of each objective."""
+    values = objective_values(objectives, trial.results)
+    return ", ".join(f"{o.name} {v:.6g}" for o, v in zip(objectives, values, strict=True))
