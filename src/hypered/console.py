@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from types import TracebackType
 from typing import Any
 
@@ -20,6 +20,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from .pareto import describe, objective_values
 from .space import Categorical
 from .space.conditions import choices_for, describe_when
 from .study import BEST_FILE, Answer, StudySpec
@@ -80,7 +81,7 @@ class ConsoleReporter:
         stopped = f", {self._pruned} stopped early" if self._pruned else ""
         resumed = f", resuming with {done} complete{stopped}" if done or self._pruned else ""
         self._print(f"[bold]{escape(spec.name)}[/]: {spec.iterations} trials{resumed}, "
-                    f"{spec.objective.describe()}, in {escape(str(spec.study_dir))}")
+                    f"{escape(describe(spec.all_objectives))}, in {escape(str(spec.study_dir))}")
         if self.quiet or not self.console.is_terminal:
             return
         running = [TextColumn("{task.fields[running]} running")] if spec.parallel > 1 else []
@@ -126,6 +127,10 @@ class ConsoleReporter:
 
     def _count_line(self, trial: Trial, best_text: str) -> str:
         infeasible = f", [yellow]{escape(trial.reason)}[/]" if trial.reason else ""
+        if self.spec is not None and self.spec.objectives:
+            scores = objective_values(self.spec.objectives, trial.results)
+            shown = ", ".join(f"{escape(o.name)} {v:.6g}" for o, v in zip(self.spec.objectives, scores, strict=True))
+            return f"trial {trial.number} complete: {shown}{infeasible}"
         return (f"trial {trial.number} complete: {trial.value:.6g}{infeasible} "
                 f"(best {escape(best_text)})")
 
@@ -135,6 +140,9 @@ class ConsoleReporter:
         self._print(escape(message))
         if answer is None:
             self.console.print("no trial completed, so there is no best trial", highlight=False, soft_wrap=True)
+            return
+        if self.spec.objectives:
+            self._pareto_end(answer)
             return
         if answer.trial.reason:
             self._print(f"[yellow]no trial kept every constraint[/]: the best shown, trial "
@@ -150,6 +158,35 @@ class ConsoleReporter:
                             f"{observed.value:.6g}, may be a lucky draw")
         self.console.print(f"best trial written to {escape(str(self.spec.study_dir / BEST_FILE))}", soft_wrap=True,
                            highlight=False)
+
+
+    def _pareto_end(self, answer: Answer) -> None:
+        assert self.spec is not None
+        if not answer.front:
+            self._print("[yellow]no trial kept every constraint[/], so the Pareto set is empty "
+                        f"(the least infeasible is trial {answer.trial.number}: "
+                        f"{escape(answer.trial.reason or '')})")
+        elif not self.quiet:
+            self.console.print(pareto_table(self.spec, answer.front))
+        self.console.print(f"Pareto set written to {escape(str(self.spec.study_dir / BEST_FILE))}",
+                           soft_wrap=True, highlight=False)
+
+
+def pareto_table(spec: StudySpec, front: Sequence[Trial]) -> Table:
+    """The Pareto set: one row per trial, its objectives' values then its sampled params."""
+    table = Table(title=f"Pareto set: {len(front)} trial{'s' if len(front) != 1 else ''}, "
+                  f"{escape(describe(spec.objectives))}", title_justify="left")
+    table.add_column("trial", justify="right")
+    for objective in spec.objectives:
+        table.add_column(escape(objective.name), justify="right")
+    names = [name for name, _ in spec.params.variables]
+    for name in names:
+        table.add_column(escape(name), style="dim")
+    for trial in front:
+        scores = objective_values(spec.objectives, trial.results)
+        table.add_row(str(trial.number), *(escape(_show(v)) for v in scores),
+                      *(escape(_show(trial.values.get(name))) for name in names))
+    return table
 
 
 def best_table(spec: StudySpec, answer: Answer) -> Table:
@@ -173,7 +210,7 @@ def best_table(spec: StudySpec, answer: Answer) -> Table:
 
 def space_table(spec: StudySpec) -> Table:
     """The search space and settings of a study, for --dry-run."""
-    table = Table(title=f"{spec.name}: {spec.objective.describe()}", title_justify="left")
+    table = Table(title=f"{escape(spec.name)}: {escape(describe(spec.all_objectives))}", title_justify="left")
     table.add_column("parameter")
     table.add_column("definition")
     conditions = spec.params.conditions or (None,) * len(spec.params.variables)

@@ -152,30 +152,33 @@ def best_trial(trials: Iterable[Trial], objective: Objective, constraints: Seque
     return best
 
 
-def check_constraints(objective: Objective, constraints: Any) -> tuple[Constraint, ...]:
+def check_constraints(objectives: Objective | Sequence[Objective], constraints: Any) -> tuple[Constraint, ...]:
     """The constraints as a tuple; ArgumentError (starting "constraints[i]: ") when one is invalid."""
     if constraints is None:
         return ()
     if not isinstance(constraints, (list, tuple)):
         shown = constraints.describe() if isinstance(constraints, Constraint) else repr(constraints)
         raise ArgumentError(f"constraints must be a list such as [at_most(\"memory_gb\", 16)], got {shown}")
-    problem = constraint_problem(objective, constraints)
+    problem = constraint_problem(objectives, constraints)
     if problem is not None:
         raise ArgumentError(problem[1])
     return tuple(constraints)
 
 
-def constraint_problem(objective: Objective, constraints: Sequence[Any]) -> tuple[int, str] | None:
-    """(index, message) of the first invalid constraint in the list, or None."""
+def constraint_problem(objectives: Objective | Sequence[Objective], constraints: Sequence[Any]
+                       ) -> tuple[int, str] | None:
+    """(index, message) of the first invalid constraint in the list (none may bound an objective's
+    metric), or None."""
+    optimized = {objectives.name} if isinstance(objectives, Objective) else {o.name for o in objectives}
     seen: dict[tuple[str, Bound], int] = {}
     for index, constraint in enumerate(constraints):
         where = f"constraints[{index}]"
         if not isinstance(constraint, Constraint):
             return index, (f"{where}: expected at_most(\"metric\", bound) or at_least(\"metric\", "
                            f"bound), got {constraint!r}")
-        if constraint.name == objective.name:
+        if constraint.name in optimized:
             return index, (f"{where}: {constraint.describe()} bounds the objective's own metric "
-                           f"{objective.name!r}, which the study already optimizes; constrain other "
+                           f"{constraint.name!r}, which the study already optimizes; constrain other "
                            "metrics of the results")
         if (constraint.name, constraint.kind) in seen:
             return index, (f"{where}: {constraint.describe()} repeats constraints"

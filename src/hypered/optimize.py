@@ -18,7 +18,7 @@ from .study.spec import make_spec
 
 def optimize(
     name: str,
-    objective: Objective,
+    objective: Objective | Sequence[Objective],
     params: dict[str, Any],
     binary: str | None = None,
     function: Callable[[dict[str, Any]], Any] | None = None,
@@ -47,6 +47,9 @@ def optimize(
     Args:
         name: The study's name, also its folder under `directory`.
         objective: `minimize("loss")` or `maximize("acc")`; dotted names reach nested results.
+            A list of two or more, `[minimize("val.loss"), minimize("latency_ms")]`, makes a
+            study of several objectives: it searches for their Pareto set (each suggestion
+            minimizes a random Chebyshev scalarization of them all, ParEGO), and returns it.
         params: Nested dict whose leaves are variables (`real`, `integer`, `categorical`),
             fixed JSON values, or utilities (`experiment_dir()`, `device_id(n)`, ...).
         binary: Command run for each trial; `{params_path}`, `{results_path}`,
@@ -98,6 +101,11 @@ def optimize(
         `{"params", "results", "value", "experiment_dir", "trial", "objective"}` of the best
         trial (also written to `<directory>/<name>/best.json`), or None if no trial completed.
         With `constraints`, also `"feasible"` and `"violations"` (the broken bounds, if any).
+        With several objectives, the Pareto set among the feasible trials instead:
+        `{"objectives": ["minimize('val.loss')", ...], "pareto": [{"trial", "values",
+        "params", "results", "experiment_dir"}, ...]}`, "values" mapping each objective's
+        metric to the trial's value, by trial number; with `constraints`, also `"feasible"`
+        (false, with an empty "pareto", while no trial keeps them all) and `"constraints"`.
 
     Raises:
         SpaceError, ArgumentError: an invalid argument (both are ValueErrors).

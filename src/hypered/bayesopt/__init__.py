@@ -22,7 +22,9 @@ Glossary (names used throughout this subpackage):
 Modules: domain (feasible set), kernels, gp (posterior), fit (hyperparameters), warp (y),
 targets (the y the GP is fitted to), feasibility (outcome constraints' GPs, P(constraints hold)),
 acquisition, safe_math (log-EI tail, jitter), maximize (over the mixed domain), recommend (the
-best trial, noisy or not), proposer.
+best trial, noisy or not), scalarize (several objectives to one loss: ParEGO), proposer.
+
+    F (n, m)   several objectives' losses, one column per objective (m >= 2)
 """
 
 from .acquisition import ACQUISITIONS, Acquisition
@@ -33,6 +35,7 @@ from .gp import GaussianProcess, GPParams, condition
 from .kernels import KERNELS, Kernel
 from .proposer import DEFAULT_KERNEL, PENDING_STRATEGIES, Proposer
 from .recommend import Choice
+from .scalarize import chebyshev, normalize, random_weights
 from .targets import GPTargets, gp_targets
 from .warp import clip_outliers
 
@@ -51,8 +54,11 @@ __all__ = [
     "Kernel",
     "PENDING_STRATEGIES",
     "Proposer",
+    "chebyshev",
     "clip_outliers",
     "condition",
     "fit_params",
     "gp_targets",
+    "normalize",
+    "random_weights",
 ]

@@ -66,8 +66,14 @@ class Proposer:
         acquisition: str = "EI",
         restarts: int = 5,
         pending: str = "believer",
+        warm_fits: bool = True,
     ) -> None:
-        """Raises ValueError on an unknown kernel, acquisition or pending strategy (listing valid ones)."""
+        """Raises ValueError on an unknown kernel, acquisition or pending strategy (listing valid ones).
+
+        `warm_fits=False` fits the objective's GP afresh each time: for targets that change
+        between proposals (a new random scalarization of several objectives), where the last
+        fit is no start and would make a resumed study choose otherwise than an uninterrupted one.
+        """
         self.domain = domain
         self.kernel: Kernel = _choose("kernel", kernel, KERNELS)
         self.acquisition: Acquisition = _choose("acquisition", acquisition, ACQUISITIONS)
@@ -82,6 +88,7 @@ class Proposer:
         self.lengthscale = lengthscale
         self.restarts = restarts
         self.pending = pending
+        self.warm_fits = warm_fits
         self._params: GPParams | None = None
         self._constraint_params: list[GPParams | None] = []  # warm starts of the constraints' fits
 
@@ -107,7 +114,7 @@ class Proposer:
         X, y = self._checked(X, y)
         X = self.domain.project(X)  # the GP only ever sees feasible points
         y_std = gp_targets(y).y
-        self._params = self._fit(X, y_std, rng, self._params)
+        self._params = self._fit(X, y_std, rng, self._params if self.warm_fits else None)
         gp = condition(self.kernel, self._params, X, y_std)
         fitted = [gp] if X_pending is None or not len(X_pending) else \
             self._with_fantasies(gp, self._projected(X_pending), rng)

@@ -18,7 +18,8 @@ def _parser() -> argparse.ArgumentParser:
         prog="hypered best",
         description="The best complete trial of a study so far (with outcome constraints: the best "
                     "feasible one, else the least infeasible, marked INFEASIBLE): its params and "
-                    "metrics. Reads only; "
+                    "metrics; for several objectives, the Pareto set (its trials' objective values "
+                    "and params). Reads only; "
                     "works while the study runs. For a config file, each study it names.",
         epilog="exit codes: 0 shown; 1 no such study, an unreadable one, or no complete trial yet; "
                "2 a config error",
@@ -52,6 +53,9 @@ def _best(args: argparse.Namespace) -> int:
     for index, (name, folder, summary) in enumerate(summaries):
         if index:
             print()
+        if "pareto" in summary:
+            _print_pareto(name, folder, summary)
+            continue
         print(f"study {name} ({folder}): best is trial {summary['trial']}, "
               f"{summary['objective']} = {summary['value']:.6g}")
         if summary.get("feasible") is False:
@@ -61,6 +65,21 @@ def _best(args: argparse.Namespace) -> int:
         _print_leaves("params", summary["params"])
         _print_leaves("results", summary["results"])
     return 0
+
+
+def _print_pareto(name: str, folder: Any, summary: dict[str, Any]) -> None:
+    """A study of several objectives: its Pareto set, one trial after another."""
+    front = summary["pareto"]
+    print(f"study {name} ({folder}): Pareto set of {len(front)} trial{'s' if len(front) != 1 else ''}, "
+          f"{', '.join(summary['objectives'])}")
+    if summary.get("feasible") is False:
+        print("no trial kept every constraint, so the Pareto set is empty")
+    for point in front:
+        shown = ", ".join(f"{metric} = {value:.6g}" for metric, value in point["values"].items())
+        print(f"trial {point['trial']}: {shown}")
+        print(f"  folder: {point['experiment_dir']}")
+        for leaf, value in (flatten(point["params"]) if isinstance(point["params"], dict) else {}).items():
+            print(f"  {leaf} = {json.dumps(value)}")
 
 
 def _counts(counts: dict[str, int]) -> str:

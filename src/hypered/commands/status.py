@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import StudyReadError
-from ..storage import Driver, find_studies, is_study, lock_holder, read_study
+from ..storage import Driver, StoredStudy, find_studies, is_study, lock_holder, read_study
 from ..storage.stored import STATES
 from .exits import run_reporting_errors
 
@@ -21,7 +21,8 @@ _HEADER = ("study", *STATES, "best", "objective", "last activity", "driver")
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="hypered status",
-        description="Every study under DIR: its trials per state, best value, objective, last activity, "
+        description="Every study under DIR: its trials per state, best value (for several objectives, "
+                    "the size of the Pareto set), objective, last activity, "
                     "and the driver running it (pid and host) if one is. Reads only; works while studies run.",
         epilog="exit codes: 0 every study read; 1 DIR missing or a study unreadable (its row says why)",
     )
@@ -63,6 +64,8 @@ def _row(folder: Path) -> dict[str, Any]:
         return {"name": folder.name, "folder": str(folder.absolute()), "error": str(err), "warnings": [],
                 "trials": None, "best": None, "objective": None, "last_activity": None, "iterations": None,
                 "running": driver is not None, "driver": _driver(driver)}
+    if study.objectives:
+        return _pareto_row(read_study(folder))  # the Pareto set compares results, which an outline lacks
     best = study.best
     return {
         "name": study.name, "folder": str(folder.absolute()), "error": None, "warnings": list(study.warnings),
@@ -75,6 +78,34 @@ def _row(folder: Path) -> dict[str, Any]:
     }
 
 
+def _pareto_row(study: StoredStudy) -> dict[str, Any]:
+    """A study of several objectives: "objective" lists them, "pareto" counts the Pareto set's trials
+    (None before a trial completes) and "best" is None (no one trial is best)."""
+    complete = study.counts()["complete"]
+    return {
+        "name": study.name, "folder": str(study.folder.absolute()), "error": None,
+        "warnings": list(study.warnings), "trials": study.counts(), "best": None,
+        "pareto": len(study.pareto) if complete else None,
+        "objective": [{"name": o.name, "direction": o.direction.value} for o in study.objectives],
+        "last_activity": study.last_activity, "iterations": study.iterations,
+        "running": study.running, "driver": _driver(study.driver),
+    }
+
+
+def _best_cell(row: dict[str, Any]) -> str:
+    if "pareto" in row:
+        return "-" if row["pareto"] is None else f"Pareto set: {row['pareto']}"
+    if row["best"] is None:
+        return "-"
+    return f"{row['best']['value']:.6g}" + (" (infeasible)" if row["best"].get("feasible") is False else "")
+
+
+def _objective_cell(objective: dict[str, Any] | list[dict[str, Any]]) -> str:
+    if isinstance(objective, list):
+        return "[" + ", ".join(_objective_cell(o) for o in objective) + "]"
+    return f"{objective['direction']}({objective['name']!r})"
+
+
 def _driver(driver: Driver | None) -> dict[str, Any] | None:
     return None if driver is None else {"pid": driver.pid, "host": driver.host}
 
@@ -84,12 +115,9 @@ def _print_table(rows: list[dict[str, Any]]) -> None:
     for row in rows:
         if row["error"]:
             continue
-        objective = row["objective"]
         lines.append([
             row["name"], *(str(row["trials"][state]) for state in STATES),
-            "-" if row["best"] is None else f"{row['best']['value']:.6g}"
-            + (" (infeasible)" if row["best"].get("feasible") is False else ""),
-            f"{objective['direction']}({objective['name']!r})",
+            _best_cell(row), _objective_cell(row["objective"]),
             "-" if row["last_activity"] is None else time.strftime("%Y-%m-%d %H:%M:%S",
                                                                    time.localtime(row["last_activity"])),
             "-" if row["driver"] is None else f"pid {row['driver']['pid']} on {row['driver']['host']}",

@@ -9,6 +9,7 @@ from typing import Any
 from ..constraints import constraint_problem
 from ..errors import ConfigError, HyperedError, SpaceError
 from ..objective import Objective
+from ..pareto import objectives_problem
 from ..space import parse_params
 from ..study.initial_points import initial_problem
 from ..study.spec import SPEC_ARGUMENTS, StudySpec, make_spec
@@ -78,9 +79,14 @@ def _located(call: OptimizeCall, err: HyperedError) -> ConfigError:
         return call.error_at("params", err.path, message)
     constraints, objective = call.arguments.get("constraints"), call.arguments.get("objective")
     if "constraints" in call.nodes and message.startswith("constraints"):
-        found = constraint_problem(objective, constraints) \
-            if isinstance(constraints, list) and isinstance(objective, Objective) else None
+        objectives = [objective] if isinstance(objective, Objective) else objective
+        found = constraint_problem(objectives, constraints) if isinstance(constraints, list) \
+            and isinstance(objectives, list) and all(isinstance(o, Objective) for o in objectives) else None
         return call.error_at("constraints", () if found is None else (found[0],), message)
+    if "objective" in call.nodes and message.startswith("objective"):
+        found_objective = objectives_problem(objective) if isinstance(objective, list) else None
+        index = None if found_objective is None else found_objective[0]
+        return call.error_at("objective", () if index is None else (index,), message)
     if "initial" in call.nodes:
         try:
             problem = initial_problem(parse_params(call.arguments.get("params")), call.arguments["initial"])
@@ -88,6 +94,8 @@ def _located(call: OptimizeCall, err: HyperedError) -> ConfigError:
             problem = None  # params itself is wrong: that is `err`
         if problem is not None and problem.message == message:
             return call.error_at("initial", problem.path, message)
+    if "early_stopping" in call.nodes and message.startswith("early_stopping"):
+        return call.error_at("early_stopping", (), message)
     if "warm_start" in call.nodes and message.startswith("warm_start"):
         return call.error_at("warm_start", (), message)
     return call.error(message)

@@ -58,6 +58,7 @@ class Frame:
     metric_values: dict[str, list[float | None]]  # NaN and infinities kept
     excess: list[float]  # how far a complete trial is past the constraints' bounds; 0.0: feasible
     violations: list[list[str]]  # the constraints a complete trial broke ([] when it kept them)
+    pareto: list[bool]  # several objectives: whether the trial is in the Pareto set (all False for one)
 
     @property
     def minimize(self) -> bool:
@@ -185,12 +186,19 @@ def build_frame(study: Study) -> Frame:
         started=[finite(t.started) for t in study.trials],
         finished=[finite(t.finished) for t in study.trials],
         params=params, metric_values=metric_values, excess=excess, violations=violations,
+        pareto=_pareto_column(study),
     )
 
 
+def _pareto_column(study: Study) -> list[bool]:
+    """Whether each trial is in the Pareto set (a study of several objectives read in full)."""
+    front = {t.number for t in study.pareto}
+    return [t.number in front for t in study.trials]
+
+
 def _metric_names(study: Study, flat_results: list[dict[str, Any]]) -> tuple[str, ...]:
-    """Numeric leaves seen in any results, the objective first."""
-    seen: dict[str, None] = {study.objective.name: None}
+    """Numeric leaves seen in any results, the objective (every objective) first."""
+    seen: dict[str, None] = dict.fromkeys(o.name for o in study.all_objectives)
     for flat in flat_results:
         for name, value in flat.items():
             if len(seen) >= MAX_METRICS:

@@ -54,6 +54,7 @@ STATIC = {  # URL name -> (file under static/, content type, Cache-Control)
     "summary.js": ("summary.js", JS, REVALIDATE),
     "compare.js": ("compare.js", JS, REVALIDATE),
     "scatter.js": ("scatter.js", JS, REVALIDATE),
+    "pareto.js": ("pareto.js", JS, REVALIDATE),
     "style.css": ("style.css", "text/css; charset=utf-8", REVALIDATE),
     "favicon.svg": ("favicon.svg", "image/svg+xml", DAY),
     PLOTLY_URL: ("vendor/plotly-cartesian.min.js", JS, IMMUTABLE),

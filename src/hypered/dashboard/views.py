@@ -55,6 +55,8 @@ def summary(frame: Frame, running: bool) -> dict[str, Any]:
         "best": None if best is None else {"number": frame.number[best], "value": frame.value[best],
                                            "feasible": frame.feasible(best)},
         "constraints": [c.describe() for c in study.constraints],
+        "objectives": [{"name": o.name, "direction": o.direction.value} for o in study.objectives],
+        "pareto": sum(frame.pareto),
         "last_activity": last_activity(study),
         "created": study.created,
         "iterations": study.iterations,
@@ -90,7 +92,7 @@ def plot_rows(frame: Frame, max_points: int = MAX_PLOT_POINTS) -> list[int]:
         return list(range(n))
     keep = {i for i in range(n) if frame.value[i] is not None and frame.value[i] == frame.best_so_far[i]
             and (i == 0 or frame.best_so_far[i - 1] != frame.best_so_far[i])}
-    keep.update(i for i in range(n) if frame.state[i] == TrialState.RUNNING.value)
+    keep.update(i for i in range(n) if frame.state[i] == TrialState.RUNNING.value or frame.pareto[i])
     sign = 1.0 if frame.minimize else -1.0
     scored = sorted((i for i in range(n) if frame.value[i] is not None),
                     key=lambda i: sign * frame.value[i])  # type: ignore[operator]
@@ -126,6 +128,7 @@ def columns(frame: Frame, max_points: int = MAX_PLOT_POINTS) -> dict[str, Any]:
         "metrics": {name: pick(values) for name, values in frame.metric_values.items()},
         "edf": edf(frame),
         "rank": [rank[i] for i in rows],
+        "pareto": pick(frame.pareto),
     })
 
 
@@ -260,6 +263,7 @@ def _table_row(frame: Frame, i: int) -> dict[str, Any]:
         "started": frame.started[i],
         "reason": (trial.reason or "")[:200],
         "feasible": frame.feasible(i),
+        "pareto": frame.pareto[i],
         "params": {name: values[i] for name, values in frame.params.items()},
         "metrics": {name: values[i] for name, values in frame.metric_values.items()},
     })

@@ -29,7 +29,7 @@ from .reader import (
     reporting_trials,
     study_version,
 )
-from .stored import Curve, StoredReport, StoredStudy, best_summary
+from .stored import Curve, StoredReport, StoredStudy, best_summary, pareto_summary
 from .table import FORMATS, flatten, trial_rows, write_table
 
 __all__ = [
@@ -49,6 +49,7 @@ __all__ = [
     "StudyDatabase",
     "StudyLock",
     "best_summary",
+    "pareto_summary",
     "check_unlocked",
     "find_studies",
     "flatten",

@@ -249,6 +249,7 @@ def _read_database(folder: Path, version: str, driver: Driver | None, outline: b
         warnings=tuple(_collapse(warnings)), driver=driver,
         recommendation=meta.get("recommendation") if isinstance(meta.get("recommendation"), dict) else None,
         constraints=_constraints(meta.get("constraints"), path, warnings),
+        objectives=_objectives(meta.get("objectives"), path, warnings),
     )
 
 
@@ -260,6 +261,17 @@ def _objective(stored: Any, path: Path, warnings: list[str]) -> Objective:
     except (TypeError, KeyError, ValueError, AttributeError):
         warnings.append(f"{path}: the stored objective {stored!r} is unreadable; shown as minimize('loss')")
         return Objective("loss", Direction.MINIMIZE)
+
+
+def _objectives(stored: Any, path: Path, warnings: list[str]) -> tuple[Objective, ...]:
+    """Several objectives (meta "objectives", kept only for them); () for one."""
+    if not stored:
+        return ()
+    try:
+        return tuple(Objective(item["name"], Direction(item["direction"])) for item in stored)
+    except (TypeError, KeyError, ValueError, AttributeError):
+        warnings.append(f"{path}: the stored objectives {stored!r} are unreadable; shown as one objective")
+        return ()
 
 
 def _constraints(stored: Any, path: Path, warnings: list[str]) -> tuple[Constraint, ...]:

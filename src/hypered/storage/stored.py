@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..constraints import Constraint, Verdict, best_trial, judge
 from ..objective import Objective
+from ..pareto import objective_values, pareto_trials
 from ..trial import Trial, TrialState
 from .layout import Driver
 
@@ -63,6 +64,20 @@ class StoredStudy:
     driver: Driver | None = None  # the process running the study when it was read
     recommendation: dict[str, Any] | None = None  # the model's choice when the last run ended (meta)
     constraints: tuple[Constraint, ...] = ()  # outcome constraints of the last run (meta)
+    objectives: tuple[Objective, ...] = ()  # several objectives (meta): all of them; else ()
+
+    @property
+    def all_objectives(self) -> tuple[Objective, ...]:
+        """Every objective: `objectives`, or the single `objective`."""
+        return self.objectives or (self.objective,)
+
+    @property
+    def pareto(self) -> list[Trial]:
+        """Of a study of several objectives, the complete feasible trials no other dominates (an
+        outline has no results to compare: empty); [] for a single objective."""
+        if not self.objectives or self.outline:
+            return []
+        return pareto_trials(self.trials, self.objectives, self.constraints, self.verdict)
 
     def trial(self, number: int) -> Trial | None:
         """The trial of that number, or None."""
@@ -127,7 +142,12 @@ class StoredStudy:
         return max(times, default=self.created)
 
     def best_summary(self) -> dict[str, Any] | None:
-        """The best trial as best.json holds it (params, results, value, experiment_dir, trial, objective)."""
+        """The best trial as best.json holds it (params, results, value, experiment_dir, trial, objective);
+        for several objectives, the Pareto set (see `pareto_summary`)."""
+        if self.objectives:
+            if not any(t.state is TrialState.COMPLETE for t in self.trials):
+                return None
+            return pareto_summary(self.folder, self.objectives, self.pareto, self.constraints)
         best, observed = self.best, self.best_observed
         if best is None or observed is None:
             return None
@@ -190,5 +210,28 @@ def best_summary(folder: Path, objective: Objective, trial: Trial, observed: Tri
         verdict = judge(constraints, trial.results)
         summary["feasible"] = verdict.feasible
         summary["violations"] = list(verdict.violations)
+        summary["constraints"] = [c.describe() for c in constraints]
+    return summary
+
+
+def pareto_summary(folder: Path, objectives: Sequence[Objective], front: Sequence[Trial],
+                   constraints: Sequence[Constraint] = ()) -> dict[str, Any]:
+    """The Pareto set of a study of several objectives, as best.json and `optimize` give it.
+
+    "pareto" lists the trials (by number) with each objective's value under its metric name;
+    with `constraints`, "feasible" is false while no trial keeps them all (the list is then empty).
+    """
+    summary: dict[str, Any] = {
+        "objectives": [o.describe() for o in objectives],
+        "pareto": [{
+            "trial": trial.number,
+            "values": dict(zip((o.name for o in objectives), objective_values(objectives, trial.results), strict=True)),
+            "params": trial.params,
+            "results": trial.results,
+            "experiment_dir": str((Path(folder) / trial.key).absolute()),
+        } for trial in front],
+    }
+    if constraints:
+        summary["feasible"] = bool(front)
         summary["constraints"] = [c.describe() for c in constraints]
     return summary

@@ -1,4 +1,5 @@
-"""A study's answer: the trial it recommends, and the best observed one when they differ.
+"""A study's answer: the trial it recommends, and the best observed one when they differ; for
+several objectives, the Pareto set.
 
 On a noisy objective the lowest observed value is often a lucky draw, so the study
 recommends the trial whose GP posterior mean is best (the smoothed value); on a
@@ -10,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..storage import best_summary
+from ..storage import best_summary, pareto_summary
 from ..trial import Trial
 from .spec import StudySpec
 
@@ -24,9 +25,12 @@ class Answer:
     noisy: bool | None  # whether the objective looks noisy; None until the model has judged
     posterior_mean: float | None = None  # the model's mean at the recommended trial, user's units
     noise_std: float | None = None  # the fitted noise std, user's units
+    front: tuple[Trial, ...] = ()  # several objectives: the Pareto set among feasible trials
 
     def summary(self, spec: StudySpec) -> dict[str, Any]:
-        """What best.json holds and `optimize` returns."""
+        """What best.json holds and `optimize` returns: the trial, or for several objectives the Pareto set."""
+        if spec.objectives:
+            return pareto_summary(spec.study_dir, spec.objectives, self.front, spec.constraints)
         judged = None if self.noisy is None else {
             "noisy": self.noisy, "posterior_mean": self.posterior_mean, "noise_std": self.noise_std}
         return best_summary(spec.study_dir, spec.objective, self.trial, self.observed, judged,

@@ -4,7 +4,7 @@ A study's folder is named after `name` alone, so two definitions can meet in one
 folder (two configs with the same name, an edited `binary`, a changed fixed
 value, an edited `function`). The fingerprint, kept in study.db, is everything
 that defines what a trial measures: the params tree (variables, fixed values,
-utilities), the objective, the outcome constraints (when there are any: a study
+utilities), the objective (or the list of objectives), the outcome constraints (when there are any: a study
 without them keeps the fingerprint it always had), and the command with the folder
 it runs in, or the function's qualified name and a hash of its source. Settings that only steer the
 search or the budget (kernel, iterations, seed, parallel, ...) are not in it.
@@ -18,6 +18,7 @@ import json
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
+from ..pareto import describe
 from ..space import Categorical, Integer, Real, Utility
 from .spec import StudySpec
 
@@ -26,7 +27,7 @@ def fingerprint(spec: StudySpec) -> dict[str, Any]:
     """The study's defining parts as JSON (kept in study.db's meta as "fingerprint")."""
     out: dict[str, Any] = {
         "params": dict(_leaves(spec.params.tree)),
-        "objective": spec.objective.describe(),
+        "objective": describe(spec.all_objectives),
     }
     if spec.constraints:
         out["constraints"] = [c.describe() for c in spec.constraints]

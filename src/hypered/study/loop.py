@@ -14,6 +14,7 @@ from typing import Any, cast
 from ..constraints import INFEASIBLE, ConstraintMissing, best_trial, infeasible_reason, judge
 from ..errors import TooManyFailuresError
 from ..objective import ObjectiveMissing
+from ..pareto import objective_values, pareto_trials
 from ..reporting import REPORT_PATH_ENV
 from ..runners import (
     DaskRunner,
@@ -95,6 +96,9 @@ def _write_meta(db: StudyDatabase, spec: StudySpec, plan: Plan) -> int:
         db.set_meta("space", spec.space_signature())
         db.set_meta("objective", {"name": spec.objective.name,
                                   "direction": spec.objective.direction.value})
+        if spec.objectives:
+            db.set_meta("objectives", [{"name": o.name, "direction": o.direction.value}
+                                       for o in spec.objectives])
         db.set_meta("created", time.time())
         for trial in plan.imported:
             db.save(trial)
@@ -138,13 +142,13 @@ class _Session:
         self.failures_in_a_row = 0
         devices = [(n, u) for n, u in spec.params.utilities if isinstance(u, DeviceId)]
         self.devices = DevicePool(devices)
-        warm = read_warm_start(spec.warm_start, spec.params, spec.objective)
+        warm = read_warm_start(spec.warm_start, spec.params, spec.all_objectives)
         self.suggester = Suggester(
             spec.encoding, spec.objective, random_starts=spec.random_starts, seed=seed,
             kernel=spec.kernel, kernel_scale=spec.kernel_scale,
             acquisition=spec.acquisition_fn, restarts=spec.optimizer_restarts,
             initial=spec.initial, warm=warm.trials if warm is not None else (),
-            constraints=spec.constraints,
+            constraints=spec.constraints, others=spec.objectives[1:],
         )
         if warm is not None:
             db.set_meta("warm_start", warm.meta)
@@ -210,7 +214,7 @@ class _Session:
         self.reporter.started(self.spec, self._sorted())
         best = self.best()
         if best is not None:  # imported trials, or a driver killed between a trial and best.json
-            write_json(self.spec.study_dir / BEST_FILE, Answer(best, best, None).summary(self.spec))
+            write_json(self.spec.study_dir / BEST_FILE, self._observed_answer(best).summary(self.spec))
         message = ""
         try:
             while True:
@@ -379,6 +383,7 @@ class _Session:
         if outcome.reason is None and not outcome.interrupted:
             try:
                 measured = self.spec.objective.value(outcome.results)
+                objective_values(self.spec.objectives, outcome.results)  # each must be there too
                 for constraint in self.spec.constraints:  # a missing metric fails the trial, as a
                     constraint.value(outcome.results)  # missing objective does: likely a misspelt name
                 value, state = measured, TrialState.COMPLETE
@@ -402,8 +407,9 @@ class _Session:
             worker=outcome.worker or trial.worker,
         )
         self._save(trial)
-        if state is TrialState.COMPLETE and self.best() is trial:
-            write_json(self.spec.study_dir / BEST_FILE, Answer(trial, trial, None).summary(self.spec))
+        if state is TrialState.COMPLETE and (self.spec.objectives or self.best() is trial):
+            best = cast(Trial, self.best())
+            write_json(self.spec.study_dir / BEST_FILE, self._observed_answer(best).summary(self.spec))
         return trial
 
     def _save(self, trial: Trial) -> None:
@@ -430,11 +436,20 @@ class _Session:
         observed = self.best()
         if observed is None:
             return None
+        if self.spec.objectives:
+            return self._observed_answer(observed)
         choice = self.suggester.recommend(self._sorted())
         if choice is None:
             return Answer(observed, observed, None)
         return Answer(self.trials[choice.trial], observed, choice.noisy,
                       choice.value if choice.noisy else None, choice.noise_std)
+
+    def _observed_answer(self, best: Trial) -> Answer:
+        """The answer from the observed values alone (`best`: the best observed trial); with
+        several objectives, the Pareto set among the feasible trials."""
+        front = pareto_trials(self._sorted(), self.spec.objectives, self.spec.constraints) \
+            if self.spec.objectives else []
+        return Answer(best, best, None, front=tuple(front))
 
     def _keep_answer(self, answer: Answer) -> None:
         """best.json, and the recommendation in study.db for readers of the store."""

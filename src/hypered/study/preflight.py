@@ -88,7 +88,7 @@ def plan_study(spec: StudySpec, meta: Mapping[str, Any] | None = None,
     the warm_start study no longer fits.
     """
     plan = _stored_plan(spec, meta, counts)
-    warm = read_warm_start(spec.warm_start, spec.params, spec.objective)
+    warm = read_warm_start(spec.warm_start, spec.params, spec.all_objectives)
     done = 0
     if spec.initial and plan.action in ("resume", "continue"):
         keys = {trial.key for trial in read_study(spec.study_dir, outline=True).trials}

@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 from typing import Protocol
 
+from ..objective import Objective
+from ..pareto import objective_values
 from ..trial import Trial, TrialState
 from .answer import Answer
 from .spec import StudySpec
@@ -33,7 +35,10 @@ class LogReporter:
     def notice(self, message: str) -> None:
         log.warning("%s", message)
 
+    objectives: tuple[Objective, ...] = ()  # several objectives: the study's, once started
+
     def started(self, spec: StudySpec, trials: list[Trial]) -> None:
+        self.objectives = spec.objectives
         done = sum(t.state in (TrialState.COMPLETE, TrialState.PRUNED) for t in trials)
         if not trials:
             log.info("study %s: new, %d trials to run, in %s", spec.name, spec.iterations, spec.study_dir)
@@ -48,7 +53,10 @@ class LogReporter:
         log.debug("trial %d started: %s", trial.number, trial.values)
 
     def trial_finished(self, trial: Trial, best: Trial | None) -> None:
-        if trial.state is TrialState.COMPLETE:
+        if trial.state is TrialState.COMPLETE and self.objectives:
+            log.info("trial %d complete: %s%s", trial.number, _values(self.objectives, trial),
+                     f", {trial.reason}" if trial.reason else "")
+        elif trial.state is TrialState.COMPLETE:
             log.info("trial %d complete: value %g%s (best %g%s)", trial.number, trial.value,
                      f", {trial.reason}" if trial.reason else "",  # a complete trial's reason: infeasible
                      best.value if best and best.value is not None else float("nan"),
@@ -60,6 +68,12 @@ class LogReporter:
 
     def finished(self, answer: Answer | None, message: str) -> None:
         log.info("%s", message)
+        if answer is not None and self.objectives:
+            if not answer.front:
+                log.warning("no trial kept every constraint, so the Pareto set is empty")
+            for trial in answer.front:
+                log.info("Pareto set: trial %d, %s", trial.number, _values(self.objectives, trial))
+            return
         if answer is not None and answer.trial.reason:
             log.warning("no trial kept every constraint: the best shown, trial %d, is the least "
                         "infeasible (%s)", answer.trial.number, answer.trial.reason)
@@ -67,3 +81,9 @@ class LogReporter:
             log.info("the objective looks noisy (noise std %.3g): recommending trial %d, best posterior "
                      "mean %.6g; the best observed, trial %d at %.6g, may be a lucky draw", answer.noise_std,
                      answer.trial.number, answer.posterior_mean, answer.observed.number, answer.observed.value)
+
+
+def _values(objectives: tuple[Objective, ...], trial: Trial) -> str:
+    """"val.loss 0.31, latency_ms 4.2": a complete trial's value of each objective."""
+    values = objective_values(objectives, trial.results)
+    return ", ".join(f"{o.name} {v:.6g}" for o, v in zip(objectives, values, strict=True))

@@ -16,6 +16,7 @@ from ..constraints import Constraint, check_constraints
 from ..early_stopping import ASHA
 from ..errors import ArgumentError
 from ..objective import Objective
+from ..pareto import check_objectives
 from ..runners import DEFAULT_LOG_LIMIT
 from ..runners.command import CommandTemplate, parse_command
 from ..space import DeviceId, Encoding, ParamsTree, parse_params
@@ -51,6 +52,12 @@ class StudySpec:
     initial: tuple[dict[str, Any], ...] = ()  # starting points: sampled values by dotted name, run first
     warm_start: Path | None = None  # an earlier study's folder (absolute) whose complete trials feed the GP
     constraints: tuple[Constraint, ...] = ()  # bounds on other metrics; a trial breaking one is infeasible
+    objectives: tuple[Objective, ...] = ()  # several objectives: all of them (`objective` is the first); else ()
+
+    @property
+    def all_objectives(self) -> tuple[Objective, ...]:
+        """Every objective: `objectives`, or the single `objective`."""
+        return self.objectives or (self.objective,)
 
     @property
     def study_dir(self) -> Path:
@@ -81,7 +88,7 @@ and start afresh, or keep the old trials and go on with the new definition."""
 def make_spec(
     *,
     name: str,
-    objective: Objective,
+    objective: Objective | Sequence[Objective],
     params: dict[str, Any],
     binary: str | None = None,
     function: Callable[[dict[str, Any]], Any] | None = None,
@@ -107,9 +114,8 @@ def make_spec(
 ) -> StudySpec:
     """Check every argument of `optimize`; a StudySpec, or ArgumentError/SpaceError saying what is wrong."""
     _check_name(name)
-    if not isinstance(objective, Objective):
-        raise ArgumentError(f"objective must be minimize(\"metric\") or maximize(\"metric\"), got {objective!r}")
-    checked_constraints = check_constraints(objective, constraints)
+    objectives = check_objectives(objective)
+    checked_constraints = check_constraints(objectives, constraints)
     tree = parse_params(params)
     points = initial_points(tree, initial)
     if (binary is None) == (function is None):
@@ -143,15 +149,19 @@ def make_spec(
     if early_stopping is not None:
         if not isinstance(early_stopping, ASHA):
             raise ArgumentError(f"early_stopping must be asha(...) or None, got {early_stopping!r}")
+        if len(objectives) > 1:
+            raise ArgumentError("early_stopping needs a single objective: trials are stopped by one "
+                                "reported metric, which several objectives do not give; leave "
+                                "early_stopping out")
     command = None
     if binary is not None:
         sometimes = {name: tree.exists_when(name) for name in tree.names if name not in tree.always}
         command = parse_command(binary, frozenset(params), sometimes)
         _check_program(command.argv[0], workdir)
         _check_script(command.argv, workdir)
-    warm = None if warm_start is None else check_warm_start(warm_start, Path(directory) / name, tree, objective)
+    warm = None if warm_start is None else check_warm_start(warm_start, Path(directory) / name, tree, objectives)
     return StudySpec(
-        name=name, objective=objective, params=tree, command=command, function=function,
+        name=name, objective=objectives[0], params=tree, command=command, function=function,
         random_starts=random_starts, iterations=iterations, kernel=kernel,
         kernel_scale=None if kernel_scale is None else float(kernel_scale),
         acquisition_fn=acquisition_fn, optimizer_restarts=optimizer_restarts, seed=seed,
@@ -159,6 +169,7 @@ def make_spec(
         timeout=None if timeout is None else float(timeout), parallel=parallel, executor=executor,
         on_change=on_change, early_stopping=early_stopping, log_limit=log_limit,
         initial=points, warm_start=warm, constraints=checked_constraints,
+        objectives=objectives if len(objectives) > 1 else (),
     )
 
 

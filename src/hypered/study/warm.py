@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..errors import ArgumentError, HyperedError, StudyError
 from ..objective import Objective
+from ..pareto import describe
 from ..space import Categorical, ParamsTree, variable_from_dict
 from ..storage import StoredStudy, read_study
 from ..trial import Trial, TrialState
@@ -40,7 +42,8 @@ class WarmStart:
                 "read": time.time()}
 
 
-def check_warm_start(warm_start: Any, study_dir: Path, tree: ParamsTree, objective: Objective) -> Path:
+def check_warm_start(warm_start: Any, study_dir: Path, tree: ParamsTree,
+                     objectives: Sequence[Objective]) -> Path:
     """The earlier study's folder (absolute); ArgumentError unless it is a study of this space and objective."""
     if not isinstance(warm_start, (str, Path)) or not str(warm_start).strip():
         raise ArgumentError(f"warm_start must be the folder of an earlier study (e.g. "
@@ -50,27 +53,28 @@ def check_warm_start(warm_start: Any, study_dir: Path, tree: ParamsTree, objecti
         raise ArgumentError(f"warm_start={str(warm_start)!r} is this study's own folder: its trials "
                             "are already its own (resuming uses them)")
     try:
-        _compatible(read_study(folder, outline=True), tree, objective)
+        _compatible(read_study(folder, outline=True), tree, objectives)
     except HyperedError as err:
         raise ArgumentError(f"warm_start={str(warm_start)!r}: {err}") from None
     return folder
 
 
-def read_warm_start(folder: Path | None, tree: ParamsTree, objective: Objective) -> WarmStart | None:
+def read_warm_start(folder: Path | None, tree: ParamsTree,
+                    objectives: Sequence[Objective]) -> WarmStart | None:
     """The earlier study's complete trials, read now; StudyError if it no longer fits this study."""
     if folder is None:
         return None
     try:
         study = read_study(folder)
-        _compatible(study, tree, objective)
+        _compatible(study, tree, objectives)
     except HyperedError as err:
         raise StudyError(f"warm_start={str(folder)!r}: {err}") from None
     complete = [t for t in study.trials if t.state is TrialState.COMPLETE and t.value is not None
                 and _fits(tree, t.values)]
-    return WarmStart(folder, _keep(complete, objective), len(complete))
+    return WarmStart(folder, _keep(complete, objectives[0]), len(complete))
 
 
-def _compatible(study: StoredStudy, tree: ParamsTree, objective: Objective) -> None:
+def _compatible(study: StoredStudy, tree: ParamsTree, objectives: Sequence[Objective]) -> None:
     """StudyError saying what differs unless `study` has this search space and objective."""
     if study.legacy:
         raise StudyError(f"{study.folder} holds trial folders of hypered 1.0 without a study.db, so its "
@@ -82,8 +86,8 @@ def _compatible(study: StoredStudy, tree: ParamsTree, objective: Objective) -> N
     changes = [f"{name}: {_show(study.space.get(name))} there, {_show(ours.get(name))} here"
                for name in [*study.space, *(n for n in ours if n not in study.space)]
                if not _same(study.space.get(name), ours.get(name))]
-    if study.objective != objective:
-        changes.append(f"objective: {study.objective.describe()} there, {objective.describe()} here")
+    if study.all_objectives != tuple(objectives):
+        changes.append(f"objective: {describe(study.all_objectives)} there, {describe(objectives)} here")
     if changes:
         raise StudyError(f"{study.folder} has another search space or objective ({'; '.join(changes)}); "
                          "a warm start needs the same ones")

@@ -9,9 +9,10 @@ from typing import Any
 import numpy as np
 from threadpoolctl import ThreadpoolController
 
-from ..bayesopt import ConstraintData, Domain, Proposer
+from ..bayesopt import ConstraintData, Domain, Proposer, chebyshev, normalize, random_weights
 from ..constraints import Constraint, ConstraintMissing, judge
 from ..objective import Objective
+from ..pareto import objective_losses
 from ..space import Encoding
 from ..storage import trial_key
 from ..trial import Trial, TrialState
@@ -44,15 +45,19 @@ class Suggester:
     observations alongside this study's own), so with enough warm trials the GP proposes from
     the first. Each suggestion depends only on the trials passed in, `initial`, `warm` and the
     seed, so a resumed study makes the same choices an uninterrupted one would have.
+
+    With `others` (objectives besides `objective`), each GP suggestion minimizes a random
+    Chebyshev scalarization of all the objectives (bayesopt.scalarize, ParEGO).
     """
 
     def __init__(self, encoding: Encoding, objective: Objective, *, random_starts: int,
                  seed: int, kernel: str, kernel_scale: float | None, acquisition: str,
                  restarts: int, pending: str = "believer",
                  initial: Sequence[Mapping[str, Any]] = (), warm: Sequence[Trial] = (),
-                 constraints: Sequence[Constraint] = ()) -> None:
+                 constraints: Sequence[Constraint] = (), others: Sequence[Objective] = ()) -> None:
         self.encoding = encoding
         self.objective = objective
+        self.objectives = (objective, *others) if others else ()  # several: all of them; else ()
         self.constraints = tuple(constraints)
         self.random_starts = random_starts
         self.seed = seed
@@ -67,7 +72,8 @@ class Suggester:
             active_columns=encoding.active_columns if encoding.conditions else None,
         )
         self._proposer = Proposer(domain, kernel=kernel, lengthscale=kernel_scale,
-                                  acquisition=acquisition, restarts=restarts, pending=pending)
+                                  acquisition=acquisition, restarts=restarts, pending=pending,
+                                  warm_fits=not others)
         self._blas = ThreadpoolController()
 
     def suggest(self, trials: Sequence[Trial]) -> dict[str, Any] | None:
@@ -87,7 +93,7 @@ class Suggester:
         drawn = len(tried) - sum(key in tried for key, _ in self.initial)  # trials of the design and the GP
         if drawn < self.random_starts - len(self.warm) or not (complete or self.warm):
             return self._design(drawn, tried, rng)
-        X, y = self._observations(trials, [*self.warm, *complete])
+        X, y = self._observations(trials, [*self.warm, *complete], rng)
         running = [t.values for t in trials if t.state is TrialState.RUNNING]
         X_pending = self.encoding.encode(running) if running else None
         X_exclude = self.encoding.encode([t.values for t in trials])
@@ -141,15 +147,26 @@ class Suggester:
             data.append(ConstraintData(X, np.array(slack, dtype=float)))
         return data
 
-    def _observations(self, trials: Sequence[Trial], complete: list[Trial]
+    def _observations(self, trials: Sequence[Trial], complete: list[Trial], rng: np.random.Generator
                       ) -> tuple[np.ndarray, np.ndarray]:  # -> X (n, d), y (n,)
-        """Complete trials as (X, losses); failed ones imputed with the worst loss seen."""
-        losses = [self.objective.loss(t.value) for t in complete if t.value is not None]
+        """Complete trials as (X, losses); failed ones imputed with the worst loss seen. With
+        several objectives, the losses are a random scalarization of them all."""
+        if self.objectives:
+            losses = self._scalarized(complete, rng)
+        else:
+            losses = [self.objective.loss(t.value) for t in complete if t.value is not None]
         failed = [t for t in trials if t.state is TrialState.FAILED]
         worst = max(losses)
         X = self.encoding.encode([t.values for t in complete] + [t.values for t in failed])
         y = np.array(losses + [worst] * len(failed), dtype=float)
         return X, y
+
+    def _scalarized(self, complete: Sequence[Trial], rng: np.random.Generator) -> list[float]:
+        """ParEGO: each trial's objectives (read from its results), rescaled to [0, 1] and
+        scalarized with weights drawn for this suggestion."""
+        F = np.array([objective_losses(self.objectives, t.results) for t in complete], dtype=float)  # (n, m)
+        weights = random_weights(len(self.objectives), rng)
+        return [float(v) for v in chebyshev(normalize(F), weights)]
 
     def _design(self, index: int, tried: set[str], rng: np.random.Generator
                 ) -> dict[str, Any] | None:

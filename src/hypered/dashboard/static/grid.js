@@ -35,7 +35,7 @@ function subplots(n, width, columns) {
 
 // A figure of one subplot per cell: `cell(c)` gives the subplot's traces (without axis ids),
 // x axis, y axis and title (already plotText-escaped).
-function gridFigure(cells, width, cell) {
+export function gridFigure(cells, width, cell) {
   const columns = gridColumns(cells.length, width);
   const boxes = subplots(cells.length, width, columns);
   const data = [];

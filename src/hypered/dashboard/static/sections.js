@@ -2,7 +2,7 @@
 // being read, and the card each section is.
 import { el } from "./dom.js";
 
-export const SECTIONS = [["best", "Best"], ["convergence", "Convergence"], ["curves", "Learning curves"],
+export const SECTIONS = [["best", "Best"], ["pareto", "Pareto front"], ["convergence", "Convergence"], ["curves", "Learning curves"],
   ["timeline", "Timeline"], ["edf", "Distribution"], ["rank", "Rank"], ["scatter", "Parameters"],
   ["contour", "Contour"], ["parallel", "Parallel coordinates"], ["importance", "Importance"],
   ["model", "Model"], ["trials", "Trials"]];
@@ -11,8 +11,9 @@ export function section(id, title, ...children) {
   return el("section", { id, className: "card" }, el("h2", { text: title }), ...children);
 }
 
-// Sections shown only when the study has what they show (the learning curves: reports).
-const OPTIONAL_SECTIONS = new Set(["curves"]);
+// Sections shown only when the study has what they show (the learning curves: reports; the
+// Pareto front: several objectives).
+const OPTIONAL_SECTIONS = new Set(["curves", "pareto"]);
 
 // The links to the page's sections, kept at the top of the screen as it scrolls.
 // `extra`: what else the bar holds (the selection's count and its clear button).

@@ -14,6 +14,7 @@ import { apiUrl, clear, el, getJSON, poll, setCrumbs, setLive, studyUrl } from "
 import { DrawQueue } from "./draw.js";
 import * as grids from "./grid.js";
 import { parcoordsData } from "./parcoords.js";
+import { ParetoSection } from "./pareto.js";
 import * as plots from "./plots.js";
 import { section, sectionNav, showSection, watchSections } from "./sections.js";
 import { ScatterSection } from "./scatter.js";
@@ -23,6 +24,7 @@ import { TrialTable } from "./table.js";
 
 const REFRESH_MS = 2000;
 const metricsOf = (detail) => detail.metrics.filter((m) => m !== detail.objective.name);
+const severalObjectives = (detail) => (detail.objectives ?? []).length >= 2;
 
 // Resolves after the browser has painted what is in the page now.
 const afterPaint = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
@@ -54,6 +56,7 @@ class StudyPage {
     this.brush = new ParcoordsBrush(this.selection, () => this.brushChanged());
     this.brush.fromParams(params);
     this.scatter = new ScatterSection(detail, params, this.queue, this.selection, () => this.saveState());
+    this.pareto = new ParetoSection(this.queue, this.selection);
     this.curves = new CurvesSection(name, detail.objective.name, params, this.queue, () => this.saveState());
     this.table = new TrialTable(name, detail.variables, metricsOf(detail), () => this.saveState());
     this.table.fromParams(params);
@@ -112,6 +115,7 @@ class StudyPage {
       this.header,
       sectionNav(this.selection.bar),
       this.best,
+      section("pareto", "Pareto front", ...this.pareto.elements()),
       section("convergence", "Convergence", el("p", { className: "muted" },
         "Objective of each complete trial, the best so far, failed trials (×, drawn at the worst value) and "
         + "trials stopped early (▼, at their last report). Box or lasso select (the plot's toolbar) selects trials "
@@ -146,6 +150,7 @@ class StudyPage {
         this.slicesGrid),
       section("trials", "Trials", this.table.element()));
     showSection("curves", false); // until the study's curves come, and only if some trial reported
+    showSection("pareto", severalObjectives(d));
   }
 
   // Draws a plot whose points are trials and listens to the selections made in it.
@@ -190,6 +195,7 @@ class StudyPage {
       plots.timeline(cols, Date.now() / 1000, !this.detail.running, this.selection.numbers)));
     this.queue.add(this.rankDiv, () => this.drawSelectable(this.rankDiv, plots.rankPlot(cols, this.selection.numbers)));
     this.scatter.draw(cols, this.detail);
+    if (severalObjectives(this.detail)) this.pareto.draw(cols, this.detail);
     if (this.contourDiv.data) this.queueContour();
     this.queue.add(this.brush.plot, () => this.brush.draw());
   }

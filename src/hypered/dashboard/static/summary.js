@@ -12,7 +12,7 @@ export function fillHeader(header, d) {
       el("span", { className: `badge ${d.running ? "running" : "idle"}`, id: "study-status",
         text: d.running ? "running" : "idle" })),
     el("p", { className: "summary" },
-      `${d.objective.direction} ${d.objective.name} · `,
+      objectivesText(d),
       el("span", { id: "count-complete", text: `${c.complete} complete` }), ` · ${c.failed} failed · `,
       left ? el("span", { id: "count-left-running", className: "left-running",
         text: `${c.running} left running by a driver that has stopped (they will not finish)` })
@@ -25,6 +25,14 @@ export function fillHeader(header, d) {
       el("strong", { text: "Part of this study's files cannot be read: " }), text)),
   ].filter((node) => node !== null));
   setLive(d.running);
+}
+
+// "minimize loss · ", or for several objectives "minimize loss, minimize latency_ms · Pareto set: 4 · ".
+function objectivesText(d) {
+  const several = d.objectives ?? [];
+  if (several.length < 2) return `${d.objective.direction} ${d.objective.name} · `;
+  return several.map((o) => `${o.direction} ${o.name}`).join(", ")
+    + (d.pareto ? ` · Pareto set: ${d.pareto} trial${d.pareto === 1 ? "" : "s"}` : "") + " · ";
 }
 
 // The best trial's value, params and metrics; `d` is the study's detail or its outline.

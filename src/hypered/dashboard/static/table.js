@@ -157,7 +157,9 @@ export class TrialTable {
     return el("td", { title: left ? "left running by a driver that has stopped: it will not finish" : r.reason || null },
       el("span", { className: `state ${left ? "left-running" : r.state}`, text: left ? "left running" : r.state }),
       // a complete trial that broke an outcome constraint; the reason (its title) says which
-      r.feasible === false ? el("span", { className: "state infeasible", text: "infeasible" }) : null);
+      r.feasible === false ? el("span", { className: "state infeasible", text: "infeasible" }) : null,
+      // several objectives: the trial is in the Pareto set (no feasible trial beats it on every objective)
+      r.pareto ? el("span", { className: "state pareto", text: "Pareto" }) : null);
   }
 
   row(r) {
@@ -175,7 +177,8 @@ export class TrialTable {
         ...text(r.params[v.name], v.type !== "categorical") })),
       ...this.metrics.map((m) => el("td", { className: "num", ...text(r.metrics[m], true) })),
     ];
-    const classes = [r.number === this.found ? "found" : "", r.feasible === false ? "infeasible" : ""].filter(Boolean);
+    const classes = [r.number === this.found ? "found" : "", r.feasible === false ? "infeasible" : "",
+      r.pareto ? "pareto" : ""].filter(Boolean);
     return el("tr", { dataset: { number: r.number, state: r.state }, className: classes.join(" ") || null }, cells);
   }
 

@@ -1,0 +1,344 @@
+"""Several objectives benchmark: hypered against Optuna's GPSampler, TPESampler and NSGAIISampler
+(all multi-objective), and random search, by the hypervolume of the final Pareto front.
+
+Usage: python benchmarks/multi_objective.py [--seeds N] [--from-seed N] [--problems a,b]
+       [--optimizers a,b] [--budget N] [--report-only]
+
+Each problem is a black box returning every objective (all minimized). Every optimizer gets the
+same budget of trials, the first N_INIT random (Sobol for hypered, Optuna's random startup
+trials, NSGA-II's first generation is random anyway). Measured per run: the hypervolume
+dominated by the Pareto front of all the run's trials against a fixed reference point per
+problem (larger is better; points beyond the reference add nothing), at the end and at half the
+budget.
+
+Problems: ZDT1 and ZDT2 in 6 dimensions (Zitzler, Deb and Thiele 2000; reference point (11, 11)
+as in Daulton et al. 2020), DTLZ2 with 3 objectives in 6 dimensions (Deb et al. 2002; reference
+(1.1, 1.1, 1.1)) and a real task: a scikit-learn random forest on the digits data set,
+validation error against model size in thousands of tree nodes.
+
+Results are appended to benchmarks/results/multi_objective.jsonl, one line per (problem,
+optimizer, seed, budget) as each run finishes, and a finished run is not run again;
+benchmarks/MULTI_OBJECTIVE.md is written from every line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import logging
+import math
+import statistics
+import tempfile
+import time
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+import hypered as hp
+
+HERE = Path(__file__).parent
+RESULTS = HERE / "results" / "multi_objective.jsonl"
+REPORT = HERE / "MULTI_OBJECTIVE.md"
+N_INIT = 10
+
+Point = dict[str, float]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Minimize every objective of `evaluate` over a box; hypervolume against `reference`."""
+
+    name: str
+    bounds: dict[str, tuple[float, float]]
+    evaluate: Callable[[Point], list[float]]
+    reference: tuple[float, ...]
+    source: str
+
+
+def _x(p: Point, d: int) -> np.ndarray:
+    return np.array([p[f"x{i}"] for i in range(d)])
+
+
+def zdt1(p: Point) -> list[float]:
+    """Zitzler et al. 2000: f1 = x0, f2 = g (1 - sqrt(f1 / g)), g = 1 + 9 mean(x1..); convex front."""
+    x = _x(p, 6)
+    g = 1 + 9 * float(np.mean(x[1:]))
+    return [float(x[0]), g * (1 - math.sqrt(x[0] / g))]
+
+
+def zdt2(p: Point) -> list[float]:
+    """Zitzler et al. 2000: as ZDT1 with f2 = g (1 - (f1 / g)^2); a non-convex front."""
+    x = _x(p, 6)
+    g = 1 + 9 * float(np.mean(x[1:]))
+    return [float(x[0]), g * (1 - (x[0] / g) ** 2)]
+
+
+def dtlz2(p: Point) -> list[float]:
+    """Deb et al. 2002: three objectives on the sphere sum f_i^2 = (1 + g)^2, g = sum (x_i - 0.5)^2."""
+    x = _x(p, 6)
+    g = float(np.sum((x[2:] - 0.5) ** 2))
+    a, b = x[0] * math.pi / 2, x[1] * math.pi / 2
+    return [(1 + g) * math.cos(a) * math.cos(b), (1 + g) * math.cos(a) * math.sin(b), (1 + g) * math.sin(a)]
+
+
+@functools.cache
+def _digits() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    from sklearn import datasets
+    from sklearn.model_selection import train_test_split
+    X, y = datasets.load_digits(return_X_y=True)
+    X_train, X_val, y_train, y_val = train_test_split(X, y, test_size=0.3, random_state=0, stratify=y)
+    return X_train, X_val, y_train, y_val
+
+
+def forest(p: Point) -> list[float]:
+    """A random forest on digits (fixed 70/30 split, random_state 0): validation error and thousands
+    of tree nodes in all (accuracy against the size of the model). Integers are rounded from the
+    searched reals, the same for every optimizer."""
+    from sklearn.ensemble import RandomForestClassifier
+    X_train, X_val, y_train, y_val = _digits()
+    model = RandomForestClassifier(n_estimators=round(math.exp(p["log_trees"])), max_depth=round(p["max_depth"]),
+                                   min_samples_leaf=round(p["min_samples_leaf"]), max_features=p["max_features"],
+                                   random_state=0, n_jobs=1).fit(X_train, y_train)
+    nodes = sum(tree.tree_.node_count for tree in model.estimators_)
+    return [float(1.0 - model.score(X_val, y_val)), nodes / 1000.0]
+
+
+UNIT6 = {f"x{i}": (0.0, 1.0) for i in range(6)}
+PROBLEMS = {
+    "zdt1": Problem("zdt1", UNIT6, zdt1, (11.0, 11.0), "ZDT1, 6 dims, Zitzler et al. 2000"),
+    "zdt2": Problem("zdt2", UNIT6, zdt2, (11.0, 11.0), "ZDT2, 6 dims, Zitzler et al. 2000"),
+    "dtlz2": Problem("dtlz2", UNIT6, dtlz2, (1.1, 1.1, 1.1), "DTLZ2, 3 objectives, 6 dims, Deb et al. 2002"),
+    "forest": Problem("forest", {"log_trees": (math.log(3), math.log(100)), "max_depth": (1.0, 20.0),
+                                 "min_samples_leaf": (1.0, 20.0), "max_features": (0.05, 1.0)},
+                      forest, (0.5, 20.0), "scikit-learn random forest on digits: validation error, "
+                                           "thousands of nodes"),
+}
+
+
+# -- hypervolume ------------------------------------------------------------------------------------
+
+def pareto(F: np.ndarray) -> np.ndarray:  # F (n, m) -> the non-dominated rows
+    keep = [i for i in range(len(F))
+            if not np.any(np.all(F <= F[i], axis=1) & np.any(F < F[i], axis=1))]
+    return F[keep]
+
+
+def _hv2(F: np.ndarray, ref: np.ndarray) -> float:  # F (n, 2), every row below ref
+    area, last = 0.0, ref[1]
+    for f1, f2 in F[np.argsort(F[:, 0])]:
+        if f2 < last:
+            area += (ref[0] - f1) * (last - f2)
+            last = f2
+    return area
+
+
+def hypervolume(F: np.ndarray, reference: tuple[float, ...]) -> float:
+    """The volume dominated by the rows of F (n, m), m = 2 or 3, and bounded by `reference`
+    (exact: a sweep in 2-D, slices along the third objective in 3-D)."""
+    ref = np.asarray(reference, dtype=float)
+    F = F[np.all(F < ref, axis=1)] if len(F) else F
+    if not len(F):
+        return 0.0
+    F = pareto(F)
+    if F.shape[1] == 2:
+        return _hv2(F, ref)
+    order = np.argsort(F[:, 2])
+    F = F[order]
+    volume = 0.0
+    for i in range(len(F)):
+        top = F[i + 1, 2] if i + 1 < len(F) else ref[2]
+        volume += _hv2(F[: i + 1, :2], ref[:2]) * (top - F[i, 2])
+    return volume
+
+
+# -- the optimizers ---------------------------------------------------------------------------------
+
+class Recorder:
+    """Evaluates the problem and keeps every objective vector in call order."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        self.calls: list[list[float]] = []
+
+    def __call__(self, point: Point) -> list[float]:
+        values = self.problem.evaluate(point)
+        self.calls.append(values)
+        return values
+
+
+def run_hypered(problem: Problem, seed: int, budget: int, recorder: Recorder) -> None:
+    m = len(problem.reference)
+
+    def function(params: dict[str, Any]) -> dict[str, float]:
+        values = recorder({k: float(params[k]) for k in problem.bounds})
+        return {f"f{i}": v for i, v in enumerate(values)}
+
+    with tempfile.TemporaryDirectory() as folder:
+        hp.optimize(name="bench", objective=[hp.minimize(f"f{i}") for i in range(m)],
+                    params={k: hp.real(lo, hi) for k, (lo, hi) in problem.bounds.items()},
+                    function=function, iterations=budget, random_starts=N_INIT, seed=seed, directory=folder)
+
+
+def _run_optuna(problem: Problem, seed: int, budget: int, recorder: Recorder, sampler_name: str) -> None:
+    import optuna
+    optuna.logging.set_verbosity(optuna.logging.ERROR)
+    warnings.filterwarnings("ignore", category=optuna.exceptions.ExperimentalWarning)
+    sampler: optuna.samplers.BaseSampler
+    if sampler_name == "gp":
+        sampler = optuna.samplers.GPSampler(seed=seed, n_startup_trials=N_INIT)
+    elif sampler_name == "tpe":
+        sampler = optuna.samplers.TPESampler(seed=seed, n_startup_trials=N_INIT)
+    else:  # generations of 10 (the default 50 would leave a budget of 60 almost all random)
+        sampler = optuna.samplers.NSGAIISampler(seed=seed, population_size=N_INIT)
+
+    def objective(trial: optuna.trial.Trial) -> list[float]:
+        return recorder({k: trial.suggest_float(k, lo, hi) for k, (lo, hi) in problem.bounds.items()})
+
+    study = optuna.create_study(sampler=sampler, directions=["minimize"] * len(problem.reference))
+    study.optimize(objective, n_trials=budget)
+
+
+def run_optuna_gp(problem: Problem, seed: int, budget: int, recorder: Recorder) -> None:
+    _run_optuna(problem, seed, budget, recorder, "gp")
+
+
+def run_optuna_tpe(problem: Problem, seed: int, budget: int, recorder: Recorder) -> None:
+    _run_optuna(problem, seed, budget, recorder, "tpe")
+
+
+def run_optuna_nsga2(problem: Problem, seed: int, budget: int, recorder: Recorder) -> None:
+    _run_optuna(problem, seed, budget, recorder, "nsga2")
+
+
+def run_random(problem: Problem, seed: int, budget: int, recorder: Recorder) -> None:
+    rng = np.random.default_rng(seed)
+    for _ in range(budget):
+        recorder({k: float(rng.uniform(lo, hi)) for k, (lo, hi) in problem.bounds.items()})
+
+
+OPTIMIZERS: dict[str, Callable[[Problem, int, int, Recorder], None]] = {
+    "hypered": run_hypered,
+    "optuna_gp": run_optuna_gp,
+    "optuna_tpe": run_optuna_tpe,
+    "optuna_nsga2": run_optuna_nsga2,
+    "random": run_random,
+}
+
+
+def run_one(problem: Problem, optimizer: str, seed: int, budget: int) -> dict[str, Any]:
+    recorder = Recorder(problem)
+    start = time.perf_counter()
+    OPTIMIZERS[optimizer](problem, seed, budget, recorder)
+    F = np.array(recorder.calls[:budget], dtype=float)
+    return {"problem": problem.name, "optimizer": optimizer, "seed": seed, "budget": budget,
+            "hypervolume": hypervolume(F, problem.reference),
+            "hypervolume_half": hypervolume(F[: budget // 2], problem.reference),
+            "front": len(pareto(F)), "seconds": time.perf_counter() - start}
+
+
+# -- the report ------------------------------------------------------------------------------------
+
+def _summary_row(name: str, runs: list[dict[str, Any]], best: bool) -> str:
+    hv = [r["hypervolume"] for r in runs]
+    std = statistics.stdev(hv) if len(hv) > 1 else 0.0
+    mean = f"**{statistics.fmean(hv):.4g}**" if best else f"{statistics.fmean(hv):.4g}"
+    return (f"| {name} | {mean} | {std:.3g} | {statistics.fmean(r['hypervolume_half'] for r in runs):.4g} | "
+            f"{statistics.fmean(r['front'] for r in runs):.1f} | "
+            f"{statistics.fmean(r['seconds'] for r in runs):.1f} |")
+
+
+def _wins(runs: list[dict[str, Any]], seeds: list[int], a: str, b: str) -> str:
+    def hv(name: str, seed: int) -> float:
+        return float(next(r["hypervolume"] for r in runs if r["optimizer"] == name and r["seed"] == seed))
+    wins = sum(hv(a, s) > hv(b, s) for s in seeds)
+    ties = sum(hv(a, s) == hv(b, s) for s in seeds)
+    return f"{wins} wins, {ties} ties, {len(seeds) - wins - ties} losses"
+
+
+def report(runs: list[dict[str, Any]]) -> str:
+    names = [n for n in OPTIMIZERS if any(r["optimizer"] == n for r in runs)]
+    budgets = sorted({r["budget"] for r in runs})
+    lines = ["# Several objectives", "",
+             "Written by `python benchmarks/multi_objective.py` from "
+             "`benchmarks/results/multi_objective.jsonl`; the method is in the script's docstring.", "",
+             f"Each run: {', '.join(map(str, budgets))} trials, the first {N_INIT} random (Sobol for hypered; "
+             f"NSGA-II with generations of {N_INIT}). Hypervolume: of the Pareto front of all the run's "
+             "trials, against the problem's reference point (larger is better); mean (bold: the "
+             "largest) and standard deviation over the seeds. At half: mean hypervolume after half "
+             "the budget. Front: mean number of Pareto-optimal trials. Seconds: wall time per run on "
+             "a shared 2-core machine, one BLAS (and torch) thread.", ""]
+    for problem in PROBLEMS.values():
+        at = [r for r in runs if r["problem"] == problem.name]
+        seeds = sorted(s for s in {r["seed"] for r in at}
+                       if {r["optimizer"] for r in at if r["seed"] == s} >= set(names))
+        at = [r for r in at if r["seed"] in seeds]  # the same seeds for every optimizer
+        if not at:
+            continue
+        means = {n: statistics.fmean(r["hypervolume"] for r in at if r["optimizer"] == n) for n in names}
+        lines += [f"## {problem.name} ({problem.source}; reference {problem.reference}), {len(seeds)} seeds", "",
+                  "| optimizer | hypervolume (mean) | std | at half | front | seconds |",
+                  "| --- | ---: | ---: | ---: | ---: | ---: |"]
+        lines += [_summary_row(n, [r for r in at if r["optimizer"] == n], means[n] == max(means.values()))
+                  for n in names]
+        lines += [""]
+        if "hypered" in names:
+            lines += [f"hypered against {other}, seed by seed: {_wins(at, seeds, 'hypered', other)}."
+                      for other in names if other != "hypered"]
+            lines += [""]
+    lines += ["## Variants tried", "",
+              "Measured while choosing the acquisition, hypered alone, mean hypervolume over seeds 1 and 2 "
+              "(three seeds for the first line); these runs are not in the raw rows.", "",
+              "- Chebyshev scalarization with each objective rescaled over all trials (not the front): "
+              "ZDT1 119.7 against 120.5 with the front spanning [0, 1] (kept).",
+              "- Random hypervolume scalarizations (Golovin and Zhang 2020: directions uniform on the "
+              "sphere, anchored at 1.1 times the front's nadir): DTLZ2 0.455 against 0.344, but ZDT1 "
+              "117.1 against 120.6 and the forest 9.00 against 9.11. Anchored at 2: DTLZ2 0.378, ZDT1 120.5, "
+              "the forest 8.93. "
+              "Half the suggestions each way: ZDT1 120.15, DTLZ2 0.406, forest 9.01. Not kept: "
+              "Chebyshev from the ideal point finds the ends of the front, which these reference "
+              "points weigh heavily.", ""]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--seeds", type=int, default=10)
+    parser.add_argument("--from-seed", type=int, default=0, help="skip the seeds below (to split a run in parts)")
+    parser.add_argument("--budget", type=int, default=60)
+    parser.add_argument("--problems", default=",".join(PROBLEMS))
+    parser.add_argument("--optimizers", default=",".join(OPTIMIZERS))
+    parser.add_argument("--report-only", action="store_true")
+    args = parser.parse_args()
+    logging.getLogger("hypered").setLevel(logging.WARNING)
+    threadpool_limits(1)
+    try:
+        import torch  # Optuna's GPSampler: one thread, as hypered's BLAS
+        torch.set_num_threads(1)
+    except ImportError:
+        pass
+    runs = [json.loads(line) for line in RESULTS.read_text().splitlines()] if RESULTS.exists() else []
+    done = {(r["problem"], r["optimizer"], r["seed"], r["budget"]) for r in runs}
+    if not args.report_only:
+        for seed in range(args.from_seed, args.seeds):  # seeds outermost: a run cut short leaves whole seeds
+            for problem in args.problems.split(","):
+                for optimizer in args.optimizers.split(","):
+                    if (problem, optimizer, seed, args.budget) in done:
+                        continue
+                    run = run_one(PROBLEMS[problem], optimizer, seed, args.budget)
+                    print(json.dumps(run), flush=True)
+                    runs.append(run)
+                    RESULTS.parent.mkdir(exist_ok=True)
+                    with RESULTS.open("a") as f:
+                        f.write(json.dumps(run) + "\n")
+                    REPORT.write_text(report(runs))
+    REPORT.write_text(report(runs))
+
+
+if __name__ == "__main__":
+    main()
