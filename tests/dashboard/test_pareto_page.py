@@ -54,6 +54,7 @@ def test_two_objectives_draw_the_front_and_mark_pareto_trials(browser: Any, tmp_
         traces = _figure_traces(page)
         assert [(t["name"], t["n"]) for t in traces] == [("trials", 5), ("front", 5), ("Pareto set", 3)]
         assert page.locator("#pareto-note").inner_text() == "3 trials in the Pareto set."
+        assert "best trial by loss alone" in page.locator("#best-first-objective").inner_text()
         assert page.locator("img").count() == 0  # the objective's name is text, never markup
 
         page = tab.open("/study/three#pareto")
@@ -65,6 +66,7 @@ def test_two_objectives_draw_the_front_and_mark_pareto_trials(browser: Any, tmp_
 
         page = tab.open("/study/single")
         assert page.locator("#pareto").is_hidden()
+        assert page.locator("#best-first-objective").count() == 0
         assert page.locator('#section-nav a[href="#pareto"]').is_hidden()
         tab.close()
         assert tab.errors == [] and tab.dialogs == []

@@ -43,9 +43,13 @@ export function fillBest(best, name, d) {
     return;
   }
   const b = d.best;
+  const several = (d.objectives ?? []).length > 1;
   append(best, [
     el("p", {}, el("a", { href: trialUrl(name, b.number), text: `trial ${b.number}` }),
       `: ${d.objective.name} = `, el("strong", { id: "best-value", text: fmt(b.value, true) })),
+    several ? el("p", { className: "muted", id: "best-first-objective",
+      text: `Several objectives: this is the best trial by ${d.objective.name} alone, one end of the `
+        + "Pareto front. The whole Pareto set is in the Pareto front section and marked in the table." }) : null,
     b.feasible === false ? el("p", { className: "error", id: "best-infeasible",
       text: "Infeasible: no trial kept every constraint yet; this is the least infeasible"
         + (b.violations && b.violations.length ? ` (${b.violations.join("; ")})` : "") }) : null,
