@@ -84,3 +84,26 @@ def test_to_dataframe_without_pandas_says_how_to_install_it(finished: Path, tmp_
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path,
                           env={"PYTHONPATH": str(tmp_path), "PATH": ""})
     assert done.returncode == 1 and "pip install 'hypered[pandas]'" in done.stderr
+
+
+def _tradeoff(params: dict) -> dict:
+    x = params["x"]
+    return {"a": x, "b": (1.0 - x) ** 2, "size": 10.0 * x}
+
+
+def test_export_judges_trials_by_constraints_and_pareto_set(tmp_path: Path) -> None:
+    folder = tmp_path / "experiments"
+    hp.optimize(name="both", objective=[hp.minimize("a"), hp.minimize("b")], params={"x": hp.real(0.0, 1.0)},
+                function=_tradeoff, iterations=8, random_starts=4, seed=1, directory=folder,
+                constraints=[hp.at_most("size", 5.0)])
+    study = hp.load_study(folder / "both")
+    done = run_hypered("export", folder / "both", "--format", "jsonl", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    rows = [json.loads(line) for line in done.stdout.splitlines()]
+    assert len(rows) == 8 and list(rows[0])[-2:] == ["feasible", "pareto"]
+    for row in rows:
+        assert row["feasible"] is (row["results.size"] <= 5.0)
+    assert {r["number"] for r in rows if r["pareto"]} == {t.number for t in study.pareto} != set()
+    assert all(r["feasible"] for r in rows if r["pareto"])
+    single = run_hypered("export", folder / "both", cwd=tmp_path)
+    assert single.stdout.splitlines()[0].endswith(",reason,feasible,pareto")

@@ -2,7 +2,9 @@
 
 Columns: number, state, value, `params.<name>` for each sampled variable (dotted names),
 `results.<name>` for each leaf of any trial's results (dotted names), started, finished
-(unix times), duration (seconds), reason.
+(unix times), duration (seconds), reason; then `feasible` (true/false for a complete trial,
+empty for others) when the study has constraints, and `pareto` (whether a trial is in the
+Pareto set) when it has several objectives.
 """
 
 from __future__ import annotations
@@ -46,15 +48,22 @@ def _metric_names(study: StoredStudy) -> list[str]:
     return list(names)
 
 
+def _judged(study: StoredStudy) -> list[str]:
+    """The columns that judge a trial: `feasible` with constraints, `pareto` with several objectives."""
+    return ["feasible"] * bool(study.constraints) + ["pareto"] * bool(study.objectives)
+
+
 def columns(study: StoredStudy) -> list[str]:
     """The table's columns for this study, in order."""
     return (["number", "state", "value"] + [f"params.{n}" for n in _param_names(study)]
-            + [f"results.{n}" for n in _metric_names(study)] + ["started", "finished", "duration", "reason"])
+            + [f"results.{n}" for n in _metric_names(study)] + ["started", "finished", "duration", "reason"]
+            + _judged(study))
 
 
 def trial_rows(study: StoredStudy) -> list[dict[str, Any]]:
     """One dict per trial with every column (None where a trial has no such value)."""
     params, metrics = _param_names(study), _metric_names(study)
+    front = {t.number for t in study.pareto}
     rows = []
     for trial in study.trials:
         flat = flatten(trial.results)
@@ -63,6 +72,10 @@ def trial_rows(study: StoredStudy) -> list[dict[str, Any]]:
         row.update({f"results.{n}": flat.get(n) for n in metrics})
         row.update({"started": trial.started, "finished": trial.finished, "duration": trial.duration,
                     "reason": trial.reason})
+        if study.constraints:
+            row["feasible"] = study.feasible(trial)
+        if study.objectives:
+            row["pareto"] = trial.number in front
         rows.append(row)
     return rows
 
