@@ -179,13 +179,13 @@ def pareto_table(spec: StudySpec, front: Sequence[Trial]) -> Table:
     table.add_column("trial", justify="right")
     for objective in spec.objectives:
         table.add_column(escape(objective.name), justify="right")
-    names = [name for name, _ in spec.params.variables]
+    names = list(dict.fromkeys(name for name, _ in spec.params.variables))  # branches may share a name
     for name in names:
         table.add_column(escape(name), style="dim")
     for trial in front:
         scores = objective_values(spec.objectives, trial.results)
         table.add_row(str(trial.number), *(escape(_show(v)) for v in scores),
-                      *(escape(_show(trial.values.get(name))) for name in names))
+                      *(escape(_show(trial.values[name])) if name in trial.values else "–" for name in names))
     return table
 
 

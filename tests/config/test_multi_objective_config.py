@@ -86,3 +86,17 @@ def test_invalid_objective_lists_are_one_located_line(tmp_path, programs, write_
     assert "\n" not in line, line
     assert line.startswith(f"{conf}:") and re.search(message, line), line
     assert line.split(":")[2] == str(column), line
+
+
+def test_the_pareto_table_of_a_conditional_space_has_one_column_per_name(tmp_path, programs, write_config) -> None:
+    conf = write_config(_config(programs, TWO).replace(
+        '{"x": real(-10, 10)}', '{"kind": categorical({"a": {"x": real(-10, 3)}, "b": {"x": real(0, 10), "y": real(0, 1)}})}'))
+    done = run_hypered(conf, cwd=tmp_path, env={"COLUMNS": "200"})
+    assert done.returncode == 0, done.stderr
+    header = next(line for line in done.stdout.splitlines() if line.startswith("┃"))
+    assert [cell.strip() for cell in header.split("┃")[1:-1]] == ["trial", "loss", "memory_gb", "kind", "x", "y"]
+    front = json.loads((tmp_path / "experiments" / "two" / "best.json").read_text())["pareto"]
+    rows = [[cell.strip() for cell in line.split("│")[1:-1]] for line in done.stdout.splitlines()
+            if line.startswith("│")]
+    assert [row[-1] for row in rows] == [f"{p['params']['y']:.6g}" if "y" in p["params"] else "–" for p in front]
+    assert "null" not in done.stdout
