@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import argparse
 import functools
-import json
-import logging
 import math
 import statistics
 import tempfile
@@ -29,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from runs import append_run, missing, one_thread, read_runs
 from sklearn import datasets
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.exceptions import ConvergenceWarning
@@ -36,7 +35,6 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import cross_val_score
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
-from threadpoolctl import threadpool_limits
 
 import hypered as hp
 from hypered.space import Categorical, Integer, Real
@@ -254,25 +252,17 @@ def main() -> None:
     parser.add_argument("--budget", type=int, default=BUDGET)
     parser.add_argument("--report-only", action="store_true")
     args = parser.parse_args()
-    logging.getLogger("hypered").setLevel(logging.WARNING)
-    threadpool_limits(1)
-    runs = [json.loads(line) for line in RESULTS.read_text().splitlines()] if RESULTS.exists() else []
-    runs = [r for r in runs if r.get("version") == VERSION]
-    done = {(r["task"], r["optimizer"], r["seed"], r["budget"]) for r in runs}
+    one_thread()
+    runs = [r for r in read_runs(RESULTS) if r.get("version") == VERSION]
+    done = {(r["task"], r["optimizer"], r["seed"]) for r in runs if r["budget"] == args.budget}
     if not args.report_only:
-        RESULTS.parent.mkdir(exist_ok=True)
-        for seed in range(args.seeds):  # seeds outermost: a run cut short leaves whole seeds
-            for task_name in args.tasks.split(","):
-                for optimizer in args.optimizers.split(","):
-                    if (task_name, optimizer, seed, args.budget) in done:
-                        continue
-                    run = run_one(TASKS[task_name], optimizer, seed, args.budget)
-                    with RESULTS.open("a") as f:
-                        f.write(json.dumps(run) + "\n")
-                    runs.append(run)
-                    best = min(run["losses"])
-                    print(f"{task_name} {optimizer} seed {seed}: best {best:.4f} in {run['seconds']:.0f}s",
-                          flush=True)
+        for seed, task_name, optimizer in missing(range(args.seeds), args.tasks.split(","),
+                                                  args.optimizers.split(","), done):
+            run = run_one(TASKS[task_name], optimizer, seed, args.budget)
+            append_run(RESULTS, run)
+            runs.append(run)
+            best = min(run["losses"])
+            print(f"{task_name} {optimizer} seed {seed}: best {best:.4f} in {run['seconds']:.0f}s", flush=True)
     command = "nice python benchmarks/conditional.py --seeds 10"
     REPORT.write_text(write_report(runs, command))
     print(f"wrote {REPORT}")

@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import functools
 import json
-import logging
 import math
 import statistics
 import tempfile
@@ -32,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from threadpoolctl import threadpool_limits
+from runs import append_run, missing, one_thread, read_runs
 
 import hypered as hp
 
@@ -301,28 +300,17 @@ def main() -> None:
     parser.add_argument("--optimizers", default=",".join(OPTIMIZERS))
     parser.add_argument("--report-only", action="store_true")
     args = parser.parse_args()
-    logging.getLogger("hypered").setLevel(logging.WARNING)
-    threadpool_limits(1)
-    try:
-        import torch  # Optuna's GPSampler: one thread, as hypered's BLAS
-        torch.set_num_threads(1)
-    except ImportError:
-        pass
-    runs = [json.loads(line) for line in RESULTS.read_text().splitlines()] if RESULTS.exists() else []
-    done = {(r["problem"], r["optimizer"], r["seed"], r["budget"]) for r in runs}
+    one_thread(torch=True)  # Optuna's GPSampler runs on torch
+    runs = read_runs(RESULTS)
+    done = {(r["problem"], r["optimizer"], r["seed"]) for r in runs if r["budget"] == args.budget}
     if not args.report_only:
-        for seed in range(args.seeds):  # seeds outermost: a run cut short leaves whole seeds
-            for problem in args.problems.split(","):
-                for optimizer in args.optimizers.split(","):
-                    if (problem, optimizer, seed, args.budget) in done:
-                        continue
-                    run = run_one(PROBLEMS[problem], optimizer, seed, args.budget)
-                    print(json.dumps(run), flush=True)
-                    runs.append(run)
-                    RESULTS.parent.mkdir(exist_ok=True)
-                    with RESULTS.open("a") as f:
-                        f.write(json.dumps(run) + "\n")
-                    REPORT.write_text(report(runs))
+        for seed, problem, optimizer in missing(range(args.seeds), args.problems.split(","),
+                                                args.optimizers.split(","), done):
+            run = run_one(PROBLEMS[problem], optimizer, seed, args.budget)
+            print(json.dumps(run), flush=True)
+            runs.append(run)
+            append_run(RESULTS, run)
+            REPORT.write_text(report(runs))
     REPORT.write_text(report(runs))
 
 

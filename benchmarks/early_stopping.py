@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import functools
 import json
-import logging
 import math
 import statistics
 import tempfile
@@ -31,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from runs import append_run, missing, one_thread, read_runs
 from sklearn import datasets
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import SGDClassifier
@@ -38,7 +38,6 @@ from sklearn.metrics import log_loss
 from sklearn.model_selection import train_test_split
 from sklearn.neural_network import MLPClassifier
 from sklearn.preprocessing import StandardScaler
-from threadpoolctl import threadpool_limits
 
 import hypered as hp
 from hypered.space import Categorical, Integer, Real
@@ -425,24 +424,18 @@ def main() -> None:
     parser.add_argument("--optimizers", default=",".join(OPTIMIZERS))
     parser.add_argument("--report-only", action="store_true")
     args = parser.parse_args()
-    logging.getLogger("hypered").setLevel(logging.WARNING)
-    threadpool_limits(1)  # tiny models: more threads only fight the other jobs on the machine
+    one_thread()  # tiny models: more threads only fight the other jobs on the machine
     warnings.filterwarnings("ignore", category=ConvergenceWarning)
-    runs = [json.loads(line) for line in RESULTS.read_text().splitlines()] if RESULTS.exists() else []
+    runs = read_runs(RESULTS)
     done = {(r["task"], r["optimizer"], r["seed"]) for r in runs if _current(r)}
     if not args.report_only:
-        for seed in range(args.seeds):  # seeds outermost: a run cut short leaves whole seeds
-            for task_name in args.tasks.split(","):
-                for optimizer in args.optimizers.split(","):
-                    if (task_name, optimizer, seed) in done:
-                        continue
-                    run = run_one(TASKS[task_name], optimizer, seed)
-                    print(json.dumps({k: v for k, v in run.items() if k != "completions"}), flush=True)
-                    runs.append(run)
-                    RESULTS.parent.mkdir(exist_ok=True)
-                    with RESULTS.open("a") as f:
-                        f.write(json.dumps(run) + "\n")
-                    REPORT.write_text(report(runs))
+        for seed, task_name, optimizer in missing(range(args.seeds), args.tasks.split(","),
+                                                  args.optimizers.split(","), done):
+            run = run_one(TASKS[task_name], optimizer, seed)
+            print(json.dumps({k: v for k, v in run.items() if k != "completions"}), flush=True)
+            runs.append(run)
+            append_run(RESULTS, run)
+            REPORT.write_text(report(runs))
     REPORT.write_text(report(runs))
 
 
