@@ -137,7 +137,7 @@ class Dashboard:
         if not study.outline:  # read in full already
             return self._frames.get(name, study.version, lambda: build_frame(study)), None
         frame = build_frame(study)
-        best = frame.best_index()
+        best = frame.best_index
         if best is None:
             return frame, None
         trial = self.experiments.read_trial(name, frame.number[best])

@@ -8,6 +8,7 @@ trial's results by dotted name, NaN and infinities kept: `clean` makes them null
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from dataclasses import dataclass
@@ -64,9 +65,11 @@ class Frame:
     def minimize(self) -> bool:
         return self.study.objective.direction is Direction.MINIMIZE
 
+    @functools.cached_property
     def best_index(self) -> int | None:
         """Row of the best complete trial (lowest number on ties): the best feasible one, else the
-        least infeasible one (the ranking of constraints.best_trial)."""
+        least infeasible one (the ranking of constraints.best_trial). Worked out once per frame:
+        a study page's requests each ask for it, and a frame is cached until the study changes."""
         best: int | None = None
         for i, value in enumerate(self.value):
             if value is None or self.state[i] != TrialState.COMPLETE.value:

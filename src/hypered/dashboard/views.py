@@ -46,7 +46,7 @@ def last_activity(study: Study) -> float | None:
 def summary(frame: Frame, running: bool) -> dict[str, Any]:
     """A study's line in the list: counts, best value, last activity, running or not."""
     study = frame.study
-    best = frame.best_index()
+    best = frame.best_index
     return clean({
         "name": study.name,
         "legacy": study.legacy,
@@ -70,7 +70,7 @@ def study_detail(frame: Frame, running: bool) -> dict[str, Any]:
     out = summary(frame, running)
     out["variables"] = [v.as_dict() for v in frame.variables]
     out["metrics"] = list(frame.metrics)
-    best = frame.best_index()
+    best = frame.best_index
     if best is not None:
         trial = frame.study.trials[best]
         out["best"] = shown({
