@@ -5,15 +5,18 @@ on a deterministic one a line saying how the best was chosen."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
-from dashboard_helpers import XSS
+from browser_helpers import Page, screenshot
+from dashboard_helpers import XSS, serve
 
 import hypered as hp
 from hypered.dashboard.api import Dashboard
+from hypered.dashboard.server import DashboardServer
 from hypered.storage import StudyDatabase
 from hypered.trial import Trial, TrialState
 
@@ -51,6 +54,11 @@ def studies(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, d
     return root, best
 
 
+@pytest.fixture(scope="module")
+def recommended_server(studies: tuple[Path, dict[str, Any]]) -> Iterator[DashboardServer]:
+    yield from serve(studies[0])
+
+
 def test_the_api_names_the_recommended_trial_and_the_best_observed(studies: tuple[Path, dict[str, Any]]) -> None:
     root, best = studies
     noisy = best["noisy"]
@@ -84,3 +92,60 @@ def test_the_api_names_the_recommended_trial_and_the_best_observed(studies: tupl
     assert stale["number"] == best["stale"]["trial"] and stale["judged"] is False and stale["noisy"] is None
     assert not any(r["recommended"] for r in dashboard.handle(["studies", "stale", "table"], {})[1]["rows"])
 
+
+def test_the_best_section_shows_both_trials_and_the_table_marks_the_recommended(
+        browser: Any, studies: tuple[Path, dict[str, Any]], recommended_server: DashboardServer) -> None:
+    noisy = studies[1]["noisy"]
+    chosen, observed = noisy["trial"], noisy["best_observed"]["trial"]
+    tab = Page(browser, f"http://127.0.0.1:{recommended_server.server_address[1]}")
+    page = tab.open("/study/noisy#trials")
+    recommended = page.locator("#best-recommended")
+    assert recommended.locator("a").inner_text() == f"trial {chosen}"
+    assert recommended.locator("a").get_attribute("href") == f"/study/noisy/trial/{chosen}"
+    assert recommended.inner_text().startswith(f"Recommended: trial {chosen}: {XSS} = ")
+    assert float(page.locator("#recommended-value").inner_text()) == pytest.approx(noisy["value"], rel=1e-5)
+    assert float(page.locator("#recommended-mean").inner_text()) == pytest.approx(noisy["posterior_mean"], rel=1e-5)
+    noise = float(f"{noisy['noise_std']:.3g}")
+    assert page.locator("#best-reason").inner_text() == (f"The objective looks noisy (noise std ≈ {noise}): this "
+                                                         "trial has the best posterior mean; the lowest observed "
+                                                         "value may be a lucky draw.")
+    best_observed = page.locator("#best-observed")
+    assert best_observed.inner_text().startswith(f"Best observed: trial {observed}: {XSS} = ")
+    assert best_observed.locator("a").get_attribute("href") == f"/study/noisy/trial/{observed}"
+    assert float(page.locator("#best-value").inner_text()) == pytest.approx(noisy["best_observed"]["value"], rel=1e-5)
+    assert page.locator("#best h3").first.inner_text() == f"params of trial {chosen}"
+    page.wait_for_selector("#trial-table tbody tr")
+    marked = page.locator("#trial-table tbody tr.recommended")
+    assert marked.evaluate_all("rows => rows.map(r => Number(r.dataset.number))") == [chosen]
+    assert marked.locator(".state.recommended").inner_text() == "recommended"
+    assert page.locator("#trial-table .state.recommended").count() == 1
+    assert page.locator("img").count() == 0  # the objective's name is text, never markup
+    screenshot(page, "study-page-recommended.png")
+
+    page = tab.open(f"/study/noisy/trial/{chosen}")
+    assert page.locator("#trial-recommended").inner_text() == "recommended"
+    assert page.locator("#trial-recommendation").inner_text().startswith(
+        "The study recommends this trial: the objective looks noisy (noise std ≈ ")
+    page = tab.open(f"/study/noisy/trial/{observed}")
+    assert page.locator("#trial-recommended").count() == 0
+    tab.close()
+    assert tab.errors == [] and tab.dialogs == []
+
+
+def test_a_deterministic_or_unjudged_study_says_how_its_best_was_chosen(
+        browser: Any, studies: tuple[Path, dict[str, Any]], recommended_server: DashboardServer) -> None:
+    clean = studies[1]["clean"]
+    tab = Page(browser, f"http://127.0.0.1:{recommended_server.server_address[1]}")
+    page = tab.open("/study/clean")
+    assert page.locator("#best-recommended").count() == 0
+    assert page.locator("#best-observed a").get_attribute("href") == f"/study/clean/trial/{clean['trial']}"
+    assert page.locator("#best-reason").inner_text() == "Best observed value; the objective does not look noisy."
+    assert page.locator("#best h3").first.inner_text() == "params"
+    page = tab.open(f"/study/clean/trial/{clean['trial']}")
+    assert page.locator("#trial-recommendation").inner_text() == (
+        "The study recommends this trial: best observed value (the objective does not look noisy).")
+    page = tab.open("/study/stale")
+    assert page.locator("#best-reason").inner_text() == (
+        "Best observed value: the model judges whether the objective is noisy when a run ends.")
+    tab.close()
+    assert tab.errors == [] and tab.dialogs == []
