@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pytest
 from browser_helpers import Page, screenshot
-from dashboard_helpers import XSS, serve
+from dashboard_helpers import XSS, serve, write_db
 
 import hypered as hp
 from hypered.dashboard.api import Dashboard
@@ -149,3 +149,19 @@ def test_a_deterministic_or_unjudged_study_says_how_its_best_was_chosen(
         "Best observed value: the model judges whether the objective is noisy when a run ends.")
     tab.close()
     assert tab.errors == [] and tab.dialogs == []
+
+
+def test_several_objectives_recommend_no_one_trial(tmp_path: Path) -> None:
+    """Their answer is the Pareto set: the meta's recommendation (the best by the first objective) is not shown."""
+    objectives = [{"name": "loss", "direction": "minimize"}, {"name": "ms", "direction": "minimize"}]
+    trials = [{"values": {"x": i / 2}, "value": v, "results": {"loss": v, "ms": 3 - v}} for i, v in enumerate([2.0, 1.0])]
+    db = write_db(tmp_path / "two", {"x": {"type": "real", "low": 0, "high": 1, "log": False}}, objectives[0], trials)
+    with StudyDatabase(db) as store:
+        store.set_meta("objectives", objectives)
+        store.set_meta("recommendation", {"trial": 1, "noisy": None, "posterior_mean": None, "noise_std": None,
+                                          "complete": 2})
+    dashboard = Dashboard(tmp_path)
+    for rest in (["outline"], []):
+        assert dashboard.handle(["studies", "two", *rest], {})[1]["recommendation"] is None
+    assert not any(r["recommended"] for r in dashboard.handle(["studies", "two", "table"], {})[1]["rows"])
+    assert dashboard.handle(["studies", "two", "trials", "1"], {})[1]["recommended"] is None
