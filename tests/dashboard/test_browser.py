@@ -299,6 +299,9 @@ def test_running_study_updates_without_reload(browser: Any, tmp_path: Path) -> N
             page = tab.open("/", ready="#study-list tbody tr")
             page.wait_for_selector("tr[data-study='live'] .badge.running", timeout=30_000)
             page = tab.open("/study/live")
+            # no recommendation while it runs: the best observed, and when the model judges
+            page.wait_for_function("""() => (document.querySelector('#best-reason') || {}).textContent
+                === 'Best observed so far: the model judges whether the objective is noisy when the run ends.'""")
             page.evaluate("window.__notReloaded = true")
             before = tab.points("#plot-convergence")
             page.wait_for_function(f"""() => document.querySelectorAll('#plot-convergence .scatterlayer .trace')[0]
@@ -696,6 +699,9 @@ def test_learning_curves_grow_while_trials_run(browser: Any, tmp_path: Path) -> 
                 assert time.monotonic() < deadline, "no trial reported"
                 time.sleep(0.2)
             page = tab.open("/study/live")
+            # no recommendation while it runs: the best observed, and when the model judges
+            page.wait_for_function("""() => (document.querySelector('#best-reason') || {}).textContent
+                === 'Best observed so far: the model judges whether the objective is noisy when the run ends.'""")
             page.evaluate("window.__notReloaded = true")
             points = "document.getElementById('plot-curves').data.filter(t => t.meta).reduce((n, t) => n + t.x.length, 0)"
             before = tab.js(points)

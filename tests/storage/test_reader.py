@@ -130,3 +130,24 @@ def test_a_study_db_from_before_reports_reads_as_no_reports(tmp_path: Path) -> N
     assert db.read_bytes() == before  # read-only: the table is not created
     (tmp_path / "legacy").mkdir()
     assert read_curves(tmp_path / "legacy") == () and read_reports(tmp_path / "legacy", 0) == ()
+
+
+def test_the_recommendation_holds_until_a_trial_completes_after_it(tmp_path: Path) -> None:
+    db = write_db(tmp_path / "s", SPACE, OBJECTIVE, [{"values": {"x": 0.1}, "value": 0.9},
+                                                     {"values": {"x": 0.2}, "value": 0.8}])
+    with StudyDatabase(db) as store:
+        store.set_meta("recommendation", {"trial": 1, "noisy": True, "posterior_mean": 0.85, "noise_std": 0.1,
+                                          "complete": 2})
+    for outline in (False, True):
+        study = read_study(tmp_path / "s", outline=outline)
+        assert study.recommended is not None and study.recommended.number == 1
+        assert study.best is not None and study.best.number == 1
+    study = read_study(tmp_path / "s")
+    assert study.best_observed is not None and study.best_observed.number == 0
+    assert study.best_summary()["recommended_by"] == "best posterior mean (the objective looks noisy)"
+    with StudyDatabase(db) as store:  # a trial completed since: the model has not judged it
+        store.save(Trial(number=2, key="k2", values={"x": 0.3}, params={"x": 0.3}, state=TrialState.COMPLETE,
+                         value=0.1))
+    study = read_study(tmp_path / "s")
+    assert study.recommended is None and study.best is not None and study.best.number == 0
+    assert study.best_summary()["recommended_by"] == "best observed value (so far: the model judges when the study ends)"

@@ -4,8 +4,10 @@
                                            that cannot be read is a row {name, error, running}, the others
                                            are unaffected; every row has `error` (null or a sentence naming
                                            the file) and `warnings` (parts of the files that could not be read)
-    /api/studies/NAME                      summary, variables, metrics, best trial
-    /api/studies/NAME/outline              summary, variables, best trial: quick when the study is not read yet
+    /api/studies/NAME                      summary, variables, metrics, best observed trial, the trial the
+                                           study recommends and why (`recommendation`, as best.json says it)
+    /api/studies/NAME/outline              summary, variables, best and recommended trials: quick when the
+                                           study is not read yet
     /api/studies/NAME/version              a token that changes when the study does (for polling)
     /api/studies/NAME/columns              plot data, one array per column (sampled when large)
     /api/studies/NAME/convergence          the best value so far: the trials that improved it, by trial
@@ -56,7 +58,7 @@ class Dashboard:
         self._models: ModelCache | None = None  # made on first use: the GP's modules load slowly
         self._models_lock = threading.Lock()
         self._frames: PerVersion[Frame] = PerVersion()
-        self._outlines: PerVersion[tuple[Frame, Frame | None]] = PerVersion()
+        self._outlines: PerVersion[tuple[Frame, dict[int, Frame]]] = PerVersion()
         self._details: PerVersion[dict[str, Any]] = PerVersion()  # study_detail, made once per version
         self._curves: PerVersion[dict[str, Any]] = PerVersion()  # per study and metric, made once per version
 
@@ -115,11 +117,13 @@ class Dashboard:
         if frame is not None:
             out = self.detail(frame, running)
         else:
-            outline, best = self._outlines.get(name, version, lambda: self._read_outline(name))
+            outline, read = self._outlines.get(name, version, lambda: self._read_outline(name))
             out = views.study_detail(outline, running)
             out["warnings"] = list(outline.study.warnings)
-            if best is not None:
-                out["best"] = views.study_detail(best, running)["best"]
+            for key in ("best", "recommendation"):  # their params and metrics, from their full reads
+                shown = out.get(key)
+                if shown is not None and shown["number"] in read:
+                    shown.update(views.trial_summary(read[shown["number"]], 0))
         del out["metrics"]  # those of every trial's results: known once they are all read
         return out
 
@@ -131,19 +135,19 @@ class Dashboard:
         out["warnings"] = list(study.warnings)
         return out
 
-    def _read_outline(self, name: str) -> tuple[Frame, Frame | None]:
-        """A frame of the study's outline, and one of its best trial alone read in full."""
+    def _read_outline(self, name: str) -> tuple[Frame, dict[int, Frame]]:
+        """A frame of the study's outline, and by trial number a frame of each trial the page shows
+        first (the best observed, the recommended) alone, read in full ({} when read in full already)."""
         study = self.experiments.outline(name)
         if not study.outline:  # read in full already
-            return self._frames.get(name, study.version, lambda: build_frame(study)), None
+            return self._frames.get(name, study.version, lambda: build_frame(study)), {}
         frame = build_frame(study)
-        best = frame.best_index
-        if best is None:
-            return frame, None
-        trial = self.experiments.read_trial(name, frame.number[best])
-        if trial is None:  # gone meanwhile (a study replaced)
-            return frame, None
-        return frame, build_frame(dataclasses.replace(frame.study, trials=(trial,)))
+        read = {}
+        for row in dict.fromkeys(r for r in (frame.best_index, frame.recommended_index) if r is not None):
+            trial = self.experiments.read_trial(name, frame.number[row])
+            if trial is not None:  # else gone meanwhile (a study replaced)
+                read[trial.number] = build_frame(dataclasses.replace(frame.study, trials=(trial,)))
+        return frame, read
 
     def read_ahead(self, name: str) -> None:
         """Read a study in a background thread, its outline first: its page asks for both a moment later.

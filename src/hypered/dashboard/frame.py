@@ -78,6 +78,14 @@ class Frame:
                 best = i
         return best
 
+    @functools.cached_property
+    def recommended_index(self) -> int | None:
+        """Row of the trial the study recommends (StoredStudy.recommended: the model's choice when the
+        last run ended, while no trial completed since); None otherwise and for several objectives,
+        whose answer is the Pareto set. Worked out once per frame, as `best_index` is."""
+        trial = None if self.study.objectives else self.study.recommended
+        return None if trial is None else self.number.index(trial.number)
+
     def feasible(self, i: int) -> bool | None:
         """Whether row i's trial kept every constraint; None unless it is complete."""
         return None if self.state[i] != TrialState.COMPLETE.value else self.excess[i] == 0.0

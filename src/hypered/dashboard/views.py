@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ..storage import StoredReport
+from ..storage import StoredReport, recommended_by
 from ..trial import Trial, TrialState
 from . import filters
 from .curves import thin
@@ -66,22 +66,55 @@ def summary(frame: Frame, running: bool) -> dict[str, Any]:
 
 
 def study_detail(frame: Frame, running: bool) -> dict[str, Any]:
-    """Summary plus the variables, the metrics and the best trial's params and metrics."""
+    """Summary plus the variables, the metrics, the best observed trial's params and metrics
+    (`best`) and the trial the study recommends (`recommendation`)."""
     out = summary(frame, running)
     out["variables"] = [v.as_dict() for v in frame.variables]
     out["metrics"] = list(frame.metrics)
     best = frame.best_index
     if best is not None:
-        trial = frame.study.trials[best]
-        out["best"] = shown({
-            "number": trial.number,
-            "value": frame.value[best],
-            "params": {v.name: frame.params[v.name][best] for v in frame.variables},
-            "all_params": flatten(trial.params),
-            "metrics": {m: frame.metric_values[m][best] for m in frame.metrics},
-            "feasible": frame.feasible(best),
-            "violations": frame.violations[best],
-        })
+        out["best"] = trial_summary(frame, best)
+    out["recommendation"] = recommendation(frame)
+    return out
+
+
+def trial_summary(frame: Frame, i: int) -> dict[str, Any]:
+    """Row i's trial as the Best section shows it: number, value, params, metrics, feasibility."""
+    trial = frame.study.trials[i]
+    fields: dict[str, Any] = {
+        "number": trial.number,
+        "value": frame.value[i],
+        "params": {v.name: frame.params[v.name][i] for v in frame.variables},
+        "all_params": flatten(trial.params),
+        "metrics": {m: frame.metric_values[m][i] for m in frame.metrics},
+        "feasible": frame.feasible(i),
+        "violations": frame.violations[i],
+    }
+    out: dict[str, Any] = shown(fields)  # Any-typed fields make mypy pick shown's Any overload
+    return out
+
+
+def recommendation(frame: Frame) -> dict[str, Any] | None:
+    """The trial the study recommends, as best.json names it: `trial_summary` plus `judged` (whether
+    the model judged the trials when the last run ended, with none completed since), `noisy`,
+    `posterior_mean`, `noise_std` (null until judged), `recommended_by` (best.json's words) and
+    `best_observed` (whether it is also the best observed trial). Until judged, the best observed
+    trial. None before a trial completes, and for several objectives (their answer is the Pareto set)."""
+    best = frame.best_index
+    if best is None or frame.study.objectives:
+        return None
+    row = frame.recommended_index
+    judgement = frame.study.recommendation if row is not None else None
+    chosen = best if row is None else row
+    out = trial_summary(frame, chosen)
+    out.update(shown({
+        "judged": judgement is not None,
+        "recommended_by": recommended_by(judgement),
+        "noisy": None if judgement is None else judgement.get("noisy"),
+        "posterior_mean": None if judgement is None else number(judgement.get("posterior_mean")),
+        "noise_std": None if judgement is None else number(judgement.get("noise_std")),
+        "best_observed": chosen == best,
+    }))
     return out
 
 
@@ -264,6 +297,7 @@ def _table_row(frame: Frame, i: int) -> dict[str, Any]:
         "reason": (trial.reason or "")[:200],
         "feasible": frame.feasible(i),
         "pareto": frame.pareto[i],
+        "recommended": frame.recommended_index == i,
         "params": {name: values[i] for name, values in frame.params.items()},
         "metrics": {name: values[i] for name, values in frame.metric_values.items()},
     })
@@ -292,6 +326,7 @@ def trial_detail(study: Study, trial: Trial, reports: Sequence[StoredReport] = (
         "constraints": [c.describe() for c in study.constraints],
         "feasible": study.feasible(trial) if study.constraints else None,
         "violations": list(study.verdict(trial).violations) if trial.state.value == "complete" else [],
+        "recommended": _recommended(study, trial),
         "started": trial.started,
         "finished": trial.finished,
         "duration": trial.duration,
@@ -307,6 +342,16 @@ def trial_detail(study: Study, trial: Trial, reports: Sequence[StoredReport] = (
     }
     out: dict[str, Any] = shown(detail)  # Any-typed fields make mypy pick shown's Any overload
     return out
+
+
+def _recommended(study: Study, trial: Trial) -> dict[str, Any] | None:
+    """How the study came to recommend this trial (see `recommendation`), or None if it does not."""
+    chosen = None if study.objectives else study.recommended
+    if chosen is None or chosen.number != trial.number:
+        return None
+    judgement = study.recommendation or {}
+    return {"recommended_by": recommended_by(judgement), "noisy": judgement.get("noisy"),
+            "posterior_mean": number(judgement.get("posterior_mean")), "noise_std": number(judgement.get("noise_std"))}
 
 
 def _neighbour(study: Study, trial: Trial, step: int) -> int | None:

@@ -29,7 +29,7 @@ from .reader import (
     reporting_trials,
     study_version,
 )
-from .stored import Curve, StoredReport, StoredStudy, best_summary, pareto_summary
+from .stored import Curve, StoredReport, StoredStudy, best_summary, pareto_summary, recommended_by
 from .table import FORMATS, flatten, trial_rows, write_table
 
 __all__ = [
@@ -63,6 +63,7 @@ __all__ = [
     "read_results",
     "read_study",
     "read_trial",
+    "recommended_by",
     "reporting_trials",
     "study_version",
     "trial_key",

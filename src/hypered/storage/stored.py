@@ -90,10 +90,13 @@ class StoredStudy:
     def best(self) -> Trial | None:
         """The trial the study recommends: the model's choice when the last run ended (on a noisy
         objective, the best posterior mean) if no trial completed since, else the best observed."""
-        chosen = self._recommended()
+        chosen = self.recommended
         return chosen if chosen is not None else self.best_observed
 
-    def _recommended(self) -> Trial | None:
+    @property
+    def recommended(self) -> Trial | None:
+        """The model's choice when the last run ended, while no trial completed since; else None
+        (the study runs, or ran before hypered judged noise, or trials completed after it)."""
         rec = self.recommendation
         if not rec or rec.get("complete") != self.counts()["complete"]:
             return None
@@ -152,7 +155,7 @@ class StoredStudy:
         if best is None or observed is None:
             return None
         return best_summary(self.folder, self.objective, best, observed,
-                            self.recommendation if self._recommended() is not None else None,
+                            self.recommendation if self.recommended is not None else None,
                             self.constraints)
 
     def rows(self) -> list[dict[str, Any]]:
@@ -187,13 +190,6 @@ def best_summary(folder: Path, objective: Objective, trial: Trial, observed: Tri
     and "violations" lists the broken ones.
     """
     observed = observed or trial
-    noisy = None if recommendation is None else recommendation.get("noisy")
-    if noisy is None:
-        how = "best observed value (so far: the model judges when the study ends)"
-    elif noisy:
-        how = "best posterior mean (the objective looks noisy)"
-    else:
-        how = "best observed value (the objective does not look noisy)"
     summary = {
         "params": trial.params,
         "results": trial.results,
@@ -201,7 +197,7 @@ def best_summary(folder: Path, objective: Objective, trial: Trial, observed: Tri
         "experiment_dir": str((Path(folder) / trial.key).absolute()),
         "trial": trial.number,
         "objective": objective.describe(),
-        "recommended_by": how,
+        "recommended_by": recommended_by(recommendation),
         "posterior_mean": None if recommendation is None else recommendation.get("posterior_mean"),
         "noise_std": None if recommendation is None else recommendation.get("noise_std"),
         "best_observed": {"trial": observed.number, "value": observed.value},
@@ -212,6 +208,17 @@ def best_summary(folder: Path, objective: Objective, trial: Trial, observed: Tri
         summary["violations"] = list(verdict.violations)
         summary["constraints"] = [c.describe() for c in constraints]
     return summary
+
+
+def recommended_by(recommendation: dict[str, Any] | None) -> str:
+    """How the recommended trial was chosen, as best.json's "recommended_by" says it (`recommendation`:
+    the model's judgement, None while the study runs)."""
+    noisy = None if recommendation is None else recommendation.get("noisy")
+    if noisy is None:
+        return "best observed value (so far: the model judges when the study ends)"
+    if noisy:
+        return "best posterior mean (the objective looks noisy)"
+    return "best observed value (the objective does not look noisy)"
 
 
 def pareto_summary(folder: Path, objectives: Sequence[Objective], front: Sequence[Trial],

@@ -86,6 +86,11 @@ export function fmt(value, numeric = false) {
   return String(Number(value.toPrecision(6)));
 }
 
+// A model's estimate (a noise std, say), to three significant digits.
+export function fmtApprox(value) {
+  return typeof value === "number" ? String(Number(value.toPrecision(3))) : fmt(value, true);
+}
+
 export function fmtDuration(seconds) {
   if (seconds === null || seconds === undefined) return "–";
   if (seconds < 1) return `${Math.round(seconds * 1000)} ms`;

@@ -159,7 +159,10 @@ export class TrialTable {
       // a complete trial that broke an outcome constraint; the reason (its title) says which
       r.feasible === false ? el("span", { className: "state infeasible", text: "infeasible" }) : null,
       // several objectives: the trial is in the Pareto set (no feasible trial beats it on every objective)
-      r.pareto ? el("span", { className: "state pareto", text: "Pareto" }) : null);
+      r.pareto ? el("span", { className: "state pareto", text: "Pareto" }) : null,
+      // the trial the study recommends (best.json's): on a noisy objective, the best posterior mean
+      r.recommended ? el("span", { className: "state recommended", text: "recommended",
+        title: "the trial the study recommends (see the Best trial section)" }) : null);
   }
 
   row(r) {
@@ -178,7 +181,7 @@ export class TrialTable {
       ...this.metrics.map((m) => el("td", { className: "num", ...text(r.metrics[m], true) })),
     ];
     const classes = [r.number === this.found ? "found" : "", r.feasible === false ? "infeasible" : "",
-      r.pareto ? "pareto" : ""].filter(Boolean);
+      r.pareto ? "pareto" : "", r.recommended ? "recommended" : ""].filter(Boolean);
     return el("tr", { dataset: { number: r.number, state: r.state }, className: classes.join(" ") || null }, cells);
   }
 

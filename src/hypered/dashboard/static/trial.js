@@ -1,8 +1,8 @@
 // One trial: its state, params, results, failure reason, what it reported step by step and the
 // tails of its logs.
 import {
-  apiUrl, clear, cut, el, fmt, fmtDuration, fmtTime, getJSON, isNonFinite, keyValueTable, poll, setCrumbs,
-  setLive, studyUrl, trialUrl,
+  apiUrl, clear, cut, el, fmt, fmtApprox, fmtDuration, fmtTime, getJSON, isNonFinite, keyValueTable, poll,
+  setCrumbs, setLive, studyUrl, trialUrl,
 } from "./dom.js";
 
 const REFRESH_MS = 2000;
@@ -59,11 +59,25 @@ function reportsScroll(main) {
   };
 }
 
+// Why the study recommends this trial (best.json's choice).
+function recommendedText(rec) {
+  if (rec.noisy) {
+    return "The study recommends this trial: the objective looks noisy "
+      + `(noise std ≈ ${fmtApprox(rec.noise_std)}) and this trial has the best posterior mean, `
+      + `${fmt(rec.posterior_mean, true)}.`;
+  }
+  return `The study recommends this trial: ${rec.recommended_by}.`;
+}
+
 function render(main, t, running) {
   const restoreScroll = reportsScroll(main);
   clear(main).append(...[
     el("h1", {}, `Trial ${t.number} `, stateBadge(t, running),
-      t.feasible === false ? el("span", { className: "state infeasible", id: "trial-infeasible", text: " infeasible" }) : null),
+      t.feasible === false ? el("span", { className: "state infeasible", id: "trial-infeasible", text: " infeasible" }) : null,
+      t.recommended
+        ? el("span", { className: "state recommended", id: "trial-recommended", text: "recommended" }) : null),
+    t.recommended
+      ? el("p", { className: "muted", id: "trial-recommendation", text: recommendedText(t.recommended) }) : null,
     t.constraints && t.constraints.length
       ? el("p", { className: "muted", id: "trial-constraints", text: `constraints: ${t.constraints.join(", ")}` }) : null,
     el("nav", { className: "trial-nav", id: "trial-nav" },

@@ -1,0 +1,167 @@
+"""The trial a study recommends on the dashboard: on a noisy objective the best posterior mean, shown
+beside the best observed trial (the API, the Best section, the table's badge, the trial's page);
+on a deterministic one a line saying how the best was chosen."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from browser_helpers import Page, screenshot
+from dashboard_helpers import XSS, serve, write_db
+
+import hypered as hp
+from hypered.dashboard.api import Dashboard
+from hypered.dashboard.server import DashboardServer
+from hypered.storage import StudyDatabase
+from hypered.trial import Trial, TrialState
+
+NOISE_SEED = 3  # with this draw the best posterior mean (trial 6) is not the luckiest value (trial 1)
+
+
+def _run(root: Path, name: str, objective: str, noise: float, seed: int = 0) -> dict[str, Any]:
+    """A study of (x - 0.3)^2 plus seeded Gaussian noise of std `noise`, 12 trials; its best.json."""
+    rng = np.random.default_rng(seed)
+
+    def loss(params: dict[str, Any]) -> float:
+        return (params["x"] - 0.3) ** 2 + (float(rng.normal(0, noise)) if noise else 0.0)
+
+    hp.optimize(name=name, objective=hp.minimize(objective), params={"x": hp.real(0, 1)}, function=loss,
+                iterations=12, seed=0, directory=root)
+    best: dict[str, Any] = json.loads((root / name / "best.json").read_text())
+    return best
+
+
+@pytest.fixture(scope="module")
+def studies(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, dict[str, Any]]]:
+    """`noisy` (its objective named with HTML), `clean` (deterministic) and `stale` (`clean` with a
+    trial completed after its run ended, so the model has not judged it); their best.json."""
+    root = tmp_path_factory.mktemp("recommended")
+    best = {"noisy": _run(root, "noisy", XSS, noise=0.5, seed=NOISE_SEED),
+            "clean": _run(root, "clean", "loss", noise=0.0)}
+    best["stale"] = _run(root, "stale", "loss", noise=0.0)
+    with StudyDatabase(root / "stale" / "study.db") as db:
+        db.save(Trial(number=12, key="late", params={"x": 0.9}, values={"x": 0.9}, state=TrialState.COMPLETE,
+                      value=0.36, results={"loss": 0.36}, started=1_700_000_000.0, finished=1_700_000_001.0))
+    noisy = best["noisy"]
+    assert noisy["recommended_by"] == "best posterior mean (the objective looks noisy)"
+    assert noisy["trial"] != noisy["best_observed"]["trial"], "pick a NOISE_SEED whose recommendation differs"
+    assert best["clean"]["recommended_by"] == "best observed value (the objective does not look noisy)"
+    return root, best
+
+
+@pytest.fixture(scope="module")
+def recommended_server(studies: tuple[Path, dict[str, Any]]) -> Iterator[DashboardServer]:
+    yield from serve(studies[0])
+
+
+def test_the_api_names_the_recommended_trial_and_the_best_observed(studies: tuple[Path, dict[str, Any]]) -> None:
+    root, best = studies
+    noisy = best["noisy"]
+    dashboard = Dashboard(root)
+    outline = dashboard.handle(["studies", "noisy", "outline"], {})[1]  # first: the study is not read yet
+    detail = dashboard.handle(["studies", "noisy"], {})[1]
+    for shown in (outline, detail):
+        rec = shown["recommendation"]
+        assert rec["number"] == noisy["trial"] and rec["value"] == noisy["value"]
+        assert rec["judged"] is True and rec["noisy"] is True and rec["best_observed"] is False
+        assert rec["posterior_mean"] == noisy["posterior_mean"] and rec["noise_std"] == noisy["noise_std"]
+        assert rec["recommended_by"] == noisy["recommended_by"]
+        assert rec["all_params"] == noisy["params"] and rec["metrics"] == {XSS: noisy["value"]}
+        assert shown["best"]["number"] == noisy["best_observed"]["trial"]
+        assert shown["best"]["value"] == noisy["best_observed"]["value"]
+    assert outline["recommendation"] == detail["recommendation"]
+
+    rows = dashboard.handle(["studies", "noisy", "table"], {"limit": "100"})[1]["rows"]
+    assert [r["number"] for r in rows if r["recommended"]] == [noisy["trial"]]
+    trial = dashboard.handle(["studies", "noisy", "trials", str(noisy["trial"])], {})[1]
+    assert trial["recommended"] == {"recommended_by": noisy["recommended_by"], "noisy": True,
+                                    "posterior_mean": noisy["posterior_mean"], "noise_std": noisy["noise_std"]}
+    observed = dashboard.handle(["studies", "noisy", "trials", str(noisy["best_observed"]["trial"])], {})[1]
+    assert observed["recommended"] is None
+
+    clean = dashboard.handle(["studies", "clean"], {})[1]["recommendation"]
+    assert clean["number"] == best["clean"]["trial"] and clean["best_observed"] is True
+    assert clean["judged"] is True and clean["noisy"] is False and clean["posterior_mean"] is None
+    # a trial completed after the run ended: the model's choice no longer holds, the best observed is shown
+    stale = dashboard.handle(["studies", "stale", "outline"], {})[1]["recommendation"]
+    assert stale["number"] == best["stale"]["trial"] and stale["judged"] is False and stale["noisy"] is None
+    assert not any(r["recommended"] for r in dashboard.handle(["studies", "stale", "table"], {})[1]["rows"])
+
+
+def test_the_best_section_shows_both_trials_and_the_table_marks_the_recommended(
+        browser: Any, studies: tuple[Path, dict[str, Any]], recommended_server: DashboardServer) -> None:
+    noisy = studies[1]["noisy"]
+    chosen, observed = noisy["trial"], noisy["best_observed"]["trial"]
+    tab = Page(browser, f"http://127.0.0.1:{recommended_server.server_address[1]}")
+    page = tab.open("/study/noisy#trials")
+    recommended = page.locator("#best-recommended")
+    assert recommended.locator("a").inner_text() == f"trial {chosen}"
+    assert recommended.locator("a").get_attribute("href") == f"/study/noisy/trial/{chosen}"
+    assert recommended.inner_text().startswith(f"Recommended: trial {chosen}: {XSS} = ")
+    assert float(page.locator("#recommended-value").inner_text()) == pytest.approx(noisy["value"], rel=1e-5)
+    assert float(page.locator("#recommended-mean").inner_text()) == pytest.approx(noisy["posterior_mean"], rel=1e-5)
+    noise = float(f"{noisy['noise_std']:.3g}")
+    assert page.locator("#best-reason").inner_text() == (f"The objective looks noisy (noise std ≈ {noise}): this "
+                                                         "trial has the best posterior mean; the lowest observed "
+                                                         "value may be a lucky draw.")
+    best_observed = page.locator("#best-observed")
+    assert best_observed.inner_text().startswith(f"Best observed: trial {observed}: {XSS} = ")
+    assert best_observed.locator("a").get_attribute("href") == f"/study/noisy/trial/{observed}"
+    assert float(page.locator("#best-value").inner_text()) == pytest.approx(noisy["best_observed"]["value"], rel=1e-5)
+    assert page.locator("#best h3").first.inner_text() == f"params of trial {chosen}"
+    page.wait_for_selector("#trial-table tbody tr")
+    marked = page.locator("#trial-table tbody tr.recommended")
+    assert marked.evaluate_all("rows => rows.map(r => Number(r.dataset.number))") == [chosen]
+    assert marked.locator(".state.recommended").inner_text() == "recommended"
+    assert page.locator("#trial-table .state.recommended").count() == 1
+    assert page.locator("img").count() == 0  # the objective's name is text, never markup
+    screenshot(page, "study-page-recommended.png")
+
+    page = tab.open(f"/study/noisy/trial/{chosen}")
+    assert page.locator("#trial-recommended").inner_text() == "recommended"
+    assert page.locator("#trial-recommendation").inner_text().startswith(
+        "The study recommends this trial: the objective looks noisy (noise std ≈ ")
+    page = tab.open(f"/study/noisy/trial/{observed}")
+    assert page.locator("#trial-recommended").count() == 0
+    tab.close()
+    assert tab.errors == [] and tab.dialogs == []
+
+
+def test_a_deterministic_or_unjudged_study_says_how_its_best_was_chosen(
+        browser: Any, studies: tuple[Path, dict[str, Any]], recommended_server: DashboardServer) -> None:
+    clean = studies[1]["clean"]
+    tab = Page(browser, f"http://127.0.0.1:{recommended_server.server_address[1]}")
+    page = tab.open("/study/clean")
+    assert page.locator("#best-recommended").count() == 0
+    assert page.locator("#best-observed a").get_attribute("href") == f"/study/clean/trial/{clean['trial']}"
+    assert page.locator("#best-reason").inner_text() == "Best observed value; the objective does not look noisy."
+    assert page.locator("#best h3").first.inner_text() == "params"
+    page = tab.open(f"/study/clean/trial/{clean['trial']}")
+    assert page.locator("#trial-recommendation").inner_text() == (
+        "The study recommends this trial: best observed value (the objective does not look noisy).")
+    page = tab.open("/study/stale")
+    assert page.locator("#best-reason").inner_text() == (
+        "Best observed value: the model judges whether the objective is noisy when a run ends.")
+    tab.close()
+    assert tab.errors == [] and tab.dialogs == []
+
+
+def test_several_objectives_recommend_no_one_trial(tmp_path: Path) -> None:
+    """Their answer is the Pareto set: the meta's recommendation (the best by the first objective) is not shown."""
+    objectives = [{"name": "loss", "direction": "minimize"}, {"name": "ms", "direction": "minimize"}]
+    trials = [{"values": {"x": i / 2}, "value": v, "results": {"loss": v, "ms": 3 - v}} for i, v in enumerate([2.0, 1.0])]
+    db = write_db(tmp_path / "two", {"x": {"type": "real", "low": 0, "high": 1, "log": False}}, objectives[0], trials)
+    with StudyDatabase(db) as store:
+        store.set_meta("objectives", objectives)
+        store.set_meta("recommendation", {"trial": 1, "noisy": None, "posterior_mean": None, "noise_std": None,
+                                          "complete": 2})
+    dashboard = Dashboard(tmp_path)
+    for rest in (["outline"], []):
+        assert dashboard.handle(["studies", "two", *rest], {})[1]["recommendation"] is None
+    assert not any(r["recommended"] for r in dashboard.handle(["studies", "two", "table"], {})[1]["rows"])
+    assert dashboard.handle(["studies", "two", "trials", "1"], {})[1]["recommended"] is None
