@@ -11,7 +11,7 @@ from hypered.bayesopt import (
     gp_targets,
 )
 from hypered.bayesopt.proposer import PRIOR_MEAN
-from hypered.bayesopt.warp import warp_outputs
+from hypered.bayesopt.warp import clip_outliers, warp_outputs
 
 
 def branin(X):  # Branin-Hoo on the unit cube; minimum 0.397887
@@ -237,5 +237,15 @@ def test_gp_targets_are_what_the_proposer_fits_and_map_back_to_the_loss(rng):
     back, _ = targets.to_loss(targets.y, np.zeros(20))
     np.testing.assert_allclose(back[:19], loss[:19])  # only the outlier was clipped
     assert back[19] < 1e3
+    skewed = np.exp(rng.normal(size=30))  # a long bad tail: the warp compresses it
+    targets = gp_targets(skewed)
+    assert targets.lam < 1.0
+    kept = skewed == clip_outliers(skewed)
+    back, _ = targets.to_loss(targets.y, np.zeros(30))
+    np.testing.assert_allclose(back[kept], skewed[kept])
+    mean, h = np.array([0.3]), 1e-6  # the std in loss units: the delta method
+    _, std = targets.to_loss(mean, np.array([0.01]))
+    slope = (targets.to_loss(mean + h, np.zeros(1))[0] - targets.to_loss(mean - h, np.zeros(1))[0]) / (2 * h)
+    np.testing.assert_allclose(std, 0.01 * slope, rtol=1e-5)
     flat = gp_targets(np.full(5, 2.5))
     np.testing.assert_allclose(flat.to_loss(flat.y, np.ones(5)), (np.full(5, 2.5), np.ones(5)))

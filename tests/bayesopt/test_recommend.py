@@ -35,8 +35,10 @@ def test_a_noisy_objective_gets_the_best_posterior_mean_not_the_lucky_draw(rng):
     assert choice.noisy and 0.2 >= NOISY_NOISE_VAR
     assert choice.index != lucky
     assert abs(X[choice.index, 0] - 0.3) < 0.15
-    expected_noise_std = targets.scale * np.sqrt(0.2)
+    # the noise std in loss units: d loss / d y at the recommended point times the std in y units
+    expected_noise_std = abs(targets.loss_slope(float(gp.fitted_mean()[choice.index]))) * np.sqrt(0.2)
     assert abs(choice.noise_std - expected_noise_std) < 1e-12
+    assert 0.0 < choice.noise_std < np.ptp(loss)
     smoothed, _ = targets.to_loss(gp.fitted_mean(), np.zeros(30))
     assert choice.mean == smoothed.min()
 

@@ -12,6 +12,7 @@ from hypered.space import Encoding
 from hypered.space.params import parse_params
 from hypered.storage import trial_key
 from hypered.suggest import Suggester
+from hypered.suggest.suggester import STAGNATION_TRIALS
 from hypered.trial import Trial, TrialState
 
 SPACE = {"x": hp.real(-2.0, 2.0), "n": hp.integer(1, 8), "kind": hp.categorical(["a", "b", "c"])}
@@ -143,3 +144,19 @@ def test_recommend_ignores_failed_and_running_trials_and_needs_one_complete():
     one = Trial(1, "k", values, values, TrialState.COMPLETE, value=1.5)
     recommendation = suggester.recommend([failed, one])
     assert recommendation is not None and (recommendation.trial, recommendation.value) == (1, 1.5)
+
+
+def test_a_study_that_stopped_improving_gets_a_point_of_the_design_every_few_trials():
+    suggester = make_suggester()
+    trials = run(suggester, 6)
+    for number in range(6, 6 + STAGNATION_TRIALS - 1):  # none beats the best of the first six
+        values = suggester.suggest(trials)
+        trials.append(Trial(number, trial_key(values), values, values, TrialState.COMPLETE, value=100.0))
+    design = make_suggester(random_starts=1000)  # the same Sobol sequence, still in its design
+    assert suggester.suggest(trials) != design.suggest(trials)  # the GP's, one trial short
+    values = suggester.suggest(trials)
+    trials.append(Trial(len(trials), trial_key(values), values, values, TrialState.FAILED))
+    assert suggester.suggest(trials) == design.suggest(trials)
+    values = design.suggest(trials)
+    trials.append(Trial(len(trials), trial_key(values), values, values, TrialState.COMPLETE, value=100.0))
+    assert suggester.suggest(trials) != design.suggest(trials)  # and the GP again after it

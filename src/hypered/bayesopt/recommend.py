@@ -42,5 +42,5 @@ def choose(gp: GaussianProcess, targets: GPTargets,
     noisy = len(loss) >= MIN_POINTS_FOR_NOISE and gp.params.noise_var >= NOISY_NOISE_VAR
     index = int(np.argmin(smoothed)) if noisy else int(np.argmin(loss))
     mean, _ = targets.to_loss(smoothed[index : index + 1], np.zeros(1))
-    noise_std = targets.scale * math.sqrt(gp.params.noise_var)
+    noise_std = abs(targets.loss_slope(float(smoothed[index]))) * math.sqrt(gp.params.noise_var)
     return Choice(index, float(mean[0]), noisy, noise_std)

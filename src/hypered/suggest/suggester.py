@@ -19,6 +19,12 @@ from ..trial import Trial, TrialState
 from .initial import sobol_points
 
 _RANDOM_TRIES = 1000  # fresh random points tried before a finite space counts as exhausted
+# After this many complete or failed trials in a row without a new best, the next suggestion is a point of
+# the Sobol design instead of the GP's (and again after as many more): a GP that settled on a
+# region (a plateau of noise, a poor initial design) can predict confidently that nothing better
+# lies elsewhere, and never look (benchmarks/FINDINGS.md, "Traps").
+STAGNATION_TRIALS = 8
+IMPROVEMENT = 0.01  # a new best beats the old by this share of (median loss - best loss)
 
 
 @dataclass(frozen=True)
@@ -91,7 +97,8 @@ class Suggester:
             if key not in tried:
                 return dict(point)
         drawn = len(tried) - sum(key in tried for key, _ in self.initial)  # trials of the design and the GP
-        if drawn < self.random_starts - len(self.warm) or not (complete or self.warm):
+        if drawn < self.random_starts - len(self.warm) or not (complete or self.warm) \
+                or self._stagnant(trials):
             return self._design(drawn, tried, rng)
         X, y = self._observations(trials, [*self.warm, *complete], rng)
         running = [t.values for t in trials if t.state is TrialState.RUNNING]
@@ -130,6 +137,32 @@ class Suggester:
         best = complete[choice.index]
         value = self.objective.loss(choice.mean) if choice.noisy else float(values[choice.index])
         return Recommendation(best.number, value, float(values[choice.index]), choice.noisy, choice.noise_std)
+
+    def _stagnant(self, trials: Sequence[Trial]) -> bool:
+        """Whether the last complete or failed trials, a multiple of STAGNATION_TRIALS of them,
+        all came after the last new best: a complete, feasible trial whose loss beat the best
+        before it by more than IMPROVEMENT of the gap between the median loss and the best (an
+        objective crawling towards a limit, 0.0501, 0.05005, ..., is not improving). Trials
+        stopped early do not count: early stopping ends many trials by design. Several
+        objectives: never (each suggestion already aims at another part of the front)."""
+        if self.objectives:
+            return False
+        finished = sorted((t for t in trials if t.state in (TrialState.COMPLETE, TrialState.FAILED)),
+                          key=lambda t: t.number)
+        losses = {t.number: self.objective.loss(t.value) for t in finished
+                  if t.state is TrialState.COMPLETE and t.value is not None
+                  and (not self.constraints or judge(self.constraints, t.results).feasible)}
+        if not losses:
+            return False
+        values = np.array(list(losses.values()))
+        margin = IMPROVEMENT * float(np.median(values) - np.min(values))
+        best_at, best = -1, np.inf
+        for index, trial in enumerate(finished):
+            loss = losses.get(trial.number)
+            if loss is not None and (best_at < 0 or loss < best - margin):
+                best_at, best = index, loss
+        since = len(finished) - 1 - best_at
+        return since > 0 and since % STAGNATION_TRIALS == 0
 
     def _constraint_data(self, observed: Sequence[Trial]) -> list[ConstraintData]:
         """Each constraint's slack at the trials whose results hold its metric (a trial stopped
