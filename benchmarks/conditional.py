@@ -27,7 +27,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from runs import append_run, missing, one_thread, read_runs
+from peers import VARIANTS
+from runs import append_run, current, missing, one_thread, read_runs
 from sklearn import datasets
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.exceptions import ConvergenceWarning
@@ -190,7 +191,8 @@ OPTIMIZERS: dict[str, Callable[[Task, int, int], list[float]]] = {
 def run_one(task: Task, optimizer: str, seed: int, budget: int) -> dict[str, Any]:
     started = time.time()
     losses = OPTIMIZERS[optimizer](task, seed, budget)
-    return {"version": VERSION, "task": task.name, "optimizer": optimizer, "seed": seed, "budget": budget,
+    return {"version": VERSION, "task": task.name, "optimizer": optimizer, "variant": VARIANTS.get(optimizer, ""),
+            "seed": seed, "budget": budget,
             "losses": losses, "seconds": time.time() - started}
 
 
@@ -253,7 +255,7 @@ def main() -> None:
     parser.add_argument("--report-only", action="store_true")
     args = parser.parse_args()
     one_thread()
-    runs = [r for r in read_runs(RESULTS) if r.get("version") == VERSION]
+    runs = current([r for r in read_runs(RESULTS) if r.get("version") == VERSION], VARIANTS)
     done = {(r["task"], r["optimizer"], r["seed"]) for r in runs if r["budget"] == args.budget}
     if not args.report_only:
         for seed, task_name, optimizer in missing(range(args.seeds), args.tasks.split(","),

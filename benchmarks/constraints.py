@@ -31,7 +31,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from runs import append_run, missing, one_thread, read_runs
+from peers import VARIANTS
+from runs import append_run, current, missing, one_thread, read_runs
 
 import hypered as hp
 
@@ -209,8 +210,8 @@ def run_one(problem: Problem, optimizer: str, seed: int, budget: int) -> dict[st
     start = time.perf_counter()
     OPTIMIZERS[optimizer](problem, seed, budget, recorder)
     calls = recorder.calls[:budget]
-    return {"problem": problem.name, "optimizer": optimizer, "seed": seed, "budget": budget,
-            "best": best_feasible(calls), "best_half": best_feasible(calls[: budget // 2]),
+    return {"problem": problem.name, "optimizer": optimizer, "variant": VARIANTS.get(optimizer, ""),
+            "seed": seed, "budget": budget, "best": best_feasible(calls), "best_half": best_feasible(calls[: budget // 2]),
             "feasible_share": sum(ok for _, ok in calls) / max(len(calls), 1),
             "seconds": time.perf_counter() - start}
 
@@ -301,7 +302,7 @@ def main() -> None:
     parser.add_argument("--report-only", action="store_true")
     args = parser.parse_args()
     one_thread(torch=True)  # Optuna's GPSampler runs on torch
-    runs = read_runs(RESULTS)
+    runs = current(read_runs(RESULTS), VARIANTS)
     done = {(r["problem"], r["optimizer"], r["seed"]) for r in runs if r["budget"] == args.budget}
     if not args.report_only:
         for seed, problem, optimizer in missing(range(args.seeds), args.problems.split(","),

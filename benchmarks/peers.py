@@ -141,7 +141,12 @@ def _plain(value: Any) -> Any:
 #   "2026-12-01b"   the same code, recorded with its variant
 #   "2026-12-01c"   a warm GP fit skips the random restart, and the noisy one when already noisy
 #   "2026-12-01d"   c with the random restart back (c lost on Styblinski-Tang 8D, FINDINGS.md)
-VARIANTS: dict[str, str] = {"hypered": "2026-12-01d"}
+#   "2026-12-01e"   d with a two-sided Yeo-Johnson transform of the losses (screened, not kept)
+#   "2026-12-01f"   d with the one-sided power transform (the bad tail compressed; f2: the same, 10 seeds)
+#   "2026-12-01g"   f with a Sobol point after every 8 complete or failed trials without a new best
+#   "2026-12-01h"   d with g's Sobol points alone (no transform; a control, 10 seeds)
+#   "2026-12-01g2"  g where a new best must beat the old by 1% of (median - best) (third session)
+VARIANTS: dict[str, str] = {"hypered": "2026-12-01g2"}
 
 OPTIMIZERS: dict[str, Callable[[Problem, int, int, int], Result]] = {
     "random": run_random,

@@ -41,6 +41,12 @@ def append_run(path: Path, run: dict[str, Any]) -> None:
         f.write(json.dumps(run) + "\n")
 
 
+def current(runs: list[dict[str, Any]], variants: dict[str, str]) -> list[dict[str, Any]]:
+    """The runs made by each optimizer's current variant (peers.VARIANTS; a run without a
+    "variant" is of variant ""): an older variant's runs stay in the file, left out and redone."""
+    return [r for r in runs if r.get("variant", "") == variants.get(r["optimizer"], "")]
+
+
 def missing(seeds: Iterable[int], tasks: list[str], optimizers: list[str],
             done: set[tuple[str, str, int]]) -> Iterator[tuple[int, str, str]]:
     """(seed, task, optimizer) of every run to do, seeds outermost, skipping the `done` ones
