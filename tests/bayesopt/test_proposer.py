@@ -6,11 +6,16 @@ from hypered.bayesopt import (
     DEFAULT_KERNEL,
     KERNELS,
     PENDING_STRATEGIES,
+    ConstraintData,
     Proposer,
+    chebyshev,
     condition,
     gp_targets,
+    normalize,
+    random_weights,
 )
 from hypered.bayesopt.proposer import PRIOR_MEAN
+from hypered.bayesopt.scalarize import PAREGO_CONCENTRATION
 from hypered.bayesopt.warp import clip_outliers, warp_outputs
 
 
@@ -249,3 +254,53 @@ def test_gp_targets_are_what_the_proposer_fits_and_map_back_to_the_loss(rng):
     np.testing.assert_allclose(std, 0.01 * slope, rtol=1e-5)
     flat = gp_targets(np.full(5, 2.5))
     np.testing.assert_allclose(flat.to_loss(flat.y, np.ones(5)), (np.full(5, 2.5), np.ones(5)))
+
+
+def two_objectives(X):  # ZDT1-like on the unit cube: f1 = x0, f2 = g (1 - sqrt(x0 / g))
+    g = 1.0 + 9.0 * np.mean(X[:, 1:], axis=1)
+    return np.stack([X[:, 0], g * (1.0 - np.sqrt(X[:, 0] / g))], axis=1)
+
+
+def test_several_objectives_take_turns_parego_then_one_gp_each(make_domain, rng):
+    domain = make_domain(3, integer_levels=(4,))
+    X = domain.project(rng.random((12, domain.n_dims)))
+    F = normalize(two_objectives(X))
+    for turn in (0, 1):
+        x = Proposer(domain, warm_fits=False).propose_several(X, F, np.random.default_rng(5), turn, X_exclude=X)
+        assert_feasible(domain, x)
+        assert not np.any(np.all(np.abs(X - x) < 1e-9, axis=1))
+    # an even turn is ParEGO: the single-objective proposal on the scalarized losses
+    draws = np.random.default_rng(5)
+    weights = random_weights(2, draws, PAREGO_CONCENTRATION)
+    expected = Proposer(domain, warm_fits=False).propose(X, chebyshev(F, weights), draws, X_exclude=X)
+    even = Proposer(domain, warm_fits=False).propose_several(X, F, np.random.default_rng(5), 0, X_exclude=X)
+    np.testing.assert_array_equal(even, expected)
+
+
+def test_one_gp_per_objective_is_deterministic_and_keeps_away_from_pending_points(make_domain):
+    domain = make_domain(3)
+    X = np.random.default_rng(6).random((10, 3))
+    F = normalize(two_objectives(X))
+    weights = np.array([0.5, 0.5])
+
+    def proposal(pending=None):
+        return Proposer(domain).propose_scalarized(X, F, weights, np.random.default_rng(7), X_pending=pending)
+
+    first = proposal()
+    np.testing.assert_array_equal(first, proposal())
+    assert_feasible(domain, first)
+    after = proposal(pending=first[None, :])
+    assert np.max(np.abs(after - first)) > 1e-3
+
+
+def test_one_gp_per_objective_weights_by_feasibility_and_uses_it_alone_until_a_row_is_feasible(make_domain, rng):
+    domain = make_domain(2)
+    X = rng.random((10, 2))
+    F = normalize(two_objectives(np.hstack([X, X[:, :1]])))
+    constraint = ConstraintData(X, X[:, 1] - 0.5)  # holds where x1 <= 0.5
+    for satisfied in (X[:, 1] <= 0.5, np.zeros(len(X), dtype=bool)):
+        x = Proposer(domain).propose_scalarized(X, F, np.array([0.5, 0.5]), np.random.default_rng(8),
+                                                constraints=[constraint], satisfied=satisfied)
+        assert_feasible(domain, x)
+    with pytest.raises(ValueError, match=r"F must be \(n, 2\)"):
+        Proposer(domain).propose_scalarized(X, F[:, :1], np.array([0.5, 0.5]), rng)

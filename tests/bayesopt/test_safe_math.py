@@ -9,6 +9,8 @@ from hypered.bayesopt.safe_math import (
     log1mexp,
     log_h,
     log_h_grad,
+    log_softplus,
+    log_softplus_grad,
     normal_hazard,
 )
 
@@ -81,3 +83,17 @@ def test_cholesky_adds_growing_jitter_on_a_singular_matrix():
 def test_cholesky_raises_on_non_finite_input():
     with pytest.raises(ValueError, match="NaN or inf"):
         cholesky_with_jitter(np.array([[np.nan, 0.0], [0.0, 1.0]]))
+
+
+def test_log_softplus_matches_the_direct_formula_and_is_linear_in_the_far_tail():
+    u = np.linspace(-25.0, 25.0, 101)
+    np.testing.assert_allclose(log_softplus(u), np.log(np.log1p(np.exp(u))), rtol=1e-12)
+    far = np.array([-40.0, -1e3, -1e6])
+    np.testing.assert_allclose(log_softplus(far), far, rtol=1e-12)  # log softplus(u) = u + O(e^u)
+
+
+@pytest.mark.parametrize("u", [-1e3, -35.0, -29.0, -3.0, 0.0, 2.0, 40.0, 1e3])
+def test_log_softplus_grad_matches_finite_differences(u):
+    step = 1e-6 * max(1.0, abs(u))
+    numeric = (log_softplus(np.array([u + step])) - log_softplus(np.array([u - step]))) / (2 * step)
+    np.testing.assert_allclose(log_softplus_grad(np.array([u])), numeric, rtol=1e-6)

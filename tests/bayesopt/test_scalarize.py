@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from hypered.bayesopt import chebyshev, normalize, random_weights
-from hypered.bayesopt.scalarize import RHO, non_dominated
+from hypered.bayesopt.scalarize import CENTRAL_CONCENTRATION, PAREGO_CONCENTRATION, RHO, non_dominated
 
 
 def test_weights_lie_on_the_simplex_and_cover_it() -> None:
@@ -36,3 +36,15 @@ def test_chebyshev_is_the_weighted_max_plus_the_augmentation() -> None:
     for _ in range(100):
         w = random_weights(2, rng)
         assert chebyshev(np.array([[0.3, 0.4]]), w)[0] < chebyshev(np.array([[0.3, 0.6]]), w)[0]
+
+
+def test_the_concentration_draws_weights_toward_the_centre_above_one_and_the_corners_below() -> None:
+    rng = np.random.default_rng(2)
+    flat = np.array([random_weights(3, rng) for _ in range(4000)])
+    central = np.array([random_weights(3, rng, CENTRAL_CONCENTRATION) for _ in range(4000)])
+    cornered = np.array([random_weights(3, rng, PAREGO_CONCENTRATION) for _ in range(4000)])
+    assert np.allclose(central.mean(axis=0), 1 / 3, atol=0.02) and np.allclose(cornered.mean(axis=0), 1 / 3, atol=0.02)
+    assert np.mean(cornered.max(axis=1) > 0.9) > 2 * np.mean(flat.max(axis=1) > 0.9)
+    # Dirichlet variance a (a0 - a) / (a0^2 (a0 + 1)): 1/18 flat, 8/252 at concentration 2
+    assert np.allclose(flat.var(axis=0), 1 / 18, rtol=0.1) and np.allclose(central.var(axis=0), 8 / 252, rtol=0.1)
+    assert np.mean(central.min(axis=1) < 0.05) < np.mean(flat.min(axis=1) < 0.05) / 2

@@ -22,9 +22,11 @@ Glossary (names used throughout this subpackage):
 Modules: domain (feasible set), kernels, gp (posterior), fit (hyperparameters), warp (y),
 targets (the y the GP is fitted to), feasibility (outcome constraints' GPs, P(constraints hold)),
 acquisition, safe_math (log-EI tail, jitter), maximize (over the mixed domain), recommend (the
-best trial, noisy or not), scalarize (several objectives to one loss: ParEGO), proposer.
+best trial, noisy or not), scalarize (several objectives to one loss: ParEGO), chebyshev_ei (the
+EI of that loss under one GP per objective: qNParEGO), proposer.
 
     F (n, m)   several objectives' losses, one column per objective (m >= 2)
+    weights (m,)  a Chebyshev scalarization's weights, on the simplex
 """
 
 from .acquisition import ACQUISITIONS, Acquisition

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TypeVar
 
 import numpy as np
@@ -15,6 +16,7 @@ import scipy.linalg
 from scipy.special import logsumexp
 
 from .acquisition import ACQUISITIONS, Acquisition
+from .chebyshev_ei import UTOPIA_MARGIN, ChebyshevEI, base_samples, scalarized_fit
 from .domain import Domain
 from .feasibility import (
     ConstraintData,
@@ -26,8 +28,9 @@ from .feasibility import (
 from .fit import FitSettings, fit_params
 from .gp import GaussianProcess, GPParams, condition, cross_covariance
 from .kernels import KERNELS, Kernel
-from .maximize import SearchSettings, maximize_acquisition
+from .maximize import SearchSettings, ValueAndGrad, Values, maximize_acquisition
 from .recommend import Choice, choose
+from .scalarize import CENTRAL_CONCENTRATION, PAREGO_CONCENTRATION, chebyshev, random_weights
 from .targets import PRIOR_MEAN, gp_targets  # noqa: F401  (PRIOR_MEAN: re-exported for tests)
 
 DEFAULT_KERNEL = "Matern52"
@@ -132,17 +135,96 @@ class Proposer:
                 if kept.any() else []
         order = np.lexsort((gp.fitted_mean(), ~kept)) if constraints else \
             np.argsort(gp.fitted_mean(), kind="stable")
-        seeds = X[order[:_N_SEEDS]]  # the best, smoothed (the feasible ones first)
+        scorer = _Scorer(lambda X_query: self._values(models, X_query),
+                         lambda x: self._value_and_grad(models, x)) if models else None
+        return self._maximize(scorer, feasibility, X[order[:_N_SEEDS]], rng, X_exclude, n)
+
+    def propose_several(
+        self,
+        X: np.ndarray,  # (n, d) observed feasible points, n >= 1
+        F: np.ndarray,  # (n, m) losses of m objectives, rescaled (scalarize.normalize)
+        rng: np.random.Generator,
+        turn: int,  # the suggestion's index: even and odd ones take turns
+        X_pending: np.ndarray | None = None,  # (p, d) points under evaluation
+        X_exclude: np.ndarray | None = None,  # (q, d) points that must not be proposed
+        constraints: Sequence[ConstraintData] = (),  # one per outcome constraint
+        satisfied: np.ndarray | None = None,  # (n,) bool: the rows of X that kept every constraint
+    ) -> np.ndarray | None:  # (d,)
+        """For several objectives, ParEGO and qNParEGO in turn (scalarize.py says why).
+
+        Even turns: one GP on chebyshev(F, w) (Knowles 2006), w drawn toward the simplex's corners
+        (scalarize.PAREGO_CONCENTRATION). Odd turns: one GP per objective and the EI of
+        chebyshev(F - origin, w) under their posterior (propose_scalarized), w drawn toward the
+        simplex's centre (scalarize.CENTRAL_CONCENTRATION).
+        """
+        m = np.shape(F)[1]
+        if turn % 2 == 0:
+            weights = random_weights(m, rng, PAREGO_CONCENTRATION)
+            return self.propose(X, chebyshev(np.asarray(F, dtype=float), weights), rng, X_pending,
+                                X_exclude, constraints, satisfied)
+        weights = random_weights(m, rng, CENTRAL_CONCENTRATION)
+        return self.propose_scalarized(X, F, weights, rng, X_pending, X_exclude, constraints, satisfied)
+
+    def propose_scalarized(
+        self,
+        X: np.ndarray,  # (n, d) observed feasible points, n >= 1
+        F: np.ndarray,  # (n, m) losses of m objectives, rescaled (scalarize.normalize)
+        weights: np.ndarray,  # (m,) Chebyshev weights
+        rng: np.random.Generator,
+        X_pending: np.ndarray | None = None,  # (p, d) points under evaluation
+        X_exclude: np.ndarray | None = None,  # (q, d) points that must not be proposed
+        constraints: Sequence[ConstraintData] = (),  # one per outcome constraint
+        satisfied: np.ndarray | None = None,  # (n,) bool: the rows of X that kept every constraint
+    ) -> np.ndarray | None:  # (d,)
+        """As `propose`, minimizing chebyshev(F - origin, weights) by qNParEGO (chebyshev_ei.py):
+        one GP per objective, fitted afresh, and the log-EI of the scalarization under their joint
+        posterior; the origin lies UTOPIA_MARGIN below the best of each column of F.
+
+        Pending points are fantasized per objective; constraints weight the acquisition as in `propose`.
+        """
+        F = np.asarray(F, dtype=float)
+        if F.ndim != 2 or F.shape[1] != len(weights):
+            raise ValueError(f"propose_scalarized: F must be (n, {len(weights)}), got {F.shape}")
+        X, _ = self._checked(X, F[:, 0])
+        F = np.stack([self._checked(X, column)[1] for column in F.T], axis=1)
+        X = self.domain.project(X)
+        n = len(X)
+        targets = [gp_targets(column, power=False) for column in F.T]  # ChebyshevEI samples in loss units
+        gps = [condition(self.kernel, self._fit(X, t.y, rng, None), X, t.y) for t in targets]
+        pending = None if X_pending is None or not len(X_pending) else self._projected(X_pending)
+        fantasies = [[gp] if pending is None else self._with_fantasies(gp, pending, rng) for gp in gps]
+        feasibility = self._fit_constraints(constraints, rng)
+        kept = np.ones(n, dtype=bool) if not feasibility or satisfied is None \
+            else np.asarray(satisfied, dtype=bool)
+        origin = F.min(axis=0) - UTOPIA_MARGIN
+        Z = base_samples(len(weights), rng)
+        acquisitions = []
+        if kept.any():  # the incumbent: among the kept rows (and, without constraints, the fantasized ones)
+            for joint in zip(*fantasies):
+                rows = np.ones(len(joint[0].y), dtype=bool) if not constraints else \
+                    np.concatenate([kept, np.zeros(len(joint[0].y) - n, dtype=bool)])
+                acquisitions.append(ChebyshevEI.at(joint, targets, weights, origin, Z, rows))
+        scorer = _Scorer(lambda X_query: _log_mean_exp([a.values(X_query) for a in acquisitions]),
+                         lambda x: _log_mean_exp_grad([a.value_and_grad(x) for a in acquisitions])) \
+            if acquisitions else None
+        smoothed = scalarized_fit(gps, targets, weights, origin)
+        order = np.lexsort((smoothed, ~kept)) if constraints else np.argsort(smoothed, kind="stable")
+        return self._maximize(scorer, feasibility, X[order[:_N_SEEDS]], rng, X_exclude, n)
+
+    def _maximize(self, scorer: _Scorer | None, feasibility: list[FeasibilityModel],
+                  seeds: np.ndarray,  # (k, d) the best observed points, smoothed (the feasible ones first)
+                  rng: np.random.Generator, X_exclude: np.ndarray | None, n: int) -> np.ndarray | None:  # (d,)
+        """The point maximizing the acquisition plus sum_c log P(c holds) (the latter alone without a scorer)."""
         exclude = self._projected(X_exclude) if X_exclude is not None else None
         return maximize_acquisition(
-            lambda X_query: self._constrained_values(models, feasibility, X_query),
-            lambda x: self._constrained_value_and_grad(models, feasibility, x),
+            lambda X_query: _constrained_values(scorer, feasibility, X_query),
+            lambda x: _constrained_value_and_grad(scorer, feasibility, x),
             self.domain,
             seeds,
             rng,
             restarts=self.restarts,
             X_exclude=exclude,
-            settings=_search_settings(len(X)),
+            settings=_search_settings(n),
         )
 
     def recommend(
@@ -215,34 +297,13 @@ class Proposer:
             out.append(model)
         return out
 
-    def _constrained_values(self, models: list[tuple[GaussianProcess, float]],
-                            feasibility: list[FeasibilityModel], X_query: np.ndarray) -> np.ndarray:  # (m,)
-        """The acquisition plus sum_c log P(c holds); the latter alone while nothing is feasible."""
-        if not feasibility:
-            return self._values(models, X_query)
-        log_pof = log_feasibility(feasibility, X_query)
-        return log_pof if not models else self._values(models, X_query) + log_pof
-
-    def _constrained_value_and_grad(self, models: list[tuple[GaussianProcess, float]],
-                                    feasibility: list[FeasibilityModel],
-                                    x: np.ndarray) -> tuple[float, np.ndarray]:
-        if not feasibility:
-            return self._value_and_grad(models, x)
-        log_pof, grad = log_feasibility_grad(feasibility, x)
-        if not models:
-            return log_pof, grad
-        value, value_grad = self._value_and_grad(models, x)
-        return value + log_pof, value_grad + grad
-
     def _values(self, models: list[tuple[GaussianProcess, float]], X_query: np.ndarray) -> np.ndarray:  # (m,)
         """The acquisition at X_query, averaged over the models (log-mean-exp for log-EI)."""
         values = []
         for gp, best in models:
             mean, std = gp.posterior(X_query)
             values.append(self.acquisition.evaluate(mean, std, best)[0])
-        if len(values) == 1:
-            return values[0]
-        return logsumexp(np.stack(values), axis=0) - np.log(len(values))
+        return _log_mean_exp(values)
 
     def _value_and_grad(self, models: list[tuple[GaussianProcess, float]],
                         x: np.ndarray) -> tuple[float, np.ndarray]:
@@ -251,12 +312,54 @@ class Proposer:
             mean, std, dmean, dstd = gp.posterior_grad(x)
             value, d_mean, d_std = self.acquisition.evaluate(np.array([mean]), np.array([std]), best)
             pairs.append((float(value[0]), d_mean[0] * dmean + d_std[0] * dstd))
-        if len(pairs) == 1:
-            return pairs[0]
-        values = np.array([v for v, _ in pairs])  # (s,)
-        weights = np.exp(values - logsumexp(values))  # d log-mean-exp / d value_s
-        grad = np.sum([w * g for w, (_, g) in zip(weights, pairs)], axis=0)
-        return float(logsumexp(values) - np.log(len(values))), grad
+        return _log_mean_exp_grad(pairs)
+
+
+@dataclass(frozen=True)
+class _Scorer:
+    """An acquisition to maximize: at many points, and at one with its gradient."""
+
+    values: Values
+    value_and_grad: ValueAndGrad
+
+
+def _constrained_values(scorer: _Scorer | None, feasibility: list[FeasibilityModel],
+                        X_query: np.ndarray) -> np.ndarray:  # (m,)
+    """The acquisition plus sum_c log P(c holds); the latter alone while nothing is feasible."""
+    if not feasibility:
+        assert scorer is not None  # without constraints every row is an incumbent
+        return scorer.values(X_query)
+    log_pof = log_feasibility(feasibility, X_query)
+    return log_pof if scorer is None else scorer.values(X_query) + log_pof
+
+
+def _constrained_value_and_grad(scorer: _Scorer | None, feasibility: list[FeasibilityModel],
+                                x: np.ndarray) -> tuple[float, np.ndarray]:
+    if not feasibility:
+        assert scorer is not None
+        return scorer.value_and_grad(x)
+    log_pof, grad = log_feasibility_grad(feasibility, x)
+    if scorer is None:
+        return log_pof, grad
+    value, value_grad = scorer.value_and_grad(x)
+    return value + log_pof, value_grad + grad
+
+
+def _log_mean_exp(values: list[np.ndarray]) -> np.ndarray:  # s arrays (m,) -> (m,)
+    """Averages log acquisitions over fantasies: log mean exp (the one value itself when alone)."""
+    if len(values) == 1:
+        return values[0]
+    return np.asarray(logsumexp(np.stack(values), axis=0) - np.log(len(values)))
+
+
+def _log_mean_exp_grad(pairs: list[tuple[float, np.ndarray]]) -> tuple[float, np.ndarray]:
+    """_log_mean_exp at one point, from each fantasy's (value, gradient (d,))."""
+    if len(pairs) == 1:
+        return pairs[0]
+    values = np.array([v for v, _ in pairs])  # (s,)
+    weights = np.exp(values - logsumexp(values))  # d log-mean-exp / d value_s
+    grad = np.sum([w * g for w, (_, g) in zip(weights, pairs)], axis=0)
+    return float(logsumexp(values) - np.log(len(values))), grad
 
 
 def _posterior_samples(gp: GaussianProcess, X_pending: np.ndarray, count: int,

@@ -3,6 +3,7 @@
 - `log_h` and its derivative: the log of EI's unit-scale improvement h(z) = phi(z) + z Phi(z),
   finite for any z (Ament et al. 2023, "Unexpected Improvements to Expected Improvement", Eq. 9).
 - `log1mexp`: log(1 - exp(x)) without cancellation (Maechler 2012).
+- `log_softplus` and its derivative: the log of a smoothed improvement, finite far below zero.
 - `cholesky_with_jitter`: Cholesky factor of a covariance matrix that may be singular.
 """
 
@@ -12,7 +13,7 @@ import math
 
 import numpy as np
 import scipy.linalg
-from scipy.special import erfcx, log_ndtr, ndtr
+from scipy.special import erfcx, expit, log_ndtr, ndtr
 
 _LOG_SQRT_2PI = 0.5 * math.log(2.0 * math.pi)
 _LOG_SQRT_HALF_PI = 0.5 * math.log(0.5 * math.pi)
@@ -105,3 +106,19 @@ def cholesky_with_jitter(K: np.ndarray) -> tuple[np.ndarray, float]:  # K (n, n)
         f"Cholesky failed even with jitter {jitter:.1e}: the covariance matrix is not finite "
         "or far from positive definite"
     )
+
+
+_SOFTPLUS_LINEAR = -30.0  # below it log softplus(u) = u to float precision (softplus(u) = e^u (1 - e^u / 2 ...))
+
+
+def log_softplus(u: np.ndarray) -> np.ndarray:
+    """log(log(1 + e^u)), finite for every finite u (the smoothed improvement of qLogEI, Ament et al. 2023)."""
+    u = np.asarray(u, dtype=float)
+    return np.where(u < _SOFTPLUS_LINEAR, u, np.log(np.logaddexp(0.0, np.maximum(u, _SOFTPLUS_LINEAR))))
+
+
+def log_softplus_grad(u: np.ndarray) -> np.ndarray:
+    """d log softplus(u) / du = sigmoid(u) / softplus(u): 1 in the far lower tail, ~1/u in the upper."""
+    u = np.asarray(u, dtype=float)
+    safe = np.maximum(u, _SOFTPLUS_LINEAR)
+    return np.where(u < _SOFTPLUS_LINEAR, 1.0, expit(safe) / np.logaddexp(0.0, safe))

@@ -52,13 +52,17 @@ class GPTargets:
         return float(slope[0])
 
 
-def gp_targets(loss: np.ndarray) -> GPTargets:  # loss (n,), finite
-    """The GP's targets for raw losses (lower is better), as Proposer.propose fits them."""
+def gp_targets(loss: np.ndarray, power: bool = True) -> GPTargets:  # loss (n,), finite
+    """The GP's targets for raw losses (lower is better), as Proposer.propose fits them.
+
+    `power=False` leaves out the power transform, so that `to_loss` is linear: for a posterior
+    that is sampled in loss units (chebyshev_ei), where a Gaussian in y must stay a Gaussian.
+    """
     clipped = clip_outliers(loss)
     center, scale = moments(clipped)
     scale = scale if scale > 0.0 else 1.0
     z = (clipped - center) / scale
-    lam = upper_power_lambda(z)
+    lam = upper_power_lambda(z) if power else 1.0
     warped = upper_power(z, lam)
     warped_center, warped_scale = moments(warped)
     warped_scale = warped_scale if warped_scale > 0.0 else 1.0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 import numpy as np
 from threadpoolctl import ThreadpoolController
 
-from ..bayesopt import ConstraintData, Domain, Proposer, chebyshev, normalize, random_weights
+from ..bayesopt import ConstraintData, Domain, Proposer, normalize
 from ..constraints import Constraint, ConstraintMissing, judge
 from ..objective import Objective
 from ..pareto import objective_losses
@@ -53,7 +54,8 @@ class Suggester:
     seed, so a resumed study makes the same choices an uninterrupted one would have.
 
     With `others` (objectives besides `objective`), each GP suggestion minimizes a random
-    Chebyshev scalarization of all the objectives (bayesopt.scalarize, ParEGO).
+    Chebyshev scalarization of all the objectives: by ParEGO and qNParEGO in turn
+    (Proposer.propose_several, bayesopt.scalarize).
     """
 
     def __init__(self, encoding: Encoding, objective: Objective, *, random_starts: int,
@@ -100,18 +102,23 @@ class Suggester:
         if drawn < self.random_starts - len(self.warm) or not (complete or self.warm) \
                 or self._stagnant(trials):
             return self._design(drawn, tried, rng)
-        X, y = self._observations(trials, [*self.warm, *complete], rng)
+        observed = [*self.warm, *complete]
+        if self.objectives:
+            X, F = self._objective_rows(trials, observed)
+            propose = functools.partial(self._proposer.propose_several, X, F, turn=drawn)
+        else:
+            X, y = self._observations(trials, observed)
+            propose = functools.partial(self._proposer.propose, X, y)
         running = [t.values for t in trials if t.state is TrialState.RUNNING]
         X_pending = self.encoding.encode(running) if running else None
         X_exclude = self.encoding.encode([t.values for t in trials])
-        # One BLAS thread: the GP's many small matrix products run 3-10x slower when
-        # BLAS threads fight over the cores (measured on 2 cores, benchmarks/scaling.py).
-        observed = [*self.warm, *complete]
         satisfied = np.array([judge(self.constraints, t.results).feasible for t in observed]
                              + [False] * (len(X) - len(observed)), dtype=bool)
+        # One BLAS thread: the GP's many small matrix products run 3-10x slower when
+        # BLAS threads fight over the cores (measured on 2 cores, benchmarks/scaling.py).
         with self._blas.limit(limits=1, user_api="blas"):
-            x = self._proposer.propose(X, y, rng, X_pending=X_pending, X_exclude=X_exclude,
-                                       constraints=self._constraint_data(observed), satisfied=satisfied)
+            x = propose(rng, X_pending=X_pending, X_exclude=X_exclude,
+                        constraints=self._constraint_data(observed), satisfied=satisfied)
         if x is None:
             return self._random(tried, rng)
         return self.encoding.decode(x[None, :])[0]
@@ -180,26 +187,24 @@ class Suggester:
             data.append(ConstraintData(X, np.array(slack, dtype=float)))
         return data
 
-    def _observations(self, trials: Sequence[Trial], complete: list[Trial], rng: np.random.Generator
+    def _observations(self, trials: Sequence[Trial], complete: list[Trial]
                       ) -> tuple[np.ndarray, np.ndarray]:  # -> X (n, d), y (n,)
-        """Complete trials as (X, losses); failed ones imputed with the worst loss seen. With
-        several objectives, the losses are a random scalarization of them all."""
-        if self.objectives:
-            losses = self._scalarized(complete, rng)
-        else:
-            losses = [self.objective.loss(t.value) for t in complete if t.value is not None]
+        """Complete trials as (X, losses); failed ones imputed with the worst loss seen."""
+        losses = [self.objective.loss(t.value) for t in complete if t.value is not None]
         failed = [t for t in trials if t.state is TrialState.FAILED]
         worst = max(losses)
         X = self.encoding.encode([t.values for t in complete] + [t.values for t in failed])
         y = np.array(losses + [worst] * len(failed), dtype=float)
         return X, y
 
-    def _scalarized(self, complete: Sequence[Trial], rng: np.random.Generator) -> list[float]:
-        """ParEGO: each trial's objectives (read from its results), rescaled to [0, 1] and
-        scalarized with weights drawn for this suggestion."""
-        F = np.array([objective_losses(self.objectives, t.results) for t in complete], dtype=float)  # (n, m)
-        weights = random_weights(len(self.objectives), rng)
-        return [float(v) for v in chebyshev(normalize(F), weights)]
+    def _objective_rows(self, trials: Sequence[Trial], complete: list[Trial]
+                        ) -> tuple[np.ndarray, np.ndarray]:  # -> X (n, d), F (n, m)
+        """Complete trials as (X, each objective's loss read from the results, rescaled so that the
+        front spans [0, 1]); failed ones imputed with each objective's worst."""
+        F = normalize(np.array([objective_losses(self.objectives, t.results) for t in complete], dtype=float))
+        failed = [t for t in trials if t.state is TrialState.FAILED]
+        X = self.encoding.encode([t.values for t in complete] + [t.values for t in failed])
+        return X, np.vstack([F, np.repeat(F.max(axis=0, keepdims=True), len(failed), axis=0)])
 
     def _design(self, index: int, tried: set[str], rng: np.random.Generator
                 ) -> dict[str, Any] | None:
