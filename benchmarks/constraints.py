@@ -211,7 +211,8 @@ def run_one(problem: Problem, optimizer: str, seed: int, budget: int) -> dict[st
     OPTIMIZERS[optimizer](problem, seed, budget, recorder)
     calls = recorder.calls[:budget]
     return {"problem": problem.name, "optimizer": optimizer, "variant": VARIANTS.get(optimizer, ""),
-            "seed": seed, "budget": budget, "best": best_feasible(calls), "best_half": best_feasible(calls[: budget // 2]),
+            "seed": seed, "budget": budget, "best": best_feasible(calls),
+            "best_half": best_feasible(calls[: budget // 2]),
             "feasible_share": sum(ok for _, ok in calls) / max(len(calls), 1),
             "seconds": time.perf_counter() - start}
 

@@ -53,6 +53,8 @@ N_INIT = 10
 # scalarization's, below the ideal point, in units where the front spans [0, 1].
 VARIANT = "alternate-parego-alpha0.5"
 VARIANTS = {
+    "alternate-parego-alpha0.5-g2": "alternate-parego-alpha0.5 with ParEGO's scalarized losses power-transformed "
+                                    "as single objectives' are (bayesopt variant 2026-12-01g2): not kept",
     "parego": "ParEGO: one GP on a random Chebyshev scalarization, log-EI, weights a = 1",
     "qnparego": "qNParEGO: one GP per objective, Monte Carlo log-EI of the scalarization, a = 1, origin at the ideal",
     "qnparego-utopia0.1": "qNParEGO, origin 0.1 below the ideal",

@@ -70,12 +70,16 @@ class Proposer:
         restarts: int = 5,
         pending: str = "believer",
         warm_fits: bool = True,
+        power: bool = True,
     ) -> None:
         """Raises ValueError on an unknown kernel, acquisition or pending strategy (listing valid ones).
 
         `warm_fits=False` fits the objective's GP afresh each time: for targets that change
         between proposals (a new random scalarization of several objectives), where the last
         fit is no start and would make a resumed study choose otherwise than an uninterrupted one.
+        `power=False` fits the objective's GP to the losses without the power transform
+        (targets.gp_targets): for scalarized objectives, already rescaled so that the front spans
+        [0, 1], where the transform measured worse (benchmarks/MULTI_OBJECTIVE.md).
         """
         self.domain = domain
         self.kernel: Kernel = _choose("kernel", kernel, KERNELS)
@@ -92,6 +96,7 @@ class Proposer:
         self.restarts = restarts
         self.pending = pending
         self.warm_fits = warm_fits
+        self.power = power
         self._params: GPParams | None = None
         self._constraint_params: list[GPParams | None] = []  # warm starts of the constraints' fits
 
@@ -116,7 +121,7 @@ class Proposer:
         """
         X, y = self._checked(X, y)
         X = self.domain.project(X)  # the GP only ever sees feasible points
-        y_std = gp_targets(y).y
+        y_std = gp_targets(y, self.power).y
         self._params = self._fit(X, y_std, rng, self._params if self.warm_fits else None)
         gp = condition(self.kernel, self._params, X, y_std)
         fitted = [gp] if X_pending is None or not len(X_pending) else \

@@ -55,14 +55,17 @@ class GPTargets:
 def gp_targets(loss: np.ndarray, power: bool = True) -> GPTargets:  # loss (n,), finite
     """The GP's targets for raw losses (lower is better), as Proposer.propose fits them.
 
-    `power=False` leaves out the power transform, so that `to_loss` is linear: for a posterior
-    that is sampled in loss units (chebyshev_ei), where a Gaussian in y must stay a Gaussian.
+    `power=False` leaves out the power transform, so that `to_loss` is linear: for several
+    objectives (Proposer(power=False)), whose losses are rescaled so that the front spans [0, 1],
+    and whose posteriors chebyshev_ei samples in loss units, where a Gaussian must stay one.
     """
     clipped = clip_outliers(loss)
     center, scale = moments(clipped)
     scale = scale if scale > 0.0 else 1.0
     z = (clipped - center) / scale
-    lam = upper_power_lambda(z) if power else 1.0
+    if not power:
+        return GPTargets(z - PRIOR_MEAN, center, scale, 1.0, 0.0, 1.0)
+    lam = upper_power_lambda(z)
     warped = upper_power(z, lam)
     warped_center, warped_scale = moments(warped)
     warped_scale = warped_scale if warped_scale > 0.0 else 1.0

@@ -83,6 +83,8 @@ def upper_power(z: np.ndarray, lam: float) -> np.ndarray:  # (n,) -> (n,)
     """z below 0 unchanged; above, Yeo and Johnson's (2000) positive branch ((1 + z)^lam - 1) / lam
     (log1p(z) at lam = 0). Monotone, with slope 1 at 0 on both sides."""
     z = np.asarray(z, dtype=float)
+    if lam == 1.0:
+        return z.copy()
     upper = np.maximum(z, 0.0)
     compressed = np.log1p(upper) if lam == 0.0 else np.expm1(lam * np.log1p(upper)) / lam
     return np.where(z > 0.0, compressed, z)
@@ -91,6 +93,8 @@ def upper_power(z: np.ndarray, lam: float) -> np.ndarray:  # (n,) -> (n,)
 def upper_power_inverse(u: np.ndarray, lam: float) -> tuple[np.ndarray, np.ndarray]:  # -> z, dz/du (m,)
     """The inverse of upper_power and its derivative, for any real u (lam in [0, 1])."""
     u = np.asarray(u, dtype=float)
+    if lam == 1.0:  # exactly the identity, as upper_power is
+        return u.copy(), np.ones_like(u)
     upper = np.maximum(u, 0.0)
     if lam == 0.0:
         z_upper, dz_upper = np.expm1(upper), np.exp(upper)

@@ -81,7 +81,7 @@ class Suggester:
         )
         self._proposer = Proposer(domain, kernel=kernel, lengthscale=kernel_scale,
                                   acquisition=acquisition, restarts=restarts, pending=pending,
-                                  warm_fits=not others)
+                                  warm_fits=not others, power=not others)
         self._blas = ThreadpoolController()
 
     def suggest(self, trials: Sequence[Trial]) -> dict[str, Any] | None:
