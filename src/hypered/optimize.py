@@ -58,7 +58,8 @@ def optimize(
             (or a number, taken as the objective's value).
         random_starts: Trials drawn from a Sobol design before the Gaussian process takes over
             (after the `initial` points, which do not reduce them; each `warm_start` trial does).
-            Later, after every 8 complete or failed trials in a row without a new best, one more.
+            Later, after every 8 complete or failed trials in a row without a new best (better
+            by 1% of the gap between the median value and the best), one more.
         iterations: Complete trials to reach in total, random starts included.
         kernel: Gaussian process kernel: one of "Matern52" (alias "Matern"), "Matern32", "RBF".
         kernel_scale: Fixes every lengthscale (unit-cube units) to this value; None fits them.
