@@ -11,6 +11,11 @@ failures on a fifth of the cube): the clip matched or beat both everywhere excep
 plain standardization was slightly better; plain standardization failed with the 1e30
 failures (4.5 vs 0.40), rank scores lost on Rosenbrock (8.0 vs 5.5) and Hartmann6. With 40%
 of the cube failing, the clip still reached 0.42 on Branin (optimum 0.398).
+
+Then the values above the mean are compressed by a power transform fitted to the data
+(`upper_power`, `upper_power_lambda`) and the result standardized again (targets.gp_targets):
+a long bad tail that the clip leaves (log losses of settings that barely work) no longer
+flattens the differences among the good values.
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ _RANDOM_TRIES = 1000  # fresh random points tried before a finite space counts a
 # After this many complete or failed trials in a row without a new best, the next suggestion is a point of
 # the Sobol design instead of the GP's (and again after as many more): a GP that settled on a
 # region (a plateau of noise, a poor initial design) can predict confidently that nothing better
-# lies elsewhere, and never look (benchmarks/FINDINGS.md, "Traps").
+# lies elsewhere, and never look (benchmarks/FINDINGS.md, third session).
 STAGNATION_TRIALS = 8
 IMPROVEMENT = 0.01  # a new best beats the old by this share of (median loss - best loss)
 
