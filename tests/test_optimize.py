@@ -197,6 +197,39 @@ def test_a_deterministic_objective_gets_its_best_observed_trial(tmp_path: Path) 
     assert best["best_observed"] == {"trial": best["trial"], "value": best["value"]}
 
 
+def test_noisy_false_recommends_the_best_observed_trial_of_a_noisy_objective(tmp_path: Path) -> None:
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+
+    def noisy(params: dict) -> float:  # the objective of the test above, which the model calls noisy
+        return (params["x"] - 0.3) ** 2 + float(rng.normal(0, 0.3))
+
+    best = hp.optimize(name="told", objective=hp.minimize("loss"), params={"x": hp.real(0, 1)},
+                       function=noisy, iterations=25, seed=0, directory=tmp_path, noisy=False)
+    assert best is not None and best["recommended_by"] == "best observed value (noisy=False)"
+    assert best["best_observed"] == {"trial": best["trial"], "value": best["value"]}
+    assert best["posterior_mean"] is None
+    stored = hp.load_study(tmp_path / "told")
+    assert stored.best_summary() == best
+
+
+def test_noisy_true_recommends_the_best_posterior_mean_of_a_rough_deterministic_objective(tmp_path: Path) -> None:
+    def rough(params: dict) -> float:  # deterministic, with a kink the model smooths over
+        return abs(params["x"] - 0.3) + 0.05 * float(int(params["x"] * 40) % 2)
+
+    best = hp.optimize(name="told", objective=hp.minimize("loss"), params={"x": hp.real(0, 1)},
+                       function=rough, iterations=12, seed=0, directory=tmp_path, noisy=True)
+    assert best is not None and best["recommended_by"] == "best posterior mean (noisy=True)"
+    assert best["posterior_mean"] is not None and best["noise_std"] is not None
+
+
+def test_noisy_must_be_a_bool_or_none(tmp_path: Path) -> None:
+    with pytest.raises(ArgumentError, match=r"noisy='yes': give True"):
+        hp.optimize(name="bad", objective=hp.minimize("loss"), params={"x": hp.real(0, 1)},
+                    function=lambda p: p["x"], iterations=2, directory=tmp_path, noisy="yes")  # type: ignore[arg-type]
+
+
 def test_a_resumed_study_makes_the_choices_an_uninterrupted_one_makes(tmp_path: Path) -> None:
     def quadratic(params: dict) -> float:
         return (params["x"] - 0.3) ** 2 + (params["y"] - 2) ** 2

@@ -41,6 +41,7 @@ def optimize(
     initial: Sequence[Mapping[str, Any]] | None = None,
     warm_start: str | os.PathLike[str] | None = None,
     constraints: Sequence[Constraint] | None = None,
+    noisy: bool | None = None,
 ) -> dict[str, Any] | None:
     """Tune `params` with Bayesian optimization; the best trial.
 
@@ -98,6 +99,9 @@ def optimize(
             fails. The optimizer models each constrained metric with its own GP and weights its
             acquisition by the probability that all hold. The best trial is the best feasible
             one; while none is, the least infeasible one, marked `"feasible": false`.
+        noisy: Whether the objective is noisy, for the recommendation when the run ends: True
+            recommends the trial with the best posterior mean, False the best observed one;
+            None (the default) lets the model judge from the fitted noise.
 
     Returns:
         `{"params", "results", "value", "experiment_dir", "trial", "objective"}` of the best
@@ -121,7 +125,7 @@ def optimize(
         optimizer_restarts=optimizer_restarts, seed=seed, cwd=cwd, directory=directory,
         max_failures=max_failures, timeout=timeout, parallel=parallel, executor=executor,
         on_change=on_change, early_stopping=early_stopping, log_limit=log_limit,
-        initial=initial, warm_start=warm_start, constraints=constraints,
+        initial=initial, warm_start=warm_start, constraints=constraints, noisy=noisy,
     )
     show_log()
     answer = run_study(spec, LogReporter())

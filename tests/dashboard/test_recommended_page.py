@@ -79,7 +79,7 @@ def test_the_api_names_the_recommended_trial_and_the_best_observed(studies: tupl
     rows = dashboard.handle(["studies", "noisy", "table"], {"limit": "100"})[1]["rows"]
     assert [r["number"] for r in rows if r["recommended"]] == [noisy["trial"]]
     trial = dashboard.handle(["studies", "noisy", "trials", str(noisy["trial"])], {})[1]
-    assert trial["recommended"] == {"recommended_by": noisy["recommended_by"], "noisy": True,
+    assert trial["recommended"] == {"recommended_by": noisy["recommended_by"], "noisy": True, "declared": False,
                                     "posterior_mean": noisy["posterior_mean"], "noise_std": noisy["noise_std"]}
     observed = dashboard.handle(["studies", "noisy", "trials", str(noisy["best_observed"]["trial"])], {})[1]
     assert observed["recommended"] is None
@@ -149,6 +149,29 @@ def test_a_deterministic_or_unjudged_study_says_how_its_best_was_chosen(
         "Best observed value: the model judges whether the objective is noisy when a run ends.")
     tab.close()
     assert tab.errors == [] and tab.dialogs == []
+
+
+def test_a_declared_noisy_flag_is_said_as_declared(browser: Any, tmp_path: Path) -> None:
+    rng = np.random.default_rng(NOISE_SEED)
+    hp.optimize(name="told", objective=hp.minimize("loss"), params={"x": hp.real(0, 1)},
+                function=lambda p: (p["x"] - 0.3) ** 2 + float(rng.normal(0, 0.5)),
+                iterations=12, seed=0, directory=tmp_path, noisy=False)
+    best = json.loads((tmp_path / "told" / "best.json").read_text())
+    assert best["recommended_by"] == "best observed value (noisy=False)"
+    rec = Dashboard(tmp_path).handle(["studies", "told"], {})[1]["recommendation"]
+    assert rec["declared"] is True and rec["noisy"] is False and rec["best_observed"] is True
+    assert rec["recommended_by"] == best["recommended_by"] and rec["number"] == best["trial"]
+    running = serve(tmp_path)
+    server = next(running)
+    try:
+        tab = Page(browser, f"http://127.0.0.1:{server.server_address[1]}")
+        page = tab.open("/study/told")
+        assert page.locator("#best-reason").inner_text() == (
+            "Best observed value; the study was told the objective is not noisy (noisy=False).")
+        tab.close()
+        assert tab.errors == [] and tab.dialogs == []
+    finally:
+        running.close()
 
 
 def test_several_objectives_recommend_no_one_trial(tmp_path: Path) -> None:

@@ -237,13 +237,14 @@ class Proposer:
         X: np.ndarray,  # (n, d) observed feasible points, n >= 1
         y: np.ndarray,  # (n,) raw values to minimize, finite
         rng: np.random.Generator,
+        noisy: bool | None = None,  # None: judged from the fit; True/False: as declared
     ) -> Choice:
         """The row of X to recommend (recommend.choose), from a fresh fit that leaves no state."""
         X, y = self._checked(X, y)
         X = self.domain.project(X)
         targets = gp_targets(y)
         gp = condition(self.kernel, self._fit(X, targets.y, rng, None), X, targets.y)
-        return choose(gp, targets, y)
+        return choose(gp, targets, y, noisy)
 
     def _fit(self, X: np.ndarray, y_std: np.ndarray, rng: np.random.Generator,
              init: GPParams | None) -> GPParams:

@@ -36,10 +36,13 @@ class Choice:
 
 
 def choose(gp: GaussianProcess, targets: GPTargets,
-           loss: np.ndarray) -> Choice:  # loss (n,) the raw losses gp was fitted to
-    """The best posterior mean when the objective looks noisy, else the best observation."""
+           loss: np.ndarray,  # (n,) the raw losses gp was fitted to
+           noisy: bool | None = None) -> Choice:
+    """The best posterior mean when the objective is noisy, else the best observation. `noisy`
+    None: judged from the fit (it looks noisy); True or False: as the user declared it."""
     smoothed = gp.fitted_mean()  # (n,)
-    noisy = len(loss) >= MIN_POINTS_FOR_NOISE and gp.params.noise_var >= NOISY_NOISE_VAR
+    if noisy is None:
+        noisy = len(loss) >= MIN_POINTS_FOR_NOISE and gp.params.noise_var >= NOISY_NOISE_VAR
     index = int(np.argmin(smoothed)) if noisy else int(np.argmin(loss))
     mean, _ = targets.to_loss(smoothed[index : index + 1], np.zeros(1))
     noise_std = abs(targets.loss_slope(float(smoothed[index]))) * math.sqrt(gp.params.noise_var)

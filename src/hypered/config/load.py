@@ -72,8 +72,8 @@ def _spec(call: OptimizeCall, folder: Path, overrides: Mapping[str, Any]) -> Stu
 
 
 def _located(call: OptimizeCall, err: HyperedError) -> ConfigError:
-    """`err` at the value it is about when that is in `initial=`, `warm_start=` or `constraints=`,
-    else at optimize(."""
+    """`err` at the value it is about when that is in `initial=`, `warm_start=`, `constraints=` or
+    `noisy=`, else at optimize(."""
     message = str(err)
     if isinstance(err, SpaceError) and err.path and "params" in call.nodes:
         return call.error_at("params", err.path, message)
@@ -98,4 +98,6 @@ def _located(call: OptimizeCall, err: HyperedError) -> ConfigError:
         return call.error_at("early_stopping", (), message)
     if "warm_start" in call.nodes and message.startswith("warm_start"):
         return call.error_at("warm_start", (), message)
+    if "noisy" in call.nodes and message.startswith("noisy"):
+        return call.error_at("noisy", (), message)
     return call.error(message)

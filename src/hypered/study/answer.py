@@ -26,12 +26,14 @@ class Answer:
     posterior_mean: float | None = None  # the model's mean at the recommended trial, user's units
     noise_std: float | None = None  # the fitted noise std, user's units
     front: tuple[Trial, ...] = ()  # several objectives: the Pareto set among feasible trials
+    declared: bool = False  # `noisy` is the user's noisy= rather than the model's judgement
 
     def summary(self, spec: StudySpec) -> dict[str, Any]:
         """What best.json holds and `optimize` returns: the trial, or for several objectives the Pareto set."""
         if spec.objectives:
             return pareto_summary(spec.study_dir, spec.objectives, self.front, spec.constraints)
         judged = None if self.noisy is None else {
-            "noisy": self.noisy, "posterior_mean": self.posterior_mean, "noise_std": self.noise_std}
+            "noisy": self.noisy, "posterior_mean": self.posterior_mean, "noise_std": self.noise_std,
+            "declared": self.declared}
         return best_summary(spec.study_dir, spec.objective, self.trial, self.observed, judged,
                             spec.constraints)

@@ -148,7 +148,7 @@ class _Session:
             kernel=spec.kernel, kernel_scale=spec.kernel_scale,
             acquisition=spec.acquisition_fn, restarts=spec.optimizer_restarts,
             initial=spec.initial, warm=warm.trials if warm is not None else (),
-            constraints=spec.constraints, others=spec.objectives[1:],
+            constraints=spec.constraints, others=spec.objectives[1:], noisy=spec.noisy,
         )
         if warm is not None:
             db.set_meta("warm_start", warm.meta)
@@ -442,7 +442,7 @@ class _Session:
         if choice is None:
             return Answer(observed, observed, None)
         return Answer(self.trials[choice.trial], observed, choice.noisy,
-                      choice.value if choice.noisy else None, choice.noise_std)
+                      choice.value if choice.noisy else None, choice.noise_std, declared=choice.declared)
 
     def _observed_answer(self, best: Trial) -> Answer:
         """The answer from the observed values alone (`best`: the best observed trial); with
@@ -456,7 +456,7 @@ class _Session:
         write_json(self.spec.study_dir / BEST_FILE, answer.summary(self.spec))
         self.db.set_meta("recommendation", {
             "trial": answer.trial.number, "noisy": answer.noisy, "posterior_mean": answer.posterior_mean,
-            "noise_std": answer.noise_std, "complete": self.n_complete,
+            "noise_std": answer.noise_std, "declared": answer.declared, "complete": self.n_complete,
         })
 
     def best(self) -> Trial | None:

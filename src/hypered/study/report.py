@@ -78,8 +78,9 @@ class LogReporter:
             log.warning("no trial kept every constraint: the best shown, trial %d, is the least "
                         "infeasible (%s)", answer.trial.number, answer.trial.reason)
         if answer is not None and answer.noisy:
-            log.info("the objective looks noisy (noise std %.3g): recommending trial %d, best posterior "
-                     "mean %.6g; the best observed, trial %d at %.6g, may be a lucky draw", answer.noise_std,
+            log.info("%s (noise std %.3g): recommending trial %d, best posterior mean %.6g; the best "
+                     "observed, trial %d at %.6g, may be a lucky draw",
+                     "noisy=True" if answer.declared else "the objective looks noisy", answer.noise_std,
                      answer.trial.number, answer.posterior_mean, answer.observed.number, answer.observed.value)
 
 

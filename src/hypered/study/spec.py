@@ -53,6 +53,7 @@ class StudySpec:
     warm_start: Path | None = None  # an earlier study's folder (absolute) whose complete trials feed the GP
     constraints: tuple[Constraint, ...] = ()  # bounds on other metrics; a trial breaking one is infeasible
     objectives: tuple[Objective, ...] = ()  # several objectives: all of them (`objective` is the first); else ()
+    noisy: bool | None = None  # None: the model judges whether the objective is noisy; else as declared
 
     @property
     def all_objectives(self) -> tuple[Objective, ...]:
@@ -76,7 +77,7 @@ SPEC_ARGUMENTS = (
     "name", "objective", "params", "binary", "function", "random_starts", "iterations", "kernel",
     "kernel_scale", "acquisition_fn", "optimizer_restarts", "seed", "cwd", "directory",
     "max_failures", "timeout", "parallel", "executor", "on_change", "early_stopping", "log_limit",
-    "initial", "warm_start", "constraints",
+    "initial", "warm_start", "constraints", "noisy",
 )
 """The arguments of `optimize` (and of a config file's optimize(...)), in order."""
 
@@ -111,6 +112,7 @@ def make_spec(
     initial: Sequence[Mapping[str, Any]] | None = None,
     warm_start: str | os.PathLike[str] | None = None,
     constraints: Sequence[Constraint] | None = None,
+    noisy: bool | None = None,
 ) -> StudySpec:
     """Check every argument of `optimize`; a StudySpec, or ArgumentError/SpaceError saying what is wrong."""
     _check_name(name)
@@ -146,6 +148,9 @@ def make_spec(
     if log_limit is not None:
         _check_int("log_limit", log_limit, 1024)
     _check_devices(tree, parallel)
+    if noisy is not None and not isinstance(noisy, bool):
+        raise ArgumentError(f"noisy={noisy!r}: give True (the objective is noisy), False (it is not) "
+                            "or None (let the model judge)")
     if early_stopping is not None:
         if not isinstance(early_stopping, ASHA):
             raise ArgumentError(f"early_stopping must be asha(...) or None, got {early_stopping!r}")
@@ -169,7 +174,7 @@ def make_spec(
         timeout=None if timeout is None else float(timeout), parallel=parallel, executor=executor,
         on_change=on_change, early_stopping=early_stopping, log_limit=log_limit,
         initial=points, warm_start=warm, constraints=checked_constraints,
-        objectives=objectives if len(objectives) > 1 else (),
+        objectives=objectives if len(objectives) > 1 else (), noisy=noisy,
     )
 
 

@@ -41,6 +41,7 @@ class Recommendation:
     observed: float  # the trial's own value
     noisy: bool  # looks noisy: fitted noise std >= 0.1 std of the losses, from 10 complete trials on
     noise_std: float  # the fitted noise std, in the user's units (0.0 with one complete trial)
+    declared: bool = False  # `noisy` is what the user declared (Suggester's noisy=), not the model's judgement
 
 
 class Suggester:
@@ -62,12 +63,14 @@ class Suggester:
                  seed: int, kernel: str, kernel_scale: float | None, acquisition: str,
                  restarts: int, pending: str = "believer",
                  initial: Sequence[Mapping[str, Any]] = (), warm: Sequence[Trial] = (),
-                 constraints: Sequence[Constraint] = (), others: Sequence[Objective] = ()) -> None:
+                 constraints: Sequence[Constraint] = (), others: Sequence[Objective] = (),
+                 noisy: bool | None = None) -> None:
         self.encoding = encoding
         self.objective = objective
         self.objectives = (objective, *others) if others else ()  # several: all of them; else ()
         self.constraints = tuple(constraints)
         self.random_starts = random_starts
+        self.noisy = noisy  # None: the model judges whether the objective is noisy; else as declared
         self.seed = seed
         self.initial = tuple((trial_key(dict(point)), dict(point)) for point in initial)
         self.warm = [t for t in warm if t.state is TrialState.COMPLETE and t.value is not None]
@@ -135,15 +138,17 @@ class Suggester:
             return None
         values = np.array([t.value for t in complete], dtype=float)
         if len(complete) == 1:
-            return Recommendation(complete[0].number, float(values[0]), float(values[0]), False, 0.0)
+            return Recommendation(complete[0].number, float(values[0]), float(values[0]), False, 0.0,
+                                  self.noisy is not None)
         X = self.encoding.encode([t.values for t in complete])
         losses = np.array([self.objective.loss(v) for v in values])
         rng = np.random.default_rng([self.seed, len(complete), 1])
         with self._blas.limit(limits=1, user_api="blas"):
-            choice = self._proposer.recommend(X, losses, rng)
+            choice = self._proposer.recommend(X, losses, rng, self.noisy)
         best = complete[choice.index]
         value = self.objective.loss(choice.mean) if choice.noisy else float(values[choice.index])
-        return Recommendation(best.number, value, float(values[choice.index]), choice.noisy, choice.noise_std)
+        return Recommendation(best.number, value, float(values[choice.index]), choice.noisy, choice.noise_std,
+                              self.noisy is not None)
 
     def _stagnant(self, trials: Sequence[Trial]) -> bool:
         """Whether the last complete or failed trials, a multiple of STAGNATION_TRIALS of them,

@@ -78,10 +78,15 @@ function recommendedLines(name, d, rec) {
       " observed, ", el("strong", { id: "recommended-mean", text: fmt(rec.posterior_mean, true) }),
       " posterior mean"),
     el("p", { className: "muted", id: "best-reason", text: rec.noisy
-      ? `The objective looks noisy (noise std ≈ ${fmtApprox(rec.noise_std)}): this trial has the best `
+      ? `${noisyBecause(rec)} (noise std ≈ ${fmtApprox(rec.noise_std)}): this trial has the best `
         + `posterior mean; the ${lowest} observed value may be a lucky draw.`
       : `Recommended by ${rec.recommended_by}.` }),
   ];
+}
+
+// Why the objective counts as noisy: the user said so (noisy=True), or the model's fit.
+function noisyBecause(rec) {
+  return rec.declared ? "The study was told the objective is noisy (noisy=True)" : "The objective looks noisy";
 }
 
 // How the trial shown was chosen, when it is also the best observed one.
@@ -91,9 +96,12 @@ function howChosen(rec, running) {
       : "Best observed value: the model judges whether the objective is noisy when a run ends.";
   }
   if (rec.noisy === true) {
-    return `The objective looks noisy (noise std ≈ ${fmtApprox(rec.noise_std)}), and this trial has both the best `
+    return `${noisyBecause(rec)} (noise std ≈ ${fmtApprox(rec.noise_std)}), and this trial has both the best `
       + `posterior mean (${fmt(rec.posterior_mean, true)}) and the best observed value.`;
   }
-  if (rec.noisy === false) return "Best observed value; the objective does not look noisy.";
+  if (rec.noisy === false) {
+    return rec.declared ? "Best observed value; the study was told the objective is not noisy (noisy=False)."
+      : "Best observed value; the objective does not look noisy.";
+  }
   return "Best observed value.";
 }

@@ -62,7 +62,7 @@ function reportsScroll(main) {
 // Why the study recommends this trial (best.json's choice).
 function recommendedText(rec) {
   if (rec.noisy) {
-    return "The study recommends this trial: the objective looks noisy "
+    return `The study recommends this trial: ${rec.declared ? "noisy=True was given" : "the objective looks noisy"} `
       + `(noise std ≈ ${fmtApprox(rec.noise_std)}) and this trial has the best posterior mean, `
       + `${fmt(rec.posterior_mean, true)}.`;
   }
