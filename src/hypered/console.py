@@ -152,8 +152,7 @@ class ConsoleReporter:
             self.console.print(best_table(self.spec, answer))
             if answer.noisy:
                 observed = answer.observed
-                why = "noisy=True" if answer.declared else "the objective looks noisy"
-                self._print(f"{why} (noise std {answer.noise_std:.3g}): trial "
+                self._print(f"{answer.why_noisy} (noise std {answer.noise_std:.3g}): trial "
                             f"{answer.trial.number} has the best posterior mean, "
                             f"{answer.posterior_mean:.6g}; the best observed, trial {observed.number} at "
                             f"{observed.value:.6g}, may be a lucky draw")

@@ -28,6 +28,11 @@ class Answer:
     front: tuple[Trial, ...] = ()  # several objectives: the Pareto set among feasible trials
     declared: bool = False  # `noisy` is the user's noisy= rather than the model's judgement
 
+    @property
+    def why_noisy(self) -> str:
+        """Why the objective counts as noisy, for the end-of-run line: the user's noisy=True, or the fit."""
+        return "noisy=True" if self.declared else "the objective looks noisy"
+
     def summary(self, spec: StudySpec) -> dict[str, Any]:
         """What best.json holds and `optimize` returns: the trial, or for several objectives the Pareto set."""
         if spec.objectives:

@@ -80,7 +80,7 @@ class LogReporter:
         if answer is not None and answer.noisy:
             log.info("%s (noise std %.3g): recommending trial %d, best posterior mean %.6g; the best "
                      "observed, trial %d at %.6g, may be a lucky draw",
-                     "noisy=True" if answer.declared else "the objective looks noisy", answer.noise_std,
+                     answer.why_noisy, answer.noise_std,
                      answer.trial.number, answer.posterior_mean, answer.observed.number, answer.observed.value)
 
 
