@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import sys
 from pathlib import Path
@@ -180,7 +181,9 @@ def test_a_noisy_objective_gets_the_best_posterior_mean_not_the_luckiest_draw(tm
 
     best = hp.optimize(name="noisy", objective=hp.minimize("loss"), params={"x": hp.real(0, 1)},
                        function=noisy, iterations=25, seed=0, directory=tmp_path)
-    assert best is not None and best["recommended_by"] == "best posterior mean (the objective looks noisy)"
+    assert best is not None
+    assert re.fullmatch(r"best posterior mean \(trial 10 repeated trial \d+'s values and got another value\)",
+                        best["recommended_by"])
     assert best["noise_std"] > 0.05 and best["posterior_mean"] is not None
     observed = best["best_observed"]
     assert observed["value"] <= best["value"]  # the luckiest draw is still shown
@@ -193,8 +196,33 @@ def test_a_deterministic_objective_gets_its_best_observed_trial(tmp_path: Path) 
     best = hp.optimize(name="clean", objective=hp.minimize("loss"), params={"x": hp.real(0, 1)},
                        function=lambda p: (p["x"] - 0.3) ** 2, iterations=15, seed=0, directory=tmp_path)
     assert best is not None
-    assert best["recommended_by"] == "best observed value (the objective does not look noisy)"
+    assert re.fullmatch(r"best observed value \(trial 10 repeated trial \d+'s values and got the same value\)",
+                        best["recommended_by"])
     assert best["best_observed"] == {"trial": best["trial"], "value": best["value"]}
+
+
+def test_a_rough_deterministic_objective_is_found_deterministic_by_repeating_a_trial(tmp_path: Path) -> None:
+    def rough(params: dict) -> float:  # deterministic, with steps the GP's fit takes for noise
+        return abs(params["x"] - 0.3) + 0.2 * float(int(params["x"] * 40) % 2)
+
+    best = hp.optimize(name="rough", objective=hp.minimize("loss"), params={"x": hp.real(0, 1)},
+                       function=rough, iterations=25, seed=0, directory=tmp_path)
+    assert best is not None and best["recommended_by"].startswith("best observed value (trial 10 repeated")
+    assert best["best_observed"] == {"trial": best["trial"], "value": best["value"]}
+    trials = hp.load_study(tmp_path / "rough").trials
+    repeated = [t for t in trials if t.number == 10][0]
+    original = [t for t in trials if t.values == repeated.values and t.number != 10]
+    assert len(original) == 1 and original[0].value == repeated.value  # the best of the first 10
+    assert original[0].value == min(t.value for t in trials[:10] if t.value is not None)
+    assert repeated.key == f"{original[0].key}-2"  # its own folder, beside the first one's
+    assert len({t.values["x"] for t in trials}) == 24  # one repeat, never another
+
+
+def test_the_model_judges_noise_when_no_trial_was_repeated(tmp_path: Path) -> None:
+    best = hp.optimize(name="short", objective=hp.minimize("loss"), params={"x": hp.real(0, 1)},
+                       function=lambda p: (p["x"] - 0.3) ** 2, iterations=9, seed=0, directory=tmp_path)
+    assert best is not None
+    assert best["recommended_by"] == "best observed value (the objective does not look noisy)"
 
 
 def test_noisy_false_recommends_the_best_observed_trial_of_a_noisy_objective(tmp_path: Path) -> None:

@@ -74,6 +74,9 @@ class ConsoleReporter:
     def notice(self, message: str) -> None:
         self._print(f"[yellow]{escape(message)}[/]")
 
+    def remark(self, message: str) -> None:
+        self._print(escape(message))
+
     def started(self, spec: StudySpec, trials: list[Trial]) -> None:
         self.spec = spec
         done = sum(t.state is TrialState.COMPLETE for t in trials)

@@ -97,7 +97,8 @@ def trial_summary(frame: Frame, i: int) -> dict[str, Any]:
 def recommendation(frame: Frame) -> dict[str, Any] | None:
     """The trial the study recommends, as best.json names it: `trial_summary` plus `judged` (whether
     the model judged the trials when the last run ended, with none completed since), `noisy`,
-    `declared` (the user's noisy= rather than the model's judgement), `posterior_mean`, `noise_std`
+    `declared` (the user's noisy= rather than the model's judgement), `repeat` (what a trial that
+    repeated another's values showed, when that decided `noisy`), `posterior_mean`, `noise_std`
     (null until judged), `recommended_by` (best.json's words) and
     `best_observed` (whether it is also the best observed trial). Until judged, the best observed
     trial. None before a trial completes, and for several objectives (their answer is the Pareto set)."""
@@ -113,6 +114,7 @@ def recommendation(frame: Frame) -> dict[str, Any] | None:
         "recommended_by": recommended_by(judgement),
         "noisy": None if judgement is None else judgement.get("noisy"),
         "declared": None if judgement is None else bool(judgement.get("declared")),
+        "repeat": None if judgement is None else judgement.get("repeat"),
         "posterior_mean": None if judgement is None else number(judgement.get("posterior_mean")),
         "noise_std": None if judgement is None else number(judgement.get("noise_std")),
         "best_observed": chosen == best,
@@ -353,7 +355,7 @@ def _recommended(study: Study, trial: Trial) -> dict[str, Any] | None:
         return None
     judgement = study.recommendation or {}
     return {"recommended_by": recommended_by(judgement), "noisy": judgement.get("noisy"),
-            "declared": bool(judgement.get("declared")),
+            "declared": bool(judgement.get("declared")), "repeat": judgement.get("repeat"),
             "posterior_mean": number(judgement.get("posterior_mean")), "noise_std": number(judgement.get("noise_std"))}
 
 

@@ -212,12 +212,15 @@ def best_summary(folder: Path, objective: Objective, trial: Trial, observed: Tri
 
 def recommended_by(recommendation: dict[str, Any] | None) -> str:
     """How the recommended trial was chosen, as best.json's "recommended_by" says it (`recommendation`:
-    the model's judgement, or with "declared" the user's noisy=; None while the study runs)."""
+    the model's judgement, or with "declared" the user's noisy=, or with "repeat" what a repeated
+    trial showed; None while the study runs)."""
     noisy = None if recommendation is None else recommendation.get("noisy")
     if noisy is None:
         return "best observed value (so far: the model judges when the study ends)"
     if recommendation is not None and recommendation.get("declared"):
         return "best posterior mean (noisy=True)" if noisy else "best observed value (noisy=False)"
+    if recommendation is not None and recommendation.get("repeat"):
+        return f"{'best posterior mean' if noisy else 'best observed value'} ({recommendation['repeat']})"
     if noisy:
         return "best posterior mean (the objective looks noisy)"
     return "best observed value (the objective does not look noisy)"

@@ -201,12 +201,12 @@ class _Session:
         attempts = sorted(folder.glob(f"attempt-*/{RESULTS_FILE}"), key=attempt)
         return folder / RESULTS_FILE if (folder / RESULTS_FILE).exists() or not attempts else attempts[-1]
 
-    def _interrupted_values(self) -> list[dict[str, Any]]:
-        """Values of interrupted trials that no later trial re-ran: they run first."""
+    def _interrupted_values(self) -> list[Trial]:
+        """Interrupted trials that no later trial re-ran (in their folder): they run first, there."""
         latest: dict[str, Trial] = {}
         for trial in sorted(self.trials.values(), key=lambda t: t.number):
             latest[trial.key] = trial
-        return [t.values for t in latest.values() if t.state is TrialState.INTERRUPTED]
+        return [t for t in latest.values() if t.state is TrialState.INTERRUPTED]
 
     # -- the loop ---------------------------------------------------------------------------
 
@@ -242,7 +242,11 @@ class _Session:
         """Start trials while slots are free and more are needed; a message if none can be."""
         while len(self.running) < self.spec.parallel and \
                 self.n_done + len(self.running) < self.spec.iterations:
-            values = self.requeue.pop(0) if self.requeue else self.suggester.suggest(self._for_model())
+            if self.requeue:
+                retried = self.requeue.pop(0)
+                self._start(retried.values, runner, retried.key)
+                continue
+            values = self.suggester.suggest(self._for_model())
             if values is None:
                 size = self.spec.encoding.size
                 return (f"every one of the {size} configurations of the search space has been "
@@ -250,9 +254,21 @@ class _Session:
             self._start(values, runner)
         return ""
 
-    def _start(self, values: dict[str, Any], runner: Runner) -> None:
+    def _folder_key(self, values: dict[str, Any], number: int) -> str:
+        """Trial `number`'s folder name: the hash of its values, or for values that already ran
+        (a repeat, to tell whether the objective is noisy) the hash and the first free "-2", "-3"..."""
+        key, used = trial_key(values), {t.key for t in self.trials.values()}
+        if key not in used:
+            return key
+        first = min(t.number for t in self.trials.values() if t.key == key)
+        self.reporter.remark(f"trial {number} repeats trial {first}'s values, to tell whether the "
+                             "objective is noisy")
+        return next(f"{key}-{n}" for n in range(2, len(used) + 3) if f"{key}-{n}" not in used)
+
+    def _start(self, values: dict[str, Any], runner: Runner, key: str | None = None) -> None:
+        """Start a trial with `values` in a new folder, or in `key`'s (an interrupted trial's, retried)."""
         number = max(self.trials, default=-1) + 1  # self.trials holds every row of study.db
-        key = trial_key(values)
+        key = key or self._folder_key(values, number)
         folder = (self.spec.study_dir / key).absolute()
         folder.mkdir(parents=True, exist_ok=True)
         devices = self.devices.acquire(number)
@@ -362,6 +378,11 @@ class _Session:
         trial = self._record(trial, outcome)
         self._keep_files(trial, outcome)
         self.reporter.trial_finished(trial, self.best())
+        if trial.state is TrialState.COMPLETE and trial.key != trial_key(trial.values):
+            repeat = self.suggester.repeated(self._sorted())
+            if repeat is not None and repeat.second == trial.number:
+                self.reporter.remark(f"{repeat.verdict}: the objective is "
+                                     f"{'noisy' if repeat.noisy else 'deterministic'}")
         if trial.state is TrialState.COMPLETE:
             self.failures_in_a_row = 0
         elif trial.state is TrialState.FAILED:
@@ -442,7 +463,8 @@ class _Session:
         if choice is None:
             return Answer(observed, observed, None)
         return Answer(self.trials[choice.trial], observed, choice.noisy,
-                      choice.value if choice.noisy else None, choice.noise_std, declared=choice.declared)
+                      choice.value if choice.noisy else None, choice.noise_std, declared=choice.declared,
+                      repeat=choice.repeat)
 
     def _observed_answer(self, best: Trial) -> Answer:
         """The answer from the observed values alone (`best`: the best observed trial); with
@@ -457,6 +479,7 @@ class _Session:
         self.db.set_meta("recommendation", {
             "trial": answer.trial.number, "noisy": answer.noisy, "posterior_mean": answer.posterior_mean,
             "noise_std": answer.noise_std, "declared": answer.declared, "complete": self.n_complete,
+            "repeat": None if answer.repeat is None else answer.repeat.verdict,
         })
 
     def best(self) -> Trial | None:

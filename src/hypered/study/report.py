@@ -20,6 +20,9 @@ class Reporter(Protocol):
     def notice(self, message: str) -> None:
         """Something the user should know before the study starts (a restart, an import)."""
 
+    def remark(self, message: str) -> None:
+        """Something the user may like to know while the study runs (a trial repeated to measure noise)."""
+
     def started(self, spec: StudySpec, trials: list[Trial]) -> None: ...
 
     def trial_started(self, trial: Trial) -> None: ...
@@ -34,6 +37,9 @@ class LogReporter:
 
     def notice(self, message: str) -> None:
         log.warning("%s", message)
+
+    def remark(self, message: str) -> None:
+        log.info("%s", message)
 
     objectives: tuple[Objective, ...] = ()  # several objectives: the study's, once started
 

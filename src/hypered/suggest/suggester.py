@@ -26,6 +26,12 @@ _RANDOM_TRIES = 1000  # fresh random points tried before a finite space counts a
 # lies elsewhere, and never look (benchmarks/FINDINGS.md, third session).
 STAGNATION_TRIALS = 8
 IMPROVEMENT = 0.01  # a new best beats the old by this share of (median loss - best loss)
+# Once the design has run and this many trials are complete, the best observed trial's values run
+# once more, unless the user said noisy=True or False: whether the two values agree tells a
+# deterministic objective from a noisy one. The GP's noise fit alone cannot: a rough deterministic
+# objective fits as much noise as a noisy one (benchmarks/FINDINGS.md, fourth session).
+REPEAT_AFTER = 10
+SAME_VALUE = 1e-6  # two values of one configuration agree when they differ by less than this share of the values' spread
 
 
 @dataclass(frozen=True)
@@ -42,6 +48,23 @@ class Recommendation:
     noisy: bool  # looks noisy: fitted noise std >= 0.1 std of the losses, from 10 complete trials on
     noise_std: float  # the fitted noise std, in the user's units (0.0 with one complete trial)
     declared: bool = False  # `noisy` is what the user declared (Suggester's noisy=), not the model's judgement
+    repeat: Repeat | None = None  # `noisy` is what a repeated trial showed, not the model's judgement
+
+
+@dataclass(frozen=True)
+class Repeat:
+    """Two complete trials with the same values, and whether their values differ."""
+
+    first: int  # Trial.number of the earlier one
+    second: int  # Trial.number of the one that repeated its values
+    noisy: bool  # their values differ: the objective is noisy
+
+    @property
+    def verdict(self) -> str:
+        """What the repeat showed, in words."""
+        if self.noisy:
+            return f"trial {self.second} repeated trial {self.first}'s values and got another value"
+        return f"trial {self.second} repeated trial {self.first}'s values and got the same value"
 
 
 class Suggester:
@@ -57,6 +80,10 @@ class Suggester:
     With `others` (objectives besides `objective`), each GP suggestion minimizes a random
     Chebyshev scalarization of all the objectives: by ParEGO and qNParEGO in turn
     (Proposer.propose_several, bayesopt.scalarize).
+
+    Unless `noisy` is given, one suggestion repeats the best observed trial's values once the
+    design has run and REPEAT_AFTER trials are complete, so that `recommend` knows whether the
+    objective is noisy instead of guessing it from the GP's fit.
     """
 
     def __init__(self, encoding: Encoding, objective: Objective, *, random_starts: int,
@@ -92,7 +119,7 @@ class Suggester:
 
         Running trials are pending: the next point keeps away from them.
         """
-        tried = {t.key for t in trials}
+        tried = {trial_key(t.values) for t in trials}  # a repeat's folder differs from its key
         size = self.encoding.size
         if size is not None and len(tried) >= size:
             return None
@@ -105,6 +132,9 @@ class Suggester:
         if drawn < self.random_starts - len(self.warm) or not (complete or self.warm) \
                 or self._stagnant(trials):
             return self._design(drawn, tried, rng)
+        again = self._to_repeat(trials)
+        if again is not None:
+            return dict(again.values)
         observed = [*self.warm, *complete]
         if self.objectives:
             X, F = self._objective_rows(trials, observed)
@@ -131,6 +161,8 @@ class Suggester:
 
         Depends only on the complete trials and the seed (failed and running ones are ignored).
         """
+        repeat = self.repeated(trials) if self.noisy is None else None
+        noisy = self.noisy if repeat is None else repeat.noisy
         complete = [t for t in trials if t.state is TrialState.COMPLETE and t.value is not None]
         if self.constraints:
             complete = [t for t in complete if judge(self.constraints, t.results).feasible]
@@ -144,11 +176,44 @@ class Suggester:
         losses = np.array([self.objective.loss(v) for v in values])
         rng = np.random.default_rng([self.seed, len(complete), 1])
         with self._blas.limit(limits=1, user_api="blas"):
-            choice = self._proposer.recommend(X, losses, rng, self.noisy)
+            choice = self._proposer.recommend(X, losses, rng, noisy)
         best = complete[choice.index]
         value = self.objective.loss(choice.mean) if choice.noisy else float(values[choice.index])
         return Recommendation(best.number, value, float(values[choice.index]), choice.noisy, choice.noise_std,
-                              self.noisy is not None)
+                              self.noisy is not None, repeat)
+
+    def repeated(self, trials: Sequence[Trial]) -> Repeat | None:
+        """The first pair of complete trials with the same values, and whether their values
+        differ by SAME_VALUE of the spread of all values or more; None if no values were repeated.
+        Trials stopped early, shown as complete with no results (the loop's _for_model), do not count."""
+        complete = sorted((t for t in trials if t.state is TrialState.COMPLETE and t.value is not None
+                           and t.results is not None), key=lambda t: t.number)
+        first: dict[str, Trial] = {}
+        for trial in complete:
+            earlier = first.setdefault(trial_key(trial.values), trial)
+            if earlier is not trial:
+                values = [float(t.value) for t in complete if t.value is not None]
+                spread = max(values) - min(values)
+                gap = abs(float(trial.value) - float(earlier.value))  # type: ignore[arg-type]
+                return Repeat(earlier.number, trial.number, gap > SAME_VALUE * spread)
+        return None
+
+    def _to_repeat(self, trials: Sequence[Trial]) -> Trial | None:
+        """The trial whose values to run again, to tell whether the objective is noisy: the best
+        observed complete (and feasible) trial once REPEAT_AFTER are complete, if no values were
+        repeated yet (in any state but interrupted, whose values rerun anyway). None when the user
+        said noisy= or when there are several objectives (a Pareto set has no recommendation)."""
+        if self.noisy is not None or self.objectives:
+            return None
+        complete = [t for t in trials if t.state is TrialState.COMPLETE and t.value is not None
+                    and t.results is not None
+                    and (not self.constraints or judge(self.constraints, t.results).feasible)]
+        if len(complete) < REPEAT_AFTER:
+            return None
+        keys = [trial_key(t.values) for t in trials if t.state is not TrialState.INTERRUPTED]
+        if len(set(keys)) < len(keys):
+            return None
+        return min(complete, key=lambda t: (self.objective.loss(t.value), t.number))  # type: ignore[arg-type]
 
     def _stagnant(self, trials: Sequence[Trial]) -> bool:
         """Whether the last complete or failed trials, a multiple of STAGNATION_TRIALS of them,

@@ -84,9 +84,10 @@ function recommendedLines(name, d, rec) {
   ];
 }
 
-// Why the objective counts as noisy: the user said so (noisy=True), or the model's fit.
+// Why the objective counts as noisy: the user said so (noisy=True), a repeated trial, or the model's fit.
 function noisyBecause(rec) {
-  return rec.declared ? "The study was told the objective is noisy (noisy=True)" : "The objective looks noisy";
+  if (rec.declared) return "The study was told the objective is noisy (noisy=True)";
+  return rec.repeat ? `The objective is noisy: ${rec.repeat}` : "The objective looks noisy";
 }
 
 // How the trial shown was chosen, when it is also the best observed one.
@@ -100,7 +101,8 @@ function howChosen(rec, running) {
       + `posterior mean (${fmt(rec.posterior_mean, true)}) and the best observed value.`;
   }
   if (rec.noisy === false) {
-    return rec.declared ? "Best observed value; the study was told the objective is not noisy (noisy=False)."
+    if (rec.declared) return "Best observed value; the study was told the objective is not noisy (noisy=False).";
+    return rec.repeat ? `Best observed value; the objective is deterministic: ${rec.repeat}.`
       : "Best observed value; the objective does not look noisy.";
   }
   return "Best observed value.";

@@ -62,7 +62,9 @@ function reportsScroll(main) {
 // Why the study recommends this trial (best.json's choice).
 function recommendedText(rec) {
   if (rec.noisy) {
-    return `The study recommends this trial: ${rec.declared ? "noisy=True was given" : "the objective looks noisy"} `
+    const why = rec.declared ? "noisy=True was given" : rec.repeat ? `${rec.repeat}, so the objective is noisy`
+      : "the objective looks noisy";
+    return `The study recommends this trial: ${why} `
       + `(noise std ≈ ${fmtApprox(rec.noise_std)}) and this trial has the best posterior mean, `
       + `${fmt(rec.posterior_mean, true)}.`;
   }
