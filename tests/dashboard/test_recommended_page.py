@@ -1,5 +1,6 @@
 """The trial a study recommends on the dashboard: on a noisy objective the best posterior mean, shown
-beside the best observed trial (the API, the Best section, the table's badge, the trial's page);
+beside the best observed trial (the API, the Best section, the table's badge, the trial's page, the
+study list, the plots' star);
 on a deterministic one a line saying how the best was chosen."""
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from browser_helpers import Page, screenshot
 from dashboard_helpers import XSS, serve, write_db
 
 import hypered as hp
+from hypered.dashboard import views
 from hypered.dashboard.api import Dashboard
 from hypered.dashboard.server import DashboardServer
 from hypered.storage import StudyDatabase
@@ -91,6 +93,90 @@ def test_the_api_names_the_recommended_trial_and_the_best_observed(studies: tupl
     stale = dashboard.handle(["studies", "stale", "outline"], {})[1]["recommendation"]
     assert stale["number"] == best["stale"]["trial"] and stale["judged"] is False and stale["noisy"] is None
     assert not any(r["recommended"] for r in dashboard.handle(["studies", "stale", "table"], {})[1]["rows"])
+
+
+def test_the_study_list_carries_the_recommended_trial_beside_the_best_observed(
+        studies: tuple[Path, dict[str, Any]]) -> None:
+    root, best = studies
+    noisy = best["noisy"]
+    rows = {r["name"]: r for r in Dashboard(root).handle(["studies"], {})[1]["studies"]}
+    assert rows["noisy"]["recommended"] == {
+        "number": noisy["trial"], "value": noisy["value"], "posterior_mean": noisy["posterior_mean"],
+        "recommended_by": noisy["recommended_by"], "best_observed": False}
+    assert rows["noisy"]["best"]["number"] == noisy["best_observed"]["trial"]  # `best` stays the best observed
+    assert rows["noisy"]["best"]["value"] == noisy["best_observed"]["value"]
+    clean = rows["clean"]["recommended"]
+    assert clean["number"] == rows["clean"]["best"]["number"] == best["clean"]["trial"]
+    assert clean["best_observed"] is True and clean["posterior_mean"] is None
+    assert rows["stale"]["recommended"] is None  # a trial completed after the run: not judged
+    assert "recommended" not in Dashboard(root).handle(["studies", "noisy"], {})[1]  # `recommendation` says more
+
+
+def test_a_large_study_plots_the_recommended_trial(tmp_path: Path) -> None:
+    """The plots' sample keeps the recommended trial (it is starred) though it is neither among the
+    best values nor an improvement."""
+    trials = [{"values": {"x": i / 300}, "value": float(i), "results": {"loss": float(i)}} for i in range(300)]
+    db = write_db(tmp_path / "big", {"x": {"type": "real", "low": 0, "high": 1, "log": False}},
+                  {"name": "loss", "direction": "minimize"}, trials)
+    with StudyDatabase(db) as store:
+        store.set_meta("recommendation", {"trial": 250, "noisy": True, "posterior_mean": 0.5, "noise_std": 80.0,
+                                          "declared": False, "complete": 300})
+    cols = views.columns(Dashboard(tmp_path).frame("big"), max_points=120)
+    assert cols["sampled"] and 250 in cols["number"]
+
+
+def test_the_model_view_goes_through_the_recommended_trial(studies: tuple[Path, dict[str, Any]]) -> None:
+    root, best = studies
+    noisy = best["noisy"]
+    dashboard = Dashboard(root)
+    slices = dashboard.handle(["studies", "noisy", "model"], {})[1]["slices"]
+    assert [(s["best"], s["recommended"]) for s in slices] == [(noisy["params"]["x"], True)]
+    clean = dashboard.handle(["studies", "clean", "model"], {})[1]["slices"]
+    assert [(s["best"], s["recommended"]) for s in clean] == [(best["clean"]["params"]["x"], False)]
+
+
+def test_the_list_and_the_plots_mark_the_recommended_trial(
+        browser: Any, studies: tuple[Path, dict[str, Any]], recommended_server: DashboardServer) -> None:
+    noisy, clean = studies[1]["noisy"], studies[1]["clean"]
+    chosen, observed = noisy["trial"], noisy["best_observed"]["trial"]
+    observed_x = Dashboard(studies[0]).handle(["studies", "noisy"], {})[1]["best"]["params"]["x"]
+    tab = Page(browser, f"http://127.0.0.1:{recommended_server.server_address[1]}")
+    page = tab.open("/", ready="#study-list tbody tr")
+    cell = page.locator("tr[data-study='noisy'] td.best")
+    assert float(cell.locator(".best-value").inner_text()) == pytest.approx(noisy["value"], rel=1e-5)
+    assert cell.locator(".state.recommended").inner_text() == "recommended"
+    title = cell.get_attribute("title")
+    assert title.startswith(f"trial {chosen}, recommended: {noisy['recommended_by']}, posterior mean ")
+    assert f" — best observed: trial {observed}, " in title
+    plain = page.locator("tr[data-study='clean'] td.best")
+    assert float(plain.inner_text()) == pytest.approx(clean["value"], rel=1e-5)
+    assert plain.locator(".state.recommended").count() == 0 and plain.get_attribute("title") is None
+    screenshot(page, "study-list-recommended.png")
+
+    page = tab.open("/study/noisy")
+    cells = tab.wait_subplots("#scatter-grid", 1)
+    assert cells[0]["stars"] == 1 and cells[0]["traces"] == 3  # trials, the best observed (ringed), the star
+    marks = tab.js("""(() => { const d = document.getElementById('scatter-grid').data;
+        return d.slice(1).map(t => [t.name, t.marker.symbol, t.x[0], t.text[0]]); })()""")
+    assert marks == [["best observed", "circle-open", pytest.approx(observed_x),
+                      f"trial {observed}: best observed value (not recommended: may be a lucky draw)"],
+                     ["recommended", "star", pytest.approx(noisy["params"]["x"]),
+                      f"trial {chosen}: recommended, {noisy['recommended_by']}"]]
+    page.wait_for_function("() => (document.getElementById('plot-convergence').data || []).length === 6")
+    marks = tab.js("""(() => document.getElementById('plot-convergence').data.slice(4)
+        .map(t => [t.name, t.marker.symbol, t.x[0], t.y[0]]))()""")
+    assert marks == [[f"recommended (trial {chosen})", "star", chosen, pytest.approx(noisy["value"])],
+                     [f"best observed (trial {observed})", "circle-open", observed,
+                      pytest.approx(noisy["best_observed"]["value"])]]
+    assert tab.points("#plot-convergence", -2) == 1 and tab.points("#plot-convergence", -1) == 1  # drawn
+    screenshot(page, "study-page-recommended-plots.png")
+
+    page = tab.open("/study/clean")  # recommended = best observed: one star, as before
+    cells = tab.wait_subplots("#scatter-grid", 1)
+    assert cells[0]["stars"] == 1 and cells[0]["traces"] == 2
+    page.wait_for_function("() => (document.getElementById('plot-convergence').data || []).length === 4")
+    tab.close()
+    assert tab.errors == [] and tab.dialogs == []
 
 
 def test_the_best_section_shows_both_trials_and_the_table_marks_the_recommended(

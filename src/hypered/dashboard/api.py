@@ -1,6 +1,7 @@
 """The JSON API's routes: a path and query in, (status, payload) out. No HTTP here.
 
-    /api/studies                           every study: counts, best value, last activity, running; a study
+    /api/studies                           every study: counts, best observed value, the trial it recommends
+                                           (`recommended`), last activity, running; a study
                                            that cannot be read is a row {name, error, running}, the others
                                            are unaffected; every row has `error` (null or a sentence naming
                                            the file) and `warnings` (parts of the files that could not be read)

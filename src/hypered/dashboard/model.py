@@ -40,7 +40,7 @@ from ..bayesopt import (
 from ..errors import SpaceError
 from ..objective import Direction
 from ..space import Categorical, Condition, Encoding, Integer, Variable, active_flags, variable_from_dict
-from ..trial import TrialState
+from ..trial import Trial, TrialState
 from .cache import PerVersion
 from .frame import clean, label
 from .studies import Study
@@ -79,6 +79,7 @@ class FittedModel:
     best_values: dict[str, Any]  # sampled values of the best trial
     best_x: np.ndarray  # (d,) its encoding
     n: int
+    recommended: bool = False  # the "best trial" is the one the study recommends, not the best observed
 
     def predict(self, X_query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:  # (m, d) -> (m,), (m,)
         """Posterior mean and std of the objective, in the user's units and direction."""
@@ -100,7 +101,7 @@ def fit(study: Study) -> FittedModel:
     except (ValueError, TypeError) as err:
         raise ModelUnavailable(f"a trial's values do not fit the search space: {err}") from None
     loss = sign * np.array([t.value for t in complete], dtype=float)  # (n,)
-    best = int(np.argmin(loss))
+    best, recommended = _centre(study, complete, loss)
     rows = _condition_rows(loss)
     X, loss = encoding.project(X[rows]), loss[rows]
     targets = gp_targets(loss)  # what the optimizer fits (bayesopt.Proposer.propose)
@@ -110,7 +111,20 @@ def fit(study: Study) -> FittedModel:
     gp = condition(kernel, params, X, targets.y)
     best_values = complete[best].values
     return FittedModel(encoding, gp, targets, sign, best_values,
-                       encoding.encode([best_values])[0], len(complete))
+                       encoding.encode([best_values])[0], len(complete), recommended)
+
+
+def _centre(study: Study, complete: list[Trial], loss: np.ndarray) -> tuple[int, bool]:
+    """Index in `complete` of the trial the slices and the contour go through: the one the study
+    recommends when it is not the best observed (a noisy objective's best posterior mean, as stored
+    when the run ended), else the lowest loss; and whether it is the recommended one."""
+    chosen = None if study.objectives else study.recommended
+    observed = study.best_observed
+    if chosen is not None and (observed is None or chosen.number != observed.number):
+        for k, trial in enumerate(complete):
+            if trial.number == chosen.number:
+                return k, True
+    return int(np.argmin(loss)), False
 
 
 def _has_its_branches(encoding: Encoding, values: dict[str, Any]) -> bool:
@@ -222,6 +236,7 @@ def slices(model: FittedModel) -> list[dict[str, Any]]:
             "std": std.tolist(),
             "best": label(best) if isinstance(var, Categorical) else best,
             "best_mean": best_mean,
+            "recommended": model.recommended,
         })
     return out
 
@@ -280,7 +295,8 @@ class ModelCache:
     def get(self, study: Study) -> FittedModel:
         """The study's fitted model; ModelUnavailable saying why there is none."""
         n = sum(t.state is TrialState.COMPLETE for t in study.trials)
-        key = (n, repr(study.space), study.objective)
+        chosen = study.recommended  # stored when a run ends, with no new trial: the slices' centre
+        key = (n, repr(study.space), study.objective, None if chosen is None else chosen.number)
         result = self._fits.get(study.name, key, lambda: self._fit(study))  # one fit per key; others wait
         if isinstance(result, ModelUnavailable):
             raise result

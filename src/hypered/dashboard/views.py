@@ -44,7 +44,8 @@ def last_activity(study: Study) -> float | None:
 
 
 def summary(frame: Frame, running: bool) -> dict[str, Any]:
-    """A study's line in the list: counts, best value, last activity, running or not."""
+    """A study's line in the list: counts, the best observed value (`best`), the trial the study
+    recommends (`recommended`, see `recommended_line`), last activity, running or not."""
     study = frame.study
     best = frame.best_index
     return clean({
@@ -54,6 +55,7 @@ def summary(frame: Frame, running: bool) -> dict[str, Any]:
         "counts": counts(study),
         "best": None if best is None else {"number": frame.number[best], "value": frame.value[best],
                                            "feasible": frame.feasible(best)},
+        "recommended": recommended_line(frame),
         "constraints": [c.describe() for c in study.constraints],
         "objectives": [{"name": o.name, "direction": o.direction.value} for o in study.objectives],
         "pareto": sum(frame.pareto),
@@ -65,10 +67,27 @@ def summary(frame: Frame, running: bool) -> dict[str, Any]:
     })
 
 
+def recommended_line(frame: Frame) -> dict[str, Any] | None:
+    """The trial the study recommends, as the study list shows it: its `number`, observed `value`,
+    `posterior_mean` (null unless judged noisy), `recommended_by` (best.json's words) and
+    `best_observed` (whether it is also the best observed trial). None while the model's judgement
+    does not hold (see StoredStudy.recommended) and for several objectives. Read from what is
+    stored: the list never fits a model."""
+    row = frame.recommended_index
+    judgement = frame.study.recommendation
+    if row is None or judgement is None:
+        return None
+    return {"number": frame.number[row], "value": frame.value[row],
+            "posterior_mean": number(judgement.get("posterior_mean")),
+            "recommended_by": recommended_by(judgement), "best_observed": row == frame.best_index}
+
+
 def study_detail(frame: Frame, running: bool) -> dict[str, Any]:
     """Summary plus the variables, the metrics, the best observed trial's params and metrics
-    (`best`) and the trial the study recommends (`recommendation`)."""
+    (`best`) and the trial the study recommends (`recommendation`, which says more than the
+    list's `recommended`)."""
     out = summary(frame, running)
+    del out["recommended"]
     out["variables"] = [v.as_dict() for v in frame.variables]
     out["metrics"] = list(frame.metrics)
     best = frame.best_index
@@ -123,13 +142,16 @@ def recommendation(frame: Frame) -> dict[str, Any] | None:
 
 
 def plot_rows(frame: Frame, max_points: int = MAX_PLOT_POINTS) -> list[int]:
-    """Rows to plot: all if few, else improvements, the best, running ones and an even spread."""
+    """Rows to plot: all if few, else improvements, the best, the recommended one, running ones and
+    an even spread."""
     n = len(frame.number)
     if n <= max_points:
         return list(range(n))
     keep = {i for i in range(n) if frame.value[i] is not None and frame.value[i] == frame.best_so_far[i]
             and (i == 0 or frame.best_so_far[i - 1] != frame.best_so_far[i])}
     keep.update(i for i in range(n) if frame.state[i] == TrialState.RUNNING.value or frame.pareto[i])
+    if frame.recommended_index is not None:
+        keep.add(frame.recommended_index)  # starred in the plots
     sign = 1.0 if frame.minimize else -1.0
     scored = sorted((i for i in range(n) if frame.value[i] is not None),
                     key=lambda i: sign * frame.value[i])  # type: ignore[operator]

@@ -54,11 +54,13 @@ export function gridFigure(cells, width, cell) {
 }
 
 // The scatter grid as one figure: a subplot per cell ({variable, metric, log, title}), complete
-// trials against the variable, the best trial starred; `selection` (trial numbers, or null) shown
-// as Plotly shows a selection, the other points faded.
-export function scatterGrid(cols, cells, bestNumber, width, selection = null) {
+// trials against the variable, the best trial starred (`marked`, plots.markedTrials: the trial the
+// study recommends, with the best observed one ringed when it is another); `selection` (trial
+// numbers, or null) shown as Plotly shows a selection, the other points faded.
+export function scatterGrid(cols, cells, marked, width, selection = null) {
   const idx = rows(cols, (i) => cols.state[i] === "complete");
-  const best = idx.filter((i) => cols.number[i] === bestNumber);
+  const best = idx.filter((i) => cols.number[i] === marked.star);
+  const observed = idx.filter((i) => marked.observed !== null && cols.number[i] === marked.observed);
   const hover = idx.map((i) => `trial ${cols.number[i]}`);
   const numbers = pick(cols.number, idx);
   const chosen = selectedPoints(numbers, selection);
@@ -69,8 +71,12 @@ export function scatterGrid(cols, cells, bestNumber, width, selection = null) {
       data: [
         { type: "scatter", mode: "markers", name: "trials", meta: [variable.name, metric], x: pick(x, idx),
           y: pick(y, idx), text: hover, customdata: numbers, marker: { color: BLUE, size: 5, opacity: 0.6 }, ...chosen },
-        { type: "scatter", mode: "markers", name: "best", x: pick(x, best), y: pick(y, best),
-          marker: { color: GREEN, size: 11, symbol: "star" }, hoverinfo: "skip" },
+        ...(observed.length ? [{ type: "scatter", mode: "markers", name: "best observed", x: pick(x, observed),
+          y: pick(y, observed), text: [marked.observedText], hoverinfo: "text",
+          marker: { color: GREEN, size: 11, symbol: "circle-open", line: { width: 2 } } }] : []),
+        { type: "scatter", mode: "markers", name: marked.observed === null ? "best" : "recommended",
+          x: pick(x, best), y: pick(y, best), marker: { color: GREEN, size: 11, symbol: "star" },
+          ...(marked.observed === null ? { hoverinfo: "skip" } : { text: [marked.starText], hoverinfo: "text" }) },
       ],
       xaxis: axisFor(variable),
       yaxis: { title: { text: label(metric) }, type: log ? "log" : "linear" },
@@ -84,8 +90,9 @@ export function scatterValues(cols, metric) {
   return (cols.metrics[metric] || []).filter((_, i) => cols.state[i] === "complete");
 }
 
-// The GP posterior along each parameter, the others at the best trial: one subplot per slice,
-// its mean and a 95% band (error bars for a categorical one).
+// The GP posterior along each parameter, the others at the best trial (the recommended one when
+// it is not the best observed: model.py): one subplot per slice, its mean and a 95% band (error
+// bars for a categorical one).
 export function modelSlices(model, variables, objective, width) {
   return gridFigure(model.slices, width, (slice) => {
     const variable = variables.get(slice.name);
@@ -102,8 +109,8 @@ function modelSlice(slice, variable) {
   const x = plotValues(variable, slice.x);
   const best = slice.best === null ? [] : [variable.type === "categorical" ? plotText(slice.best) : slice.best];
   const bestY = best.length ? [slice.best_mean] : [];
-  const star = { type: "scatter", mode: "markers", name: "best trial", x: best, y: bestY,
-    marker: { color: GREEN, size: 12, symbol: "star" } };
+  const star = { type: "scatter", mode: "markers", name: slice.recommended ? "recommended trial" : "best trial",
+    x: best, y: bestY, marker: { color: GREEN, size: 12, symbol: "star" } };
   if (slice.type === "categorical") {
     return { data: [
       { type: "scatter", mode: "markers", name: "mean ± 2 std", meta: slice.name, x, y: slice.mean,

@@ -57,10 +57,25 @@ class Ticked {
   }
 }
 
+// The study's answer: the recommended trial's observed value (best.json's "value") when the study
+// recommends another trial than the best observed (a noisy objective: the best posterior mean),
+// marked and with both trials in its tooltip; else the best observed value.
+function bestCell(study) {
+  const rec = study.recommended;
+  if (!study.best || !rec || rec.best_observed) {
+    return el("td", { className: "num best", text: study.best ? fmt(study.best.value, true) : "–" });
+  }
+  const mean = rec.posterior_mean === null ? "" : `, posterior mean ${fmt(rec.posterior_mean, true)}`;
+  const why = `trial ${rec.number}, recommended: ${rec.recommended_by}${mean}`
+    + ` — best observed: trial ${study.best.number}, ${fmt(study.best.value, true)}`;
+  return el("td", { className: "num best recommended", title: why },
+    el("span", { className: "best-value", text: fmt(rec.value, true) }),
+    el("span", { className: "state recommended", text: "recommended" }));
+}
+
 function row(study, ticked) {
   if (study.error) return errorRow(study);
   const c = study.counts;
-  const best = study.best ? fmt(study.best.value, true) : "–";
   const objective = `${study.objective.direction} ${study.objective.name}`;
   const status = study.running
     ? el("span", { className: "badge running", text: "running" })
@@ -77,7 +92,7 @@ function row(study, ticked) {
     el("td", { className: "num failed", text: c.failed }),
     runningCell(study),
     el("td", { className: "num", text: study.iterations ?? "–" }),
-    el("td", { className: "num best", text: best }),
+    bestCell(study),
     el("td", { className: "objective", title: objective, text: objective }),
     el("td", { title: fmtTime(study.last_activity), text: fmtAgo(study.last_activity) }));
 }

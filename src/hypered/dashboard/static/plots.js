@@ -128,8 +128,41 @@ function trials(cols, idx, selection) {
   return { customdata: numbers, ...selectedPoints(numbers, selection) };
 }
 
-// Each trial's objective against its number, the best so far, failed and stopped trials marked.
-export function convergence(cols, objective, logY = false, selection = null) {
+// The trials the plots mark, from the study's detail: `star` the trial the study recommends (the
+// best observed until the model judges), `observed` the best observed trial when it is another
+// (a noisy objective: the recommendation is the best posterior mean), else null; their values,
+// and each one's hover text.
+export function markedTrials(detail) {
+  const rec = detail.recommendation ?? null;
+  const best = detail.best ?? null;
+  const num = (v) => (typeof v === "number" ? v : null);
+  if (!best || !rec || rec.best_observed) {
+    return { star: best ? best.number : null, starValue: best ? num(best.value) : null, starText: "best trial",
+      observed: null, observedValue: null, observedText: "" };
+  }
+  return { star: rec.number, starValue: num(rec.value),
+    starText: plotText(`trial ${rec.number}: recommended, ${rec.recommended_by}`),
+    observed: best.number, observedValue: num(best.value),
+    observedText: plotText(`trial ${best.number}: best observed value (not recommended: may be a lucky draw)`) };
+}
+
+// The recommended trial (★) and the best observed one (a ring) when they differ: two traces, each
+// in the legend; none when they are the same trial.
+function recommendedTraces(marked) {
+  if (marked.observed === null) return [];
+  return [
+    { type: "scatter", mode: "markers", name: `recommended (trial ${marked.star})`, x: [marked.star],
+      y: [marked.starValue], text: [marked.starText], hoverinfo: "text", meta: "recommended",
+      marker: { color: GREEN, size: 14, symbol: "star", line: { color: "#14532d", width: 1 } } },
+    { type: "scatter", mode: "markers", name: `best observed (trial ${marked.observed})`, x: [marked.observed],
+      y: [marked.observedValue], text: [marked.observedText], hoverinfo: "text", meta: "best observed",
+      marker: { color: GREEN, size: 13, symbol: "circle-open", line: { width: 2 } } },
+  ];
+}
+
+// Each trial's objective against its number, the best so far, failed and stopped trials marked;
+// `marked` (markedTrials): the recommended trial starred when it is not the best observed.
+export function convergence(cols, objective, logY = false, selection = null, marked = null) {
   const done = rows(cols, (i) => cols.state[i] === "complete" && cols.value[i] !== null);
   const failed = rows(cols, (i) => cols.state[i] === "failed");
   const pruned = rows(cols, (i) => cols.state[i] === "pruned" && cols.value[i] !== null);
@@ -148,6 +181,7 @@ export function convergence(cols, objective, logY = false, selection = null) {
       { type: "scatter", mode: "markers", name: "stopped early", x: pick(cols.number, pruned), y: pick(cols.value, pruned),
         text: pruned.map((i) => `trial ${cols.number[i]} stopped early (its last report)`),
         marker: { color: PURPLE, symbol: "triangle-down", size: 8, opacity: 0.8 }, ...trials(cols, pruned, selection) },
+      ...(marked ? recommendedTraces(marked) : []),
     ],
     layout: {
       xaxis: { title: { text: "trial" }, tick0: 0, dtick: Math.max(1, niceStep(Math.max(0, ...cols.number) / 8)) },

@@ -64,7 +64,7 @@ export class ScatterSection {
   draw(cols, detail) {
     this.cols = cols;
     this.detail = detail;
-    const bestNumber = this.detail.best ? this.detail.best.number : null;
+    const marked = plots.markedTrials(this.detail);
     const logAsked = this.log.asked;
     const cells = [];
     let anyFits = false;
@@ -85,7 +85,7 @@ export class ScatterSection {
     fitGrid(grid, cells.length);
     const selection = this.selection.numbers;
     this.queue.add(grid, async () => {
-      await drawGrid(grid, cells.length, (width) => scatterGrid(this.cols, cells, bestNumber, width, selection));
+      await drawGrid(grid, cells.length, (width) => scatterGrid(this.cols, cells, marked, width, selection));
       if (cells.length) this.selection.watch(grid);
     });
   }

@@ -118,7 +118,8 @@ class StudyPage {
       section("pareto", "Pareto front", ...this.pareto.elements()),
       section("convergence", "Convergence", el("p", { className: "muted" },
         "Objective of each complete trial, the best so far, failed trials (×, drawn at the worst value) and "
-        + "trials stopped early (▼, at their last report). Box or lasso select (the plot's toolbar) selects trials "
+        + "trials stopped early (▼, at their last report); when the study recommends another trial than the best "
+        + "observed one, the recommended trial is starred (★) and the best observed ringed. Box or lasso select (the plot's toolbar) selects trials "
         + "here, in the timeline, rank, parameter and contour plots alike. ",
         this.convergenceLog.node),
       this.convergence, this.sampleNote),
@@ -139,14 +140,16 @@ class StudyPage {
         el("div", { className: "choosers" },
           el("label", {}, "x ", select("contour-x", names, this.contourX, (v) => { this.contourX = v; this.contourChanged(); })),
           el("label", {}, " y ", select("contour-y", names, this.contourY, (v) => { this.contourY = v; this.contourChanged(); }))),
-        el("p", { className: "muted", text: "The GP's posterior mean, other parameters at the best trial; dots are trials. "
+        el("p", { className: "muted", text: "The GP's posterior mean, other parameters at the best trial (the recommended one "
+          + "when it is not the best observed); dots are trials. "
           + "A categorical parameter gets one band per category (its categories are not ordered)." }),
         this.contourNote, this.contourDiv),
       section("parallel", "Parallel coordinates", ...this.brush.elements()),
       section("importance", "Parameter importance", this.modelNote, this.importanceDiv),
       section("model", "The model's view",
         el("p", { className: "muted", text: "For each parameter: the GP's posterior mean of the objective and a "
-          + "95% band (± 2 std) along it, with every other parameter at the best trial (★)." }),
+          + "95% band (± 2 std) along it, with every other parameter at the best trial (★; the trial the study "
+          + "recommends when it is not the best observed)." }),
         this.slicesGrid),
       section("trials", "Trials", this.table.element()));
     showSection("curves", false); // until the study's curves come, and only if some trial reported
@@ -164,7 +167,8 @@ class StudyPage {
     const fits = plots.positive(plots.convergenceValues(this.cols));
     this.convergenceLog.refresh(fits, "log scale needs every objective value above zero");
     return this.drawSelectable(this.convergence,
-      plots.convergence(this.cols, this.detail.objective, this.convergenceLog.checked, this.selection.numbers));
+      plots.convergence(this.cols, this.detail.objective, this.convergenceLog.checked, this.selection.numbers,
+        plots.markedTrials(this.detail)));
   }
 
   // The trials selected in one plot: every plot shows them, the table lists them alone.
