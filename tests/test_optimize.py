@@ -182,7 +182,7 @@ def test_a_noisy_objective_gets_the_best_posterior_mean_not_the_luckiest_draw(tm
     best = hp.optimize(name="noisy", objective=hp.minimize("loss"), params={"x": hp.real(0, 1)},
                        function=noisy, iterations=25, seed=0, directory=tmp_path)
     assert best is not None
-    assert re.fullmatch(r"best posterior mean \(trial 10 repeated trial \d+'s values and got another value\)",
+    assert re.fullmatch(r"best posterior mean \(trial 24 repeated trial \d+'s values and got another value\)",
                         best["recommended_by"])
     assert best["noise_std"] > 0.05 and best["posterior_mean"] is not None
     observed = best["best_observed"]
@@ -196,7 +196,7 @@ def test_a_deterministic_objective_gets_its_best_observed_trial(tmp_path: Path) 
     best = hp.optimize(name="clean", objective=hp.minimize("loss"), params={"x": hp.real(0, 1)},
                        function=lambda p: (p["x"] - 0.3) ** 2, iterations=15, seed=0, directory=tmp_path)
     assert best is not None
-    assert re.fullmatch(r"best observed value \(trial 10 repeated trial \d+'s values and got the same value\)",
+    assert re.fullmatch(r"best observed value \(trial 14 repeated trial \d+'s values and got the same value\)",
                         best["recommended_by"])
     assert best["best_observed"] == {"trial": best["trial"], "value": best["value"]}
 
@@ -207,13 +207,13 @@ def test_a_rough_deterministic_objective_is_found_deterministic_by_repeating_a_t
 
     best = hp.optimize(name="rough", objective=hp.minimize("loss"), params={"x": hp.real(0, 1)},
                        function=rough, iterations=25, seed=0, directory=tmp_path)
-    assert best is not None and best["recommended_by"].startswith("best observed value (trial 10 repeated")
+    assert best is not None and best["recommended_by"].startswith("best observed value (trial 24 repeated")
     assert best["best_observed"] == {"trial": best["trial"], "value": best["value"]}
     trials = hp.load_study(tmp_path / "rough").trials
-    repeated = [t for t in trials if t.number == 10][0]
-    original = [t for t in trials if t.values == repeated.values and t.number != 10]
-    assert len(original) == 1 and original[0].value == repeated.value  # the best of the first 10
-    assert original[0].value == min(t.value for t in trials[:10] if t.value is not None)
+    repeated = trials[-1]  # the last trial of the budget
+    original = [t for t in trials if t.values == repeated.values and t.number != 24]
+    assert len(original) == 1 and original[0].value == repeated.value  # the best before it
+    assert original[0].value == min(t.value for t in trials[:24] if t.value is not None)
     assert repeated.key == f"{original[0].key}-2"  # its own folder, beside the first one's
     assert len({t.values["x"] for t in trials}) == 24  # one repeat, never another
 

@@ -155,10 +155,11 @@ class ConsoleReporter:
             self.console.print(best_table(self.spec, answer))
             if answer.noisy:
                 observed = answer.observed
-                self._print(f"{answer.why_noisy} (noise std {answer.noise_std:.3g}): trial "
+                also = (" and the best observed value" if observed.number == answer.trial.number else
+                        f"; the best observed, trial {observed.number} at {observed.value:.6g}, may be a lucky draw")
+                self._print(f"{escape(answer.why_noisy)} (noise std {answer.noise_std:.3g}): trial "
                             f"{answer.trial.number} has the best posterior mean, "
-                            f"{answer.posterior_mean:.6g}; the best observed, trial {observed.number} at "
-                            f"{observed.value:.6g}, may be a lucky draw")
+                            f"{answer.posterior_mean:.6g}{also}")
         self.console.print(f"best trial written to {escape(str(self.spec.study_dir / BEST_FILE))}", soft_wrap=True,
                            highlight=False)
 

@@ -6,6 +6,7 @@ on a deterministic one a line saying how the best was chosen."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,10 +24,12 @@ from hypered.storage import StudyDatabase
 from hypered.trial import Trial, TrialState
 
 NOISE_SEED = 8  # with this draw the best posterior mean (trial 2) is not the luckiest value (trial 4)
+NOISY_BY = "trial 11 repeated trial 4's values and got another value"  # why the noisy study counts as noisy
 
 
 def _run(root: Path, name: str, objective: str, noise: float, seed: int = 0) -> dict[str, Any]:
-    """A study of (x - 0.3)^2 plus seeded Gaussian noise of std `noise`, 12 trials; its best.json."""
+    """A study of (x - 0.3)^2 plus seeded Gaussian noise of std `noise`, 12 trials (the last repeats
+    the best of the others, so the study knows whether it is noisy); its best.json."""
     rng = np.random.default_rng(seed)
 
     def loss(params: dict[str, Any]) -> float:
@@ -50,9 +53,10 @@ def studies(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, d
         db.save(Trial(number=12, key="late", params={"x": 0.9}, values={"x": 0.9}, state=TrialState.COMPLETE,
                       value=0.36, results={"loss": 0.36}, started=1_700_000_000.0, finished=1_700_000_001.0))
     noisy = best["noisy"]
-    assert noisy["recommended_by"] == "best posterior mean (the objective looks noisy)"
+    assert noisy["recommended_by"] == f"best posterior mean ({NOISY_BY})"
     assert noisy["trial"] != noisy["best_observed"]["trial"], "pick a NOISE_SEED whose recommendation differs"
-    assert best["clean"]["recommended_by"] == "best observed value (the objective does not look noisy)"
+    assert re.fullmatch(r"best observed value \(trial 11 repeated trial \d+'s values and got the same value\)",
+                        best["clean"]["recommended_by"])
     return root, best
 
 
@@ -82,7 +86,7 @@ def test_the_api_names_the_recommended_trial_and_the_best_observed(studies: tupl
     assert [r["number"] for r in rows if r["recommended"]] == [noisy["trial"]]
     trial = dashboard.handle(["studies", "noisy", "trials", str(noisy["trial"])], {})[1]
     assert trial["recommended"] == {"recommended_by": noisy["recommended_by"], "noisy": True, "declared": False,
-                                    "posterior_mean": noisy["posterior_mean"], "noise_std": noisy["noise_std"]}
+                                    "repeat": NOISY_BY, "posterior_mean": noisy["posterior_mean"], "noise_std": noisy["noise_std"]}
     observed = dashboard.handle(["studies", "noisy", "trials", str(noisy["best_observed"]["trial"])], {})[1]
     assert observed["recommended"] is None
 
@@ -192,7 +196,7 @@ def test_the_best_section_shows_both_trials_and_the_table_marks_the_recommended(
     assert float(page.locator("#recommended-value").inner_text()) == pytest.approx(noisy["value"], rel=1e-5)
     assert float(page.locator("#recommended-mean").inner_text()) == pytest.approx(noisy["posterior_mean"], rel=1e-5)
     noise = float(f"{noisy['noise_std']:.3g}")
-    assert page.locator("#best-reason").inner_text() == (f"The objective looks noisy (noise std ≈ {noise}): this "
+    assert page.locator("#best-reason").inner_text() == (f"The objective is noisy: {NOISY_BY} (noise std ≈ {noise}): this "
                                                          "trial has the best posterior mean; the lowest observed "
                                                          "value may be a lucky draw.")
     best_observed = page.locator("#best-observed")
@@ -211,7 +215,7 @@ def test_the_best_section_shows_both_trials_and_the_table_marks_the_recommended(
     page = tab.open(f"/study/noisy/trial/{chosen}")
     assert page.locator("#trial-recommended").inner_text() == "recommended"
     assert page.locator("#trial-recommendation").inner_text().startswith(
-        "The study recommends this trial: the objective looks noisy (noise std ≈ ")
+        f"The study recommends this trial: {NOISY_BY}, so the objective is noisy (noise std ≈ ")
     page = tab.open(f"/study/noisy/trial/{observed}")
     assert page.locator("#trial-recommended").count() == 0
     tab.close()
@@ -225,11 +229,12 @@ def test_a_deterministic_or_unjudged_study_says_how_its_best_was_chosen(
     page = tab.open("/study/clean")
     assert page.locator("#best-recommended").count() == 0
     assert page.locator("#best-observed a").get_attribute("href") == f"/study/clean/trial/{clean['trial']}"
-    assert page.locator("#best-reason").inner_text() == "Best observed value; the objective does not look noisy."
+    clean_by = clean["recommended_by"].removeprefix("best observed value (").removesuffix(")")
+    assert page.locator("#best-reason").inner_text() == f"Best observed value; the objective is deterministic: {clean_by}."
     assert page.locator("#best h3").first.inner_text() == "params"
     page = tab.open(f"/study/clean/trial/{clean['trial']}")
     assert page.locator("#trial-recommendation").inner_text() == (
-        "The study recommends this trial: best observed value (the objective does not look noisy).")
+        f"The study recommends this trial: {clean['recommended_by']}.")
     page = tab.open("/study/stale")
     assert page.locator("#best-reason").inner_text() == (
         "Best observed value: the model judges whether the objective is noisy when a run ends.")

@@ -1,5 +1,5 @@
-"""One trial repeats the best observed values, so the study knows whether the objective is noisy:
-through the real `hypered` command, with a program that writes its results."""
+"""The last trial of the budget repeats the best observed values, so the study knows whether the
+objective is noisy: through the real `hypered` command, with a program that writes its results."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ def test_a_deterministic_program_is_repeated_once_in_its_own_folder(tmp_path, pr
     command = f"{PY} {programs / 'quadratic.py'} {{params_path}} {{results_path}} --record {record}"
     done = run_hypered(write_config(_config(command, 13)), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert "trial 10 repeats trial" in done.stdout
+    assert "trial 12 repeats trial" in done.stdout
     assert "got the same value: the objective is deterministic" in done.stdout
     runs = _records(record)
     assert len(runs) == 13  # the repeat ran the program: no cached results stood in for it
@@ -55,7 +55,7 @@ def test_a_deterministic_program_is_repeated_once_in_its_own_folder(tmp_path, pr
     assert json.loads((study / repeats[0] / "params.json").read_text()) == json.loads(
         (first / "params.json").read_text())
     best = json.loads((study / "best.json").read_text())
-    assert best["recommended_by"].startswith("best observed value (trial 10 repeated trial ")
+    assert best["recommended_by"].startswith("best observed value (trial 12 repeated trial ")
     assert best["recommended_by"].endswith("and got the same value)")
 
     more = run_hypered(write_config(_config(command, 16)), cwd=tmp_path)  # resumed: no second repeat
@@ -73,7 +73,7 @@ def test_a_noisy_program_is_found_noisy_and_the_posterior_mean_recommended(tmp_p
     assert done.returncode == 0, done.stderr
     assert "got another value: the objective is noisy" in done.stdout
     best = json.loads((tmp_path / "experiments" / "q" / "best.json").read_text())
-    assert best["recommended_by"].startswith("best posterior mean (trial 10 repeated trial ")
+    assert best["recommended_by"].startswith("best posterior mean (trial 11 repeated trial ")
     assert best["posterior_mean"] is not None
 
 

@@ -149,6 +149,7 @@ class _Session:
             acquisition=spec.acquisition_fn, restarts=spec.optimizer_restarts,
             initial=spec.initial, warm=warm.trials if warm is not None else (),
             constraints=spec.constraints, others=spec.objectives[1:], noisy=spec.noisy,
+            iterations=spec.iterations,
         )
         if warm is not None:
             db.set_meta("warm_start", warm.meta)

@@ -83,7 +83,10 @@ class LogReporter:
         if answer is not None and answer.trial.reason:
             log.warning("no trial kept every constraint: the best shown, trial %d, is the least "
                         "infeasible (%s)", answer.trial.number, answer.trial.reason)
-        if answer is not None and answer.noisy:
+        if answer is not None and answer.noisy and answer.observed.number == answer.trial.number:
+            log.info("%s (noise std %.3g): recommending trial %d, best posterior mean %.6g and best observed value",
+                     answer.why_noisy, answer.noise_std, answer.trial.number, answer.posterior_mean)
+        elif answer is not None and answer.noisy:
             log.info("%s (noise std %.3g): recommending trial %d, best posterior mean %.6g; the best "
                      "observed, trial %d at %.6g, may be a lucky draw",
                      answer.why_noisy, answer.noise_std,

@@ -26,10 +26,12 @@ _RANDOM_TRIES = 1000  # fresh random points tried before a finite space counts a
 # lies elsewhere, and never look (benchmarks/FINDINGS.md, third session).
 STAGNATION_TRIALS = 8
 IMPROVEMENT = 0.01  # a new best beats the old by this share of (median loss - best loss)
-# Once the design has run and this many trials are complete, the best observed trial's values run
-# once more, unless the user said noisy=True or False: whether the two values agree tells a
-# deterministic objective from a noisy one. The GP's noise fit alone cannot: a rough deterministic
-# objective fits as much noise as a noisy one (benchmarks/FINDINGS.md, fourth session).
+# The last trial of the budget runs the best observed trial's values again, once this many trials
+# are complete and unless the user said noisy=True or False: whether the two values agree tells a
+# deterministic objective from a noisy one, which the GP's noise fit alone cannot (a rough
+# deterministic objective fits as much noise as a noisy one), and on a noisy one shows whether the
+# best value was a lucky draw (benchmarks/FINDINGS.md, fourth session). Last, so that it leaves
+# the search before it untouched: a repeat after the random starts cost more than it gained.
 REPEAT_AFTER = 10
 SAME_VALUE = 1e-6  # two values of one configuration agree when they differ by less than this share of the values' spread
 
@@ -81,9 +83,9 @@ class Suggester:
     Chebyshev scalarization of all the objectives: by ParEGO and qNParEGO in turn
     (Proposer.propose_several, bayesopt.scalarize).
 
-    Unless `noisy` is given, one suggestion repeats the best observed trial's values once the
-    design has run and REPEAT_AFTER trials are complete, so that `recommend` knows whether the
-    objective is noisy instead of guessing it from the GP's fit.
+    Unless `noisy` is given, the suggestion for the last of `iterations` trials repeats the best
+    observed trial's values (when REPEAT_AFTER trials are complete), so that `recommend` knows
+    whether the objective is noisy instead of guessing it from the GP's fit.
     """
 
     def __init__(self, encoding: Encoding, objective: Objective, *, random_starts: int,
@@ -91,13 +93,14 @@ class Suggester:
                  restarts: int, pending: str = "believer",
                  initial: Sequence[Mapping[str, Any]] = (), warm: Sequence[Trial] = (),
                  constraints: Sequence[Constraint] = (), others: Sequence[Objective] = (),
-                 noisy: bool | None = None) -> None:
+                 noisy: bool | None = None, iterations: int | None = None) -> None:
         self.encoding = encoding
         self.objective = objective
         self.objectives = (objective, *others) if others else ()  # several: all of them; else ()
         self.constraints = tuple(constraints)
         self.random_starts = random_starts
         self.noisy = noisy  # None: the model judges whether the objective is noisy; else as declared
+        self.iterations = iterations  # the budget: its last trial repeats the best one (None: never)
         self.seed = seed
         self.initial = tuple((trial_key(dict(point)), dict(point)) for point in initial)
         self.warm = [t for t in warm if t.state is TrialState.COMPLETE and t.value is not None]
@@ -129,12 +132,12 @@ class Suggester:
             if key not in tried:
                 return dict(point)
         drawn = len(tried) - sum(key in tried for key, _ in self.initial)  # trials of the design and the GP
-        if drawn < self.random_starts - len(self.warm) or not (complete or self.warm) \
-                or self._stagnant(trials):
-            return self._design(drawn, tried, rng)
-        again = self._to_repeat(trials)
+        designing = drawn < self.random_starts - len(self.warm) or not (complete or self.warm)
+        again = None if designing else self._to_repeat(trials)
         if again is not None:
             return dict(again.values)
+        if designing or self._stagnant(trials):
+            return self._design(drawn, tried, rng)
         observed = [*self.warm, *complete]
         if self.objectives:
             X, F = self._objective_rows(trials, observed)
@@ -199,11 +202,15 @@ class Suggester:
         return None
 
     def _to_repeat(self, trials: Sequence[Trial]) -> Trial | None:
-        """The trial whose values to run again, to tell whether the objective is noisy: the best
-        observed complete (and feasible) trial once REPEAT_AFTER are complete, if no values were
-        repeated yet (in any state but interrupted, whose values rerun anyway). None when the user
-        said noisy= or when there are several objectives (a Pareto set has no recommendation)."""
-        if self.noisy is not None or self.objectives:
+        """The trial whose values to run again, to tell whether the objective is noisy: for the
+        last of `iterations` trials, the best observed complete (and feasible) trial if REPEAT_AFTER
+        are complete and no values were repeated yet (in any state but interrupted, whose values
+        rerun anyway). None when the user said noisy= or when there are several objectives (a
+        Pareto set has no recommendation)."""
+        if self.noisy is not None or self.objectives or self.iterations is None:
+            return None
+        counted = (TrialState.COMPLETE, TrialState.PRUNED, TrialState.RUNNING)
+        if sum(t.state in counted for t in trials) != self.iterations - 1:
             return None
         complete = [t for t in trials if t.state is TrialState.COMPLETE and t.value is not None
                     and t.results is not None
