@@ -33,7 +33,7 @@ IMPROVEMENT = 0.01  # a new best beats the old by this share of (median loss - b
 # best value was a lucky draw (benchmarks/FINDINGS.md, fourth session). Last, so that it leaves
 # the search before it untouched: a repeat after the random starts cost more than it gained.
 REPEAT_AFTER = 10
-SAME_VALUE = 1e-6  # two values of one configuration agree when they differ by less than this share of the values' spread
+SAME_VALUE = 1e-6  # two values of one configuration agree when closer than this share of the values' spread
 
 
 @dataclass(frozen=True)
