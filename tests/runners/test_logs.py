@@ -197,3 +197,27 @@ def test_log_limit_is_set_in_the_config(tmp_path, programs) -> None:
     (folder,) = [p for p in (tmp_path / "exp" / "chatty").iterdir() if p.is_dir()]
     log = (folder / "stdout.log").read_text()
     assert 10_000 < len(log) <= 10_100 and "log_limit=10000]" in log
+
+
+def test_a_big_read_keeps_its_unfinished_line_until_its_newline(tmp_path: Path) -> None:
+    terminal = io.BytesIO()
+    echo = Echo(terminal)
+    read_out, write_out = os.pipe()
+    read_err, write_err = os.pipe()
+    copier = LogCopier([(open(read_out, "rb", buffering=0), CappedLog(tmp_path / "out", None), echo),
+                        (open(read_err, "rb", buffering=0), CappedLog(tmp_path / "err", None), echo)])
+    big = b"".join(b"out %06d\n" % i for i in range(20_000)) + b"unfinished"  # ~200 KB, past the 64 KiB line cap
+    writer = threading.Thread(target=os.write, args=(write_out, big))
+    writer.start()
+    writer.join()
+    time.sleep(0.3)  # the copier has read it all, the unfinished line included
+    os.write(write_err, b"err line\n")
+    time.sleep(0.3)
+    os.write(write_out, b" line\n")
+    os.close(write_out)
+    os.close(write_err)
+    copier.stop()
+    echo.close()
+    lines = terminal.getvalue().decode().splitlines()
+    assert "unfinished line" in lines and "err line" in lines
+    assert len(lines) == 20_002

@@ -16,6 +16,7 @@ import os
 import select
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
@@ -23,6 +24,7 @@ DEFAULT_LOG_LIMIT = 1_048_576  # bytes per stream
 _READ = 1 << 20  # bytes per read: as much as the pipe holds
 _PIPE_SIZE = 1 << 20  # Linux lets a pipe hold this much (fs.pipe-max-size): fewer stalls of the program
 _LINE_MAX = 1 << 16  # echo a line this long even before its newline arrives
+_ATOMIC_WRITE = 4096  # the largest write a buffered stream takes whole (io.DEFAULT_BUFFER_SIZE is 8192)
 _TICK = 0.25  # seconds between checks whether the copier should stop
 _DRAIN = 1.0  # seconds at most to copy what is left once the program exited
 
@@ -143,10 +145,28 @@ class Echo:
                 self._waiting.clear()
                 self._size = 0
             try:
-                self.target.write(data)
+                for piece in _whole_lines(data):
+                    self.target.write(piece)
                 self.target.flush()
             except (OSError, ValueError):  # the terminal went away (or was closed): echo nothing more
                 return
+
+
+def _whole_lines(data: bytes, size: int = _ATOMIC_WRITE) -> Iterator[bytes]:
+    """`data` in pieces of whole lines, each at most `size` bytes unless one line is longer.
+
+    A buffered stream takes a write that fits its buffer whole, but splits a bigger one around
+    other threads' writes: hypered's own lines printed meanwhile (trial 3 complete...) would land in
+    the middle of a trial's line.
+    """
+    start = 0
+    while start < len(data):
+        end = data.rfind(b"\n", start, start + size) + 1
+        if end <= start:  # one line longer than `size`: whole
+            newline = data.find(b"\n", start)
+            end = len(data) if newline < 0 else newline + 1
+        yield data[start:end]
+        start = end
 
 
 class _Stream:
@@ -168,7 +188,9 @@ class _Stream:
         if self.echo is None:
             return
         self.line += data  # echo whole lines, so that trials running at once do not mix mid-line
-        end = self.line.rfind(b"\n") + 1 if len(self.line) <= _LINE_MAX else len(self.line)
+        end = self.line.rfind(b"\n") + 1
+        if len(self.line) - end > _LINE_MAX:  # an endless line: out before its newline
+            end = len(self.line)
         if end:
             self.echo.put(self.line[:end])
             self.line = self.line[end:]
