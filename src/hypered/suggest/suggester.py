@@ -47,7 +47,7 @@ class Recommendation:
     trial: int  # Trial.number
     value: float  # posterior mean of the objective there, in the user's units and direction
     observed: float  # the trial's own value
-    noisy: bool  # looks noisy: fitted noise std >= 0.1 std of the losses, from 10 complete trials on
+    noisy: bool  # as declared, else as a repeat showed, else looks noisy: fitted noise std >= 0.1 std of the losses
     noise_std: float  # the fitted noise std, in the user's units (0.0 with one complete trial)
     declared: bool = False  # `noisy` is what the user declared (Suggester's noisy=), not the model's judgement
     repeat: Repeat | None = None  # `noisy` is what a repeated trial showed, not the model's judgement
