@@ -14,7 +14,7 @@ from hypered.bayesopt import (
     normalize,
     random_weights,
 )
-from hypered.bayesopt.proposer import PRIOR_MEAN
+from hypered.bayesopt.proposer import PRIOR_MEAN, _value_and_grad, _values
 from hypered.bayesopt.scalarize import PAREGO_CONCENTRATION
 from hypered.bayesopt.warp import clip_outliers, warp_outputs
 
@@ -121,11 +121,12 @@ def test_averaged_acquisition_gradient_matches_finite_differences(make_domain, r
     assert len(models) > 1 and len({float(m.y[-1]) for m in models}) == len(models)  # distinct samples
     scored = [(m, float(np.min(m.y))) for m in models]  # each model with its best y, as propose pairs them
     x = np.array([0.35, 0.6, 0.2])
-    value, grad = proposer._value_and_grad(scored, x)
-    assert value == pytest.approx(float(proposer._values(scored, x[None, :])[0]), rel=1e-9)
+    evaluate = proposer.acquisition.evaluate
+    value, grad = _value_and_grad(evaluate, scored, x)
+    assert value == pytest.approx(float(_values(evaluate, scored, x[None, :])[0]), rel=1e-9)
     step = 1e-6
-    numeric = [(proposer._values(scored, (x + step * e)[None, :])[0]
-                - proposer._values(scored, (x - step * e)[None, :])[0]) / (2 * step) for e in np.eye(3)]
+    numeric = [(_values(evaluate, scored, (x + step * e)[None, :])[0]
+                - _values(evaluate, scored, (x - step * e)[None, :])[0]) / (2 * step) for e in np.eye(3)]
     np.testing.assert_allclose(grad, numeric, rtol=1e-4, atol=1e-6)
 
 

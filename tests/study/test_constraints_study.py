@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import time
 from pathlib import Path
 
 import pytest
@@ -135,3 +136,26 @@ def test_starting_points_are_judged_like_any_trial(tmp_path) -> None:
     assert first.values == {"x": 0.9, "y": 0.0} and first.reason == "infeasible: memory_gb = 18 > 12"
     assert second.values == {"x": 0.55, "y": 0.0} and second.reason is None
     assert best is not None and best["feasible"] and best["value"] <= second.value
+
+
+def _corner(params: dict) -> dict:
+    """Feasible only within 0.05 of (0.85, 0.85), under 1% of the square; slow enough that trials overlap."""
+    time.sleep(0.2)
+    return {"loss": params["x"] + params["y"], "distance": math.hypot(params["x"] - 0.85, params["y"] - 0.85)}
+
+
+def test_parallel_trials_spread_out_while_no_trial_is_feasible(tmp_path) -> None:
+    """While nothing is feasible the acquisition is P(feasible) alone: without the constraint's
+    fantasy at the running trials, the next worker got the same point (0.0 apart with this seed,
+    0.0001 or closer in 6 of 8 seeds). Each trial started before a feasible one ended keeps away
+    from those running (0.04 or more in 8 seeds)."""
+    hp.optimize(name="corner", objective=hp.minimize("loss"), params={"x": hp.real(0, 1), "y": hp.real(0, 1)},
+                function=_corner, iterations=12, random_starts=3, seed=0, directory=tmp_path, parallel=3,
+                constraints=[hp.at_most("distance", 0.05)])
+    trials = hp.load_study(tmp_path / "corner").trials
+    first_feasible = min((t.finished for t in trials if t.results["distance"] <= 0.05), default=math.inf)
+    distances = [math.hypot(t.values["x"] - u.values["x"], t.values["y"] - u.values["y"])
+                 for t in trials[3:] if t.started < first_feasible  # proposed by the GP, nothing feasible yet
+                 for u in trials[:t.number] if u.started < t.started < u.finished]  # u ran meanwhile
+    assert len(distances) >= 5
+    assert min(distances) > 0.02

@@ -15,12 +15,13 @@ import numpy as np
 import scipy.linalg
 from scipy.special import logsumexp
 
-from .acquisition import ACQUISITIONS, Acquisition
+from .acquisition import ACQUISITIONS, Acquisition, AcquisitionFn
 from .chebyshev_ei import UTOPIA_MARGIN, ChebyshevEI, base_samples, scalarized_fit
 from .domain import Domain
 from .feasibility import (
     ConstraintData,
     FeasibilityModel,
+    believed_feasible,
     fit_feasibility,
     log_feasibility,
     log_feasibility_grad,
@@ -116,16 +117,18 @@ class Proposer:
         With `constraints`, the acquisition is weighted by the probability that every constraint
         holds (feasibility.py): log a(x) + sum_c log P(c holds at x), with the incumbent taken
         among the rows of X that kept them (`satisfied`). While no row did, the proposal
-        maximizes the probability of feasibility alone (Gelbart et al. 2014, Sec. 3); pending
-        points are fantasized for the objective only.
+        maximizes the probability of feasibility alone (Gelbart et al. 2014, Sec. 3). Pending
+        points are fantasized for the constraints too, by the kriging believer, and those believed
+        to keep every constraint join the incumbents (feasibility.py says why this spreads a batch).
+        An acquisition not in log space (UCB) is weighted in its log form (acquisition.py).
         """
         X, y = self._checked(X, y)
         X = self.domain.project(X)  # the GP only ever sees feasible points
         y_std = gp_targets(y, self.power).y
         self._params = self._fit(X, y_std, rng, self._params if self.warm_fits else None)
         gp = condition(self.kernel, self._params, X, y_std)
-        fitted = [gp] if X_pending is None or not len(X_pending) else \
-            self._with_fantasies(gp, self._projected(X_pending), rng)
+        pending = None if X_pending is None or not len(X_pending) else self._projected(X_pending)
+        fitted = [gp] if pending is None else self._with_fantasies(gp, pending, rng)
         # The incumbent is the lowest posterior mean at the observed points, not the lowest y: on
         # a noisy objective the lowest y is a lucky draw that EI would keep chasing (the plug-in
         # noisy EI of Picheny et al. 2013; Letham et al. 2019 integrate over it instead).
@@ -133,15 +136,17 @@ class Proposer:
         kept = np.ones(len(X), dtype=bool) if not feasibility or satisfied is None \
             else np.asarray(satisfied, dtype=bool)
         n = len(X)
+        feasibility, rows = _believe_pending(feasibility, kept, pending)
         if not constraints:
             models = [(model, float(np.min(model.fitted_mean()))) for model in fitted]
         else:  # the incumbent is the best smoothed value among the trials that kept the constraints
-            models = [(model, float(np.min(model.fitted_mean()[:n][kept]))) for model in fitted] \
-                if kept.any() else []
+            models = [(model, float(np.min(model.fitted_mean()[rows]))) for model in fitted] \
+                if rows.any() else []
         order = np.lexsort((gp.fitted_mean(), ~kept)) if constraints else \
             np.argsort(gp.fitted_mean(), kind="stable")
-        scorer = _Scorer(lambda X_query: self._values(models, X_query),
-                         lambda x: self._value_and_grad(models, x)) if models else None
+        evaluate = self.acquisition.log_evaluate if feasibility else self.acquisition.evaluate
+        scorer = _Scorer(lambda X_query: _values(evaluate, models, X_query),
+                         lambda x: _value_and_grad(evaluate, models, x)) if models else None
         return self._maximize(scorer, feasibility, X[order[:_N_SEEDS]], rng, X_exclude, n)
 
     def propose_several(
@@ -201,14 +206,14 @@ class Proposer:
         feasibility = self._fit_constraints(constraints, rng)
         kept = np.ones(n, dtype=bool) if not feasibility or satisfied is None \
             else np.asarray(satisfied, dtype=bool)
+        feasibility, rows = _believe_pending(feasibility, kept, pending)
         origin = F.min(axis=0) - UTOPIA_MARGIN
         Z = base_samples(len(weights), rng)
         acquisitions = []
-        if kept.any():  # the incumbent: among the kept rows (and, without constraints, the fantasized ones)
+        if rows.any():  # the incumbent: among the kept rows and the pending ones believed feasible
             for joint in zip(*fantasies):
-                rows = np.ones(len(joint[0].y), dtype=bool) if not constraints else \
-                    np.concatenate([kept, np.zeros(len(joint[0].y) - n, dtype=bool)])
-                acquisitions.append(ChebyshevEI.at(joint, targets, weights, origin, Z, rows))
+                incumbents = np.ones(len(joint[0].y), dtype=bool) if not constraints else rows
+                acquisitions.append(ChebyshevEI.at(joint, targets, weights, origin, Z, incumbents))
         scorer = _Scorer(lambda X_query: _log_mean_exp([a.values(X_query) for a in acquisitions]),
                          lambda x: _log_mean_exp_grad([a.value_and_grad(x) for a in acquisitions])) \
             if acquisitions else None
@@ -303,22 +308,36 @@ class Proposer:
             out.append(model)
         return out
 
-    def _values(self, models: list[tuple[GaussianProcess, float]], X_query: np.ndarray) -> np.ndarray:  # (m,)
-        """The acquisition at X_query, averaged over the models (log-mean-exp for log-EI)."""
-        values = []
-        for gp, best in models:
-            mean, std = gp.posterior(X_query)
-            values.append(self.acquisition.evaluate(mean, std, best)[0])
-        return _log_mean_exp(values)
 
-    def _value_and_grad(self, models: list[tuple[GaussianProcess, float]],
-                        x: np.ndarray) -> tuple[float, np.ndarray]:
-        pairs = []
-        for gp, best in models:
-            mean, std, dmean, dstd = gp.posterior_grad(x)
-            value, d_mean, d_std = self.acquisition.evaluate(np.array([mean]), np.array([std]), best)
-            pairs.append((float(value[0]), d_mean[0] * dmean + d_std[0] * dstd))
-        return _log_mean_exp_grad(pairs)
+def _values(evaluate: AcquisitionFn, models: list[tuple[GaussianProcess, float]],
+            X_query: np.ndarray) -> np.ndarray:  # (m, d) -> (m,)
+    """The acquisition at X_query, averaged over the models (log-mean-exp for log-EI)."""
+    values = []
+    for gp, best in models:
+        mean, std = gp.posterior(X_query)
+        values.append(evaluate(mean, std, best)[0])
+    return _log_mean_exp(values)
+
+
+def _value_and_grad(evaluate: AcquisitionFn, models: list[tuple[GaussianProcess, float]],
+                    x: np.ndarray) -> tuple[float, np.ndarray]:
+    pairs = []
+    for gp, best in models:
+        mean, std, dmean, dstd = gp.posterior_grad(x)
+        value, d_mean, d_std = evaluate(np.array([mean]), np.array([std]), best)
+        pairs.append((float(value[0]), d_mean[0] * dmean + d_std[0] * dstd))
+    return _log_mean_exp_grad(pairs)
+
+
+def _believe_pending(feasibility: list[FeasibilityModel], kept: np.ndarray,  # (n,) bool
+                     X_pending: np.ndarray | None,  # (p, d)
+                     ) -> tuple[list[FeasibilityModel], np.ndarray]:  # models, (n [+ p],) bool
+    """The constraints' models believing their means at the pending points, and the incumbent rows:
+    the observed ones that kept every constraint, then the pending ones believed to (feasibility.py)."""
+    if X_pending is None:
+        return feasibility, kept
+    rows = np.concatenate([kept, believed_feasible(feasibility, X_pending)])
+    return [model.believing(X_pending) for model in feasibility], rows
 
 
 @dataclass(frozen=True)
