@@ -1,5 +1,6 @@
-"""The last trial of the budget repeats the best observed values, so the study knows whether the
-objective is noisy: through the real `hypered` command, with a program that writes its results."""
+"""When the GP's fit calls the objective noisy, the last trial of the budget repeats the best
+observed values, so the study knows: through the real `hypered` command, with programs that write
+their results."""
 
 from __future__ import annotations
 
@@ -11,13 +12,23 @@ from helpers import run_hypered
 
 PY = sys.executable
 
-NOISY_PROGRAM = """
+PROGRAM = """
 import json, random, sys
 params = json.load(open(sys.argv[1]))
-json.dump({"loss": (params["x"] - 3.0) ** 2 + random.gauss(0.0, 1.0)}, open(sys.argv[2], "w"))
+x = params["x"]
+loss = abs(x - 3.0) + {step} * float(int(x * 2) % 2) + random.gauss(0.0, {noise})
+json.dump({{"loss": loss}}, open(sys.argv[2], "w"))
 with open(sys.argv[3], "a") as f:
     f.write(json.dumps(params) + "\\n")
 """
+
+
+def _program(folder: Path, step: float, noise: float) -> str:
+    """A program's command line: |x - 3| with steps of `step` (deterministic edges the GP's fit
+    takes for noise) plus Gaussian noise of std `noise`, recording each run's params."""
+    program = folder / "program.py"
+    program.write_text(PROGRAM.format(step=step, noise=noise))
+    return f"{PY} {program} {{params_path}} {{results_path}} {folder / 'runs.jsonl'}"
 
 
 def _config(command: str, iterations: int, extra: str = "") -> str:
@@ -38,38 +49,34 @@ def _records(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text().splitlines()]
 
 
-def test_a_deterministic_program_is_repeated_once_in_its_own_folder(tmp_path, programs, write_config) -> None:
-    record = tmp_path / "runs.jsonl"
-    command = f"{PY} {programs / 'quadratic.py'} {{params_path}} {{results_path}} --record {record}"
-    done = run_hypered(write_config(_config(command, 13)), cwd=tmp_path)
+def test_a_rough_deterministic_program_is_repeated_once_in_its_own_folder(tmp_path, write_config) -> None:
+    command = _program(tmp_path, step=2.0, noise=0.0)
+    done = run_hypered(write_config(_config(command, 12)), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert "trial 12 repeats trial" in done.stdout
+    assert "trial 11 repeats trial" in done.stdout
     assert "got the same value: the objective is deterministic" in done.stdout
-    runs = _records(record)
-    assert len(runs) == 13  # the repeat ran the program: no cached results stood in for it
+    runs = _records(tmp_path / "runs.jsonl")
+    assert len(runs) == 12  # the repeat ran the program: no cached results stood in for it
     study = tmp_path / "experiments" / "q"
     folders = sorted(p.name for p in study.iterdir() if (p / "results.json").is_file())
     repeats = [name for name in folders if name.endswith("-2")]
-    assert len(folders) == 13 and len(repeats) == 1
+    assert len(folders) == 12 and len(repeats) == 1
     first = study / repeats[0].removesuffix("-2")
     assert json.loads((study / repeats[0] / "params.json").read_text()) == json.loads(
         (first / "params.json").read_text())
     best = json.loads((study / "best.json").read_text())
-    assert best["recommended_by"].startswith("best observed value (trial 12 repeated trial ")
+    assert best["recommended_by"].startswith("best observed value (trial 11 repeated trial ")
     assert best["recommended_by"].endswith("and got the same value)")
 
     more = run_hypered(write_config(_config(command, 16)), cwd=tmp_path)  # resumed: no second repeat
     assert more.returncode == 0, more.stderr
     assert "repeats trial" not in more.stdout
-    xs = [run["x"] for run in _records(record)]
+    xs = [run["x"] for run in _records(tmp_path / "runs.jsonl")]
     assert len(xs) == 16 and len(set(xs)) == 15
 
 
 def test_a_noisy_program_is_found_noisy_and_the_posterior_mean_recommended(tmp_path, write_config) -> None:
-    program, record = tmp_path / "noisy.py", tmp_path / "runs.jsonl"
-    program.write_text(NOISY_PROGRAM)
-    command = f"{PY} {program} {{params_path}} {{results_path}} {record}"
-    done = run_hypered(write_config(_config(command, 12)), cwd=tmp_path)
+    done = run_hypered(write_config(_config(_program(tmp_path, step=0.0, noise=3.0), 12)), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "got another value: the objective is noisy" in done.stdout
     best = json.loads((tmp_path / "experiments" / "q" / "best.json").read_text())
@@ -77,11 +84,20 @@ def test_a_noisy_program_is_found_noisy_and_the_posterior_mean_recommended(tmp_p
     assert best["posterior_mean"] is not None
 
 
-def test_noisy_given_in_the_config_means_no_repeat(tmp_path, programs, write_config) -> None:
-    record = tmp_path / "runs.jsonl"
-    command = f"{PY} {programs / 'quadratic.py'} {{params_path}} {{results_path}} --record {record}"
-    done = run_hypered(write_config(_config(command, 13, "\n    noisy=False,")), cwd=tmp_path)
+def test_no_repeat_when_noisy_is_given_or_the_objective_looks_clean(tmp_path, programs, write_config) -> None:
+    rough = tmp_path / "rough"
+    rough.mkdir()
+    done = run_hypered(write_config(_config(_program(rough, step=2.0, noise=0.0), 12, "\n    noisy=False,")),
+                       cwd=rough)
     assert done.returncode == 0, done.stderr
     assert "repeats trial" not in done.stdout
-    xs = [run["x"] for run in _records(record)]
-    assert len(set(xs)) == 13
+    assert len({run["x"] for run in _records(rough / "runs.jsonl")}) == 12
+
+    record = tmp_path / "smooth.jsonl"  # a smooth deterministic program: its fit is clean, nothing to check
+    command = f"{PY} {programs / 'quadratic.py'} {{params_path}} {{results_path}} --record {record}"
+    done = run_hypered(write_config(_config(command, 12)), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "repeats trial" not in done.stdout
+    assert len({run["x"] for run in _records(record)}) == 12
+    best = json.loads((tmp_path / "experiments" / "q" / "best.json").read_text())
+    assert best["recommended_by"] == "best observed value (the objective does not look noisy)"

@@ -26,12 +26,13 @@ _RANDOM_TRIES = 1000  # fresh random points tried before a finite space counts a
 # lies elsewhere, and never look (benchmarks/FINDINGS.md, third session).
 STAGNATION_TRIALS = 8
 IMPROVEMENT = 0.01  # a new best beats the old by this share of (median loss - best loss)
-# The last trial of the budget runs the best observed trial's values again, once this many trials
-# are complete and unless the user said noisy=True or False: whether the two values agree tells a
-# deterministic objective from a noisy one, which the GP's noise fit alone cannot (a rough
-# deterministic objective fits as much noise as a noisy one), and on a noisy one shows whether the
-# best value was a lucky draw (benchmarks/FINDINGS.md, fourth session). Last, so that it leaves
-# the search before it untouched: a repeat after the random starts cost more than it gained.
+# When the GP's fit calls the objective noisy, the last trial of the budget runs the best observed
+# trial's values again (once this many trials are complete, unless the user said noisy=True or
+# False): a rough deterministic objective fits as much noise as a noisy one, and whether the two
+# values agree tells them apart. Only then: when the fit calls the objective clean, its best
+# observed trial is recommended whatever a repeat would show. Last, so that it leaves the search
+# before it untouched: a repeat after the random starts cost more than it gained
+# (benchmarks/FINDINGS.md, fourth session).
 REPEAT_AFTER = 10
 SAME_VALUE = 1e-6  # two values of one configuration agree when closer than this share of the values' spread
 
@@ -84,8 +85,8 @@ class Suggester:
     (Proposer.propose_several, bayesopt.scalarize).
 
     Unless `noisy` is given, the suggestion for the last of `iterations` trials repeats the best
-    observed trial's values (when REPEAT_AFTER trials are complete), so that `recommend` knows
-    whether the objective is noisy instead of guessing it from the GP's fit.
+    observed trial's values when the GP's fit calls the objective noisy (and REPEAT_AFTER trials
+    are complete), so that `recommend` knows instead of guessing.
     """
 
     def __init__(self, encoding: Encoding, objective: Objective, *, random_starts: int,
@@ -204,9 +205,9 @@ class Suggester:
     def _to_repeat(self, trials: Sequence[Trial]) -> Trial | None:
         """The trial whose values to run again, to tell whether the objective is noisy: for the
         last of `iterations` trials, the best observed complete (and feasible) trial if REPEAT_AFTER
-        are complete and no values were repeated yet (in any state but interrupted, whose values
-        rerun anyway). None when the user said noisy= or when there are several objectives (a
-        Pareto set has no recommendation)."""
+        are complete, no values were repeated yet (in any state but interrupted, whose values
+        rerun anyway) and the GP's fit calls the objective noisy. None when the user said noisy=
+        or when there are several objectives (a Pareto set has no recommendation)."""
         if self.noisy is not None or self.objectives or self.iterations is None:
             return None
         counted = (TrialState.COMPLETE, TrialState.PRUNED, TrialState.RUNNING)
@@ -219,6 +220,9 @@ class Suggester:
             return None
         keys = [trial_key(t.values) for t in trials if t.state is not TrialState.INTERRUPTED]
         if len(set(keys)) < len(keys):
+            return None
+        judged = self.recommend(complete)
+        if judged is None or not judged.noisy:
             return None
         return min(complete, key=lambda t: (self.objective.loss(t.value), t.number))  # type: ignore[arg-type]
 
