@@ -115,13 +115,20 @@ def test_echo_to_a_stuck_terminal_never_blocks_and_says_what_it_dropped() -> Non
     assert dropped + 10 * (len(shown) - 1) == 10_000
 
 
-def test_the_copier_keeps_echoed_lines_whole(tmp_path: Path) -> None:
+def _echoed_pipes(tmp_path: Path) -> tuple[io.BytesIO, Echo, LogCopier, int, int]:
+    """A copier of two pipes (stdout, stderr) into logs in tmp_path and one echo to a `terminal`;
+    the terminal, echo, copier and the pipes' write ends."""
     terminal = io.BytesIO()
     echo = Echo(terminal)
     read_out, write_out = os.pipe()
     read_err, write_err = os.pipe()
     copier = LogCopier([(open(read_out, "rb", buffering=0), CappedLog(tmp_path / "out", None), echo),
                         (open(read_err, "rb", buffering=0), CappedLog(tmp_path / "err", None), echo)])
+    return terminal, echo, copier, write_out, write_err
+
+
+def test_the_copier_keeps_echoed_lines_whole(tmp_path: Path) -> None:
+    terminal, echo, copier, write_out, write_err = _echoed_pipes(tmp_path)
     for i in range(200):  # lines split across writes, two streams interleaved
         os.write(write_out, f"out {i:05d} ".encode())
         os.write(write_err, f"err {i:05d} first half ".encode())
@@ -200,12 +207,7 @@ def test_log_limit_is_set_in_the_config(tmp_path, programs) -> None:
 
 
 def test_a_big_read_keeps_its_unfinished_line_until_its_newline(tmp_path: Path) -> None:
-    terminal = io.BytesIO()
-    echo = Echo(terminal)
-    read_out, write_out = os.pipe()
-    read_err, write_err = os.pipe()
-    copier = LogCopier([(open(read_out, "rb", buffering=0), CappedLog(tmp_path / "out", None), echo),
-                        (open(read_err, "rb", buffering=0), CappedLog(tmp_path / "err", None), echo)])
+    terminal, echo, copier, write_out, write_err = _echoed_pipes(tmp_path)
     big = b"".join(b"out %06d\n" % i for i in range(20_000)) + b"unfinished"  # ~200 KB, past the 64 KiB line cap
     writer = threading.Thread(target=os.write, args=(write_out, big))
     writer.start()
