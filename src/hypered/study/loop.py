@@ -155,7 +155,7 @@ class _Session:
             db.set_meta("warm_start", warm.meta)
         self._judge_again()
         self._recover()
-        self.requeue = self._interrupted_values()
+        self.requeue = self._interrupted_trials()
 
     # -- resume -----------------------------------------------------------------------------
 
@@ -202,7 +202,7 @@ class _Session:
         attempts = sorted(folder.glob(f"attempt-*/{RESULTS_FILE}"), key=attempt)
         return folder / RESULTS_FILE if (folder / RESULTS_FILE).exists() or not attempts else attempts[-1]
 
-    def _interrupted_values(self) -> list[Trial]:
+    def _interrupted_trials(self) -> list[Trial]:
         """Interrupted trials that no later trial re-ran (in their folder): they run first, there."""
         latest: dict[str, Trial] = {}
         for trial in sorted(self.trials.values(), key=lambda t: t.number):
