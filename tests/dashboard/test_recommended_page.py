@@ -248,6 +248,14 @@ def test_a_deterministic_or_unjudged_study_says_how_its_best_was_chosen(
     repeat = studies[1]["rough"]["recommended_by"].removeprefix("best observed value (").removesuffix(")")
     assert repeat.startswith("trial 14 repeated trial ") and repeat.endswith(" and got the same value")
     assert page.locator("#best-reason").inner_text() == f"Best observed value; the objective is deterministic: {repeat}."
+    first = int(repeat.split()[4].removesuffix("'s"))
+    page = tab.open("/study/rough/trial/14")  # the repeat's page links the trial it repeated
+    assert page.locator("#trial-same-values").inner_text() == f"The same sampled values ran as trial {first}."
+    assert page.locator("#trial-same-values a").get_attribute("href") == f"/study/rough/trial/{first}"
+    page = tab.open(f"/study/rough/trial/{first}")
+    assert page.locator("#trial-same-values").inner_text() == "The same sampled values ran as trial 14."
+    page = tab.open("/study/rough/trial/13")
+    assert page.locator("#trial-same-values").count() == 0
     page = tab.open("/study/stale")
     assert page.locator("#best-reason").inner_text() == (
         "Best observed value: the model judges whether the objective is noisy when a run ends.")

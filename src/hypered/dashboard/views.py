@@ -330,7 +330,8 @@ def _table_row(frame: Frame, i: int) -> dict[str, Any]:
 
 
 def trial_detail(study: Study, trial: Trial, reports: Sequence[StoredReport] = ()) -> dict[str, Any]:
-    """Everything about one trial, with the tails of its stdout and stderr and its reports."""
+    """Everything about one trial, with the tails of its stdout and stderr and its reports;
+    `same_values`: the other trials with the same sampled values (a repeat, an interrupted trial's rerun)."""
     folder = _trial_folder(study.folder, trial.key)
     detail: dict[str, Any] = {
         "reports": trial_reports(study, reports),
@@ -353,6 +354,7 @@ def trial_detail(study: Study, trial: Trial, reports: Sequence[StoredReport] = (
         "feasible": study.feasible(trial) if study.constraints else None,
         "violations": list(study.verdict(trial).violations) if trial.state.value == "complete" else [],
         "recommended": _recommended(study, trial),
+        "same_values": [t.number for t in study.trials if t.values == trial.values and t.number != trial.number],
         "started": trial.started,
         "finished": trial.finished,
         "duration": trial.duration,

@@ -71,6 +71,12 @@ function recommendedText(rec) {
   return `The study recommends this trial: ${rec.recommended_by}.`;
 }
 
+// The other trials with this trial's sampled values: a repeat, or an interrupted trial run again.
+function sameValues(t) {
+  const links = t.same_values.flatMap((n, i) => [i ? ", " : "", el("a", { href: trialUrl(t.study, n), text: `trial ${n}` })]);
+  return el("p", { className: "muted", id: "trial-same-values" }, "The same sampled values ran as ", ...links, ".");
+}
+
 function render(main, t, running) {
   const restoreScroll = reportsScroll(main);
   clear(main).append(...[
@@ -80,6 +86,7 @@ function render(main, t, running) {
         ? el("span", { className: "state recommended", id: "trial-recommended", text: "recommended" }) : null),
     t.recommended
       ? el("p", { className: "muted", id: "trial-recommendation", text: recommendedText(t.recommended) }) : null,
+    t.same_values && t.same_values.length ? sameValues(t) : null,
     t.constraints && t.constraints.length
       ? el("p", { className: "muted", id: "trial-constraints", text: `constraints: ${t.constraints.join(", ")}` }) : null,
     el("nav", { className: "trial-nav", id: "trial-nav" },
