@@ -92,6 +92,9 @@ def test_the_api_names_the_recommended_trial_and_the_best_observed(studies: tupl
         assert shown["best"]["value"] == noisy["best_observed"]["value"]
     assert outline["recommendation"] == detail["recommendation"]
 
+    curves = dashboard.handle(["studies", "noisy", "curves"], {})[1]  # its line is named "recommended trial"
+    assert curves["best"] == noisy["trial"] and curves["recommended"] is True
+    assert dashboard.handle(["studies", "clean", "curves"], {})[1]["recommended"] is False
     rows = dashboard.handle(["studies", "noisy", "table"], {"limit": "100"})[1]["rows"]
     assert [r["number"] for r in rows if r["recommended"]] == [noisy["trial"]]
     trial = dashboard.handle(["studies", "noisy", "trials", str(noisy["trial"])], {})[1]

@@ -67,7 +67,7 @@ def curves(study: Study, drawn: Sequence[Curve], reported: Sequence[int], metric
         out.append({"number": curve.number, "state": trial.state.value,
                     "steps": [curve.steps[i] for i in picked], "values": [curve.values[i] for i in picked]})
     total = sum(1 for number in reported if number in trials)
-    best = study.best
+    best, observed = study.best, study.best_observed
     return clean({
         "total": total,
         "shown": len(out),
@@ -80,6 +80,8 @@ def curves(study: Study, drawn: Sequence[Curve], reported: Sequence[int], metric
         "metric": metric or study.objective.name,
         "metrics": list(metrics),
         "best": None if best is None else best.number,
+        # the best trial is the model's pick, not the best observed value (a noisy objective)
+        "recommended": best is not None and observed is not None and best.number != observed.number,
         "curves": out,
     })
 

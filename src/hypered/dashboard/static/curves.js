@@ -28,7 +28,8 @@ export function learningCurves(data, logY = false) {
     const group = best ? "best" : c.state;
     const first = !legend.has(group);
     legend.add(group);
-    return { type: "scatter", mode: "lines", name: best ? "best trial" : style.name, legendgroup: group,
+    const bestName = data.recommended ? "recommended trial" : "best trial";
+    return { type: "scatter", mode: "lines", name: best ? bestName : style.name, legendgroup: group,
       showlegend: first, legendrank: best ? 1 : style.rank, meta: { number: c.number, state: c.state },
       x: c.steps, y: c.values, connectgaps: true, opacity: best ? 1 : 0.6,
       line: { color: best ? GREEN : style.color, dash: style.dash, width: best ? 2.5 : style.width },
