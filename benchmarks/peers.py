@@ -151,7 +151,9 @@ def _plain(value: Any) -> Any:
 #   "2026-12-01re"  g2 whose last trial repeats the best observed one (noise measured at the end;
 #                   15 seeds: logistic 55.7 -> 71.0, the noisy tasks 1-6 points lower, real mean 23.6 -> 23.4)
 #   "2026-12-01re2" re, repeating only when the GP's fit calls the objective noisy
-VARIANTS: dict[str, str] = {"hypered": "2026-12-01re2"}
+#   "2026-12-01re3" re2 with the repeat first among the last tenth of the budget, whose other trials
+#                   re-run the best posterior mean of an objective found noisy
+VARIANTS: dict[str, str] = {"hypered": "2026-12-01re3"}
 
 OPTIMIZERS: dict[str, Callable[[Problem, int, int, int], Result]] = {
     "random": run_random,

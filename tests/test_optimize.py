@@ -182,7 +182,7 @@ def test_a_noisy_objective_gets_the_best_posterior_mean_not_the_luckiest_draw(tm
     best = hp.optimize(name="noisy", objective=hp.minimize("loss"), params={"x": hp.real(0, 1)},
                        function=noisy, iterations=25, seed=0, directory=tmp_path)
     assert best is not None
-    assert re.fullmatch(r"best posterior mean \(trial 24 repeated trial \d+'s values and got another value\)",
+    assert re.fullmatch(r"best posterior mean \(trial 23 repeated trial \d+'s values and got another value\)",
                         best["recommended_by"])
     assert best["noise_std"] > 0.05 and best["posterior_mean"] is not None
     observed = best["best_observed"]
@@ -217,6 +217,20 @@ def test_a_rough_deterministic_objective_is_found_deterministic_by_repeating_a_t
     assert original[0].value == min(t.value for t in trials[:14] if t.value is not None)
     assert repeated.key == f"{original[0].key}-2"  # its own folder, beside the first one's
     assert len({t.values["x"] for t in trials}) == 14  # one repeat, never another
+
+
+def test_a_noisy_objective_runs_its_best_candidate_again_before_the_study_ends(tmp_path: Path) -> None:
+    import numpy as np
+
+    rng = np.random.default_rng(1)
+    best = hp.optimize(name="noisy", objective=hp.minimize("loss"), params={"x": hp.real(0, 1)},
+                       function=lambda p: (p["x"] - 0.3) ** 2 + float(rng.normal(0, 0.2)),
+                       iterations=30, seed=0, directory=tmp_path)
+    assert best is not None and best["recommended_by"].startswith("best posterior mean (trial 27 repeated")
+    trials = hp.load_study(tmp_path / "noisy").trials
+    assert len({t.values["x"] for t in trials[:27]}) == 27  # new points until the last tenth of the budget
+    for trial in trials[27:]:  # then: the best observed once, and the best posterior mean after it
+        assert any(t.values == trial.values for t in trials[:trial.number])
 
 
 def test_the_model_judges_noise_when_no_trial_was_repeated(tmp_path: Path) -> None:

@@ -75,13 +75,17 @@ def test_a_rough_deterministic_program_is_repeated_once_in_its_own_folder(tmp_pa
     assert len(xs) == 16 and len(set(xs)) == 15
 
 
-def test_a_noisy_program_is_found_noisy_and_the_posterior_mean_recommended(tmp_path, write_config) -> None:
-    done = run_hypered(write_config(_config(_program(tmp_path, step=0.0, noise=3.0), 12)), cwd=tmp_path)
+def test_a_noisy_program_is_found_noisy_and_its_best_candidate_checked(tmp_path, write_config) -> None:
+    done = run_hypered(write_config(_config(_program(tmp_path, step=0.0, noise=3.0), 20)), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
+    assert "trial 18 repeats trial" in done.stdout  # the first of the last tenth
     assert "got another value: the objective is noisy" in done.stdout
+    assert "trial 19 repeats trial" in done.stdout and "to check a noisy objective's best candidate" in done.stdout
     best = json.loads((tmp_path / "experiments" / "q" / "best.json").read_text())
-    assert best["recommended_by"].startswith("best posterior mean (trial 11 repeated trial ")
+    assert best["recommended_by"].startswith("best posterior mean (trial 18 repeated trial ")
     assert best["posterior_mean"] is not None
+    runs = _records(tmp_path / "runs.jsonl")
+    assert len(runs) == 20 and len({run["x"] for run in runs}) == 18
 
 
 def test_no_repeat_when_noisy_is_given_or_the_objective_looks_clean(tmp_path, programs, write_config) -> None:

@@ -262,8 +262,9 @@ class _Session:
         if key not in used:
             return key
         first = min(t.number for t in self.trials.values() if t.key == key)
-        self.reporter.remark(f"trial {number} repeats trial {first}'s values, to tell whether the "
-                             "objective is noisy")
+        known = self.spec.noisy is not None or self.suggester.repeated(self._sorted()) is not None
+        why = "to check a noisy objective's best candidate" if known else "to tell whether the objective is noisy"
+        self.reporter.remark(f"trial {number} repeats trial {first}'s values, {why}")
         return next(f"{key}-{n}" for n in range(2, len(used) + 3) if f"{key}-{n}" not in used)
 
     def _start(self, values: dict[str, Any], runner: Runner, key: str | None = None) -> None:

@@ -26,14 +26,18 @@ _RANDOM_TRIES = 1000  # fresh random points tried before a finite space counts a
 # lies elsewhere, and never look (benchmarks/FINDINGS.md, third session).
 STAGNATION_TRIALS = 8
 IMPROVEMENT = 0.01  # a new best beats the old by this share of (median loss - best loss)
-# When the GP's fit calls the objective noisy, the last trial of the budget runs the best observed
-# trial's values again (once this many trials are complete, unless the user said noisy=True or
-# False): a rough deterministic objective fits as much noise as a noisy one, and whether the two
-# values agree tells them apart. Only then: when the fit calls the objective clean, its best
-# observed trial is recommended whatever a repeat would show. Last, so that it leaves the search
-# before it untouched: a repeat after the random starts cost more than it gained
+# When the GP's fit calls the objective noisy, the first of the budget's last CONFIRM_SHARE trials
+# runs the best observed trial's values again (once this many trials are complete, unless the user
+# said noisy=True or False): a rough deterministic objective fits as much noise as a noisy one, and
+# whether the two values agree tells them apart. Only then: when the fit calls the objective clean,
+# its best observed trial is recommended whatever a repeat would show. Late, so that it leaves the
+# search before it untouched: a repeat after the random starts cost more than it gained
 # (benchmarks/FINDINGS.md, fourth session).
 REPEAT_AFTER = 10
+# On a noisy objective (a repeat showed it, or noisy=True), this share of the budget's last trials
+# re-runs the trial with the best posterior mean instead of proposing a new point: a lucky draw
+# among the candidates is found out before the study ends (benchmarks/FINDINGS.md, fourth session).
+CONFIRM_SHARE = 0.1
 SAME_VALUE = 1e-6  # two values of one configuration agree when closer than this share of the values' spread
 
 
@@ -84,9 +88,11 @@ class Suggester:
     Chebyshev scalarization of all the objectives: by ParEGO and qNParEGO in turn
     (Proposer.propose_several, bayesopt.scalarize).
 
-    Unless `noisy` is given, the suggestion for the last of `iterations` trials repeats the best
-    observed trial's values when the GP's fit calls the objective noisy (and REPEAT_AFTER trials
-    are complete), so that `recommend` knows instead of guessing.
+    The last CONFIRM_SHARE of `iterations` trials (the last one at least) check the answer: unless
+    `noisy` is given, the first of them repeats the best observed trial's values when the GP's fit
+    calls the objective noisy (and REPEAT_AFTER trials are complete), so that `recommend` knows
+    instead of guessing; on an objective found noisy (or declared so) the rest re-run the trial
+    with the best posterior mean, so that a lucky draw among the candidates is found out.
     """
 
     def __init__(self, encoding: Encoding, objective: Objective, *, random_starts: int,
@@ -101,7 +107,7 @@ class Suggester:
         self.constraints = tuple(constraints)
         self.random_starts = random_starts
         self.noisy = noisy  # None: the model judges whether the objective is noisy; else as declared
-        self.iterations = iterations  # the budget: its last trial repeats the best one (None: never)
+        self.iterations = iterations  # the budget: its last trials check the answer (None: never)
         self.seed = seed
         self.initial = tuple((trial_key(dict(point)), dict(point)) for point in initial)
         self.warm = [t for t in warm if t.state is TrialState.COMPLETE and t.value is not None]
@@ -134,7 +140,7 @@ class Suggester:
                 return dict(point)
         drawn = len(tried) - sum(key in tried for key, _ in self.initial)  # trials of the design and the GP
         designing = drawn < self.random_starts - len(self.warm) or not (complete or self.warm)
-        again = None if designing else self._to_repeat(trials)
+        again = None if designing else self._to_repeat(trials) or self._to_confirm(trials)
         if again is not None:
             return dict(again.values)
         if designing or self._stagnant(trials):
@@ -202,20 +208,42 @@ class Suggester:
                 return Repeat(earlier.number, trial.number, gap > SAME_VALUE * spread)
         return None
 
-    def _to_repeat(self, trials: Sequence[Trial]) -> Trial | None:
-        """The trial whose values to run again, to tell whether the objective is noisy: for the
-        last of `iterations` trials, the best observed complete (and feasible) trial if REPEAT_AFTER
-        are complete, no values were repeated yet (in any state but interrupted, whose values
-        rerun anyway) and the GP's fit calls the objective noisy. None when the user said noisy=
-        or when there are several objectives (a Pareto set has no recommendation)."""
-        if self.noisy is not None or self.objectives or self.iterations is None:
+    def _to_confirm(self, trials: Sequence[Trial]) -> Trial | None:
+        """On a noisy objective (noisy=True, or a repeat showed it), for the last CONFIRM_SHARE of
+        `iterations` trials: the trial with the best posterior mean, to run again. None otherwise."""
+        if self.noisy is False or not self._late(trials):
             return None
+        if self.noisy is None:
+            repeat = self.repeated(trials)
+            if repeat is None or not repeat.noisy:
+                return None
+        complete = self._judged(trials)
+        choice = self.recommend(complete) if len(complete) >= REPEAT_AFTER else None
+        return None if choice is None else next(t for t in complete if t.number == choice.trial)
+
+    def _late(self, trials: Sequence[Trial]) -> bool:
+        """Whether the next trial is among the last CONFIRM_SHARE of `iterations` (the last one at
+        least), for a study of one objective whose budget is known."""
+        if self.objectives or self.iterations is None:
+            return False
         counted = (TrialState.COMPLETE, TrialState.PRUNED, TrialState.RUNNING)
-        if sum(t.state in counted for t in trials) != self.iterations - 1:
+        started = sum(t.state in counted for t in trials)
+        return self.iterations - max(1, int(CONFIRM_SHARE * self.iterations)) <= started < self.iterations
+
+    def _judged(self, trials: Sequence[Trial]) -> list[Trial]:
+        """The complete (and feasible) trials that ran to the end: what a recommendation weighs."""
+        return [t for t in trials if t.state is TrialState.COMPLETE and t.value is not None
+                and t.results is not None and (not self.constraints or judge(self.constraints, t.results).feasible)]
+
+    def _to_repeat(self, trials: Sequence[Trial]) -> Trial | None:
+        """The trial whose values to run again, to tell whether the objective is noisy: among the
+        last CONFIRM_SHARE of `iterations` trials, the best observed complete (and feasible) trial if
+        REPEAT_AFTER are complete, no values were repeated yet (in any state but interrupted, whose
+        values rerun anyway) and the GP's fit calls the objective noisy. None when the user said
+        noisy= or when there are several objectives (a Pareto set has no recommendation)."""
+        if self.noisy is not None or not self._late(trials):
             return None
-        complete = [t for t in trials if t.state is TrialState.COMPLETE and t.value is not None
-                    and t.results is not None
-                    and (not self.constraints or judge(self.constraints, t.results).feasible)]
+        complete = self._judged(trials)
         if len(complete) < REPEAT_AFTER:
             return None
         keys = [trial_key(t.values) for t in trials if t.state is not TrialState.INTERRUPTED]
