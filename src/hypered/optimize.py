@@ -61,7 +61,8 @@ def optimize(
             (after the `initial` points, which do not reduce them; each `warm_start` trial does).
             Later, after every 8 complete or failed trials in a row without a new best (better
             by 1% of the gap between the median value and the best), one more.
-        iterations: Complete trials to reach in total, random starts included.
+        iterations: Complete trials to reach in total, random starts and the last tenth's
+            repeats (see `noisy`) included.
         kernel: Gaussian process kernel: one of "Matern52" (alias "Matern"), "Matern32", "RBF".
         kernel_scale: Fixes every lengthscale (unit-cube units) to this value; None fits them.
         acquisition_fn: "EI", "UCB" or "PI".
@@ -100,12 +101,16 @@ def optimize(
             acquisition by the probability that all hold. The best trial is the best feasible
             one; while none is, the least infeasible one, marked `"feasible": false`.
         noisy: Whether the objective is noisy, for the recommendation when the run ends: True
-            recommends the trial with the best posterior mean, False the best observed one;
-            None (the default) lets the model judge from the fitted noise.
+            recommends the trial with the best posterior mean (and the last tenth of the budget
+            re-runs the best candidate), False the best observed one. None (the default) lets the
+            model judge from the fitted noise; when it calls the objective noisy, the first trial
+            of the last tenth repeats the best trial's values, and the two values decide (the rest
+            re-run the best candidate if they differ).
 
     Returns:
-        `{"params", "results", "value", "experiment_dir", "trial", "objective"}` of the best
-        trial (also written to `<directory>/<name>/best.json`), or None if no trial completed.
+        `{"params", "results", "value", "experiment_dir", "trial", "objective", "recommended_by",
+        "posterior_mean", "noise_std", "best_observed"}` of the recommended trial (also written to
+        `<directory>/<name>/best.json`), or None if no trial completed.
         With `constraints`, also `"feasible"` and `"violations"` (the broken bounds, if any).
         With several objectives, the Pareto set among the feasible trials instead:
         `{"objectives": ["minimize('val.loss')", ...], "pareto": [{"trial", "values",
